@@ -1,0 +1,93 @@
+package io.webhookinbox;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.http.HttpVerticle;
+import io.webhookinbox.http.SchemaValidator;
+import io.webhookinbox.ingest.IngestCommand;
+import io.webhookinbox.ingest.IngestOutcome;
+import io.webhookinbox.ingest.IngestVerticle;
+import io.webhookinbox.ingest.LocalCodec;
+import io.webhookinbox.ingest.SourceApplier;
+import io.webhookinbox.logging.LogContext;
+import io.webhookinbox.retry.RetrySettings;
+import io.webhookinbox.sources.cisive.CisiveOrderApplier;
+import io.webhookinbox.sources.cisive.CisiveWebhook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * One running service: its own Vert.x with the worker, scheduler and HTTP verticles deployed from one typed
+ * config. The database must already be reachable and migrated. Tests start several to play replicas.
+ */
+public final class InboxServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final RetrySettings retrySettings;
+
+  private InboxServer(Vertx vertx, AppConfig config, RetrySettings retrySettings) {
+    this.vertx = vertx;
+    this.config = config;
+    this.retrySettings = retrySettings;
+  }
+
+  /** Creates Vert.x and deploys everything; blocking parts (schema files) run on the caller's thread. */
+  public static Future<InboxServer> start(AppConfig config) {
+    LogContext.init();
+    SchemaValidator cisiveSchema = SchemaValidator.fromResource(CisiveWebhook.SCHEMA);
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
+    vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
+
+    RetrySettings retrySettings = new RetrySettings(config.retry(), config.scheduler());
+    Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier());
+    int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    int workers = config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops;
+    int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
+    int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
+
+    InboxServer server = new InboxServer(vertx, config, retrySettings);
+    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), poolPerWorker, appliers, retrySettings),
+        new DeploymentOptions().setInstances(workers))
+      .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, cisiveSchema),
+        new DeploymentOptions().setInstances(httpInstances)))
+      .map(id -> {
+        LOG.info("Webhook Inbox listening on {}:{} ({} HTTP, {} worker instances)", config.http().host(),
+          config.http().port(), httpInstances, workers);
+        return server;
+      })
+      .onFailure(failure -> {
+        // Not composed: close() completes on a terminating event loop, so nothing may wait on it from there.
+        LOG.error("Start-up failed", failure);
+        vertx.close();
+      });
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public RetrySettings retrySettings() {
+    return retrySettings;
+  }
+
+  public Future<Void> stop() {
+    return vertx.close();
+  }
+
+  @Override
+  public void close() {
+    stop().await();
+  }
+}

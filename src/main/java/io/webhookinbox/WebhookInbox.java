@@ -1,0 +1,106 @@
+package io.webhookinbox;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.ConfigLoader;
+import io.webhookinbox.db.EmbeddedDatabase;
+import io.webhookinbox.db.Migrations;
+import io.webhookinbox.security.DevSecret;
+import io.webhookinbox.security.TokenMinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point: {@code serve} (default) runs the service, {@code migrate} applies the schema and exits (for a
+ * Kubernetes Job), {@code token} prints a development JWT.
+ */
+public final class WebhookInbox {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookInbox.class);
+
+  private WebhookInbox() {
+  }
+
+  public static void main(String[] args) {
+    String command = args.length == 0 ? "serve" : args[0];
+    List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (command) {
+        case "serve" -> serve();
+        case "migrate" -> migrate();
+        case "token" -> System.out.println(token(loadConfig(), rest));
+        default -> {
+          System.err.println("usage: java -jar webhook-inbox.jar [serve | migrate | token [--sub S] [--scope \"A B\"] [--ttl SECONDS]]");
+          System.exit(2);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{} failed: {}", command, e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+
+  /** Reads conf/config.yaml (or CONFIG_FILE) with environment overrides, once. */
+  static AppConfig loadConfig() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ConfigRetriever retriever = ConfigLoader.retriever(vertx, ConfigLoader.configFile(), true, 0);
+      JsonObject json = retriever.getConfig().await();
+      return DevSecret.applyIfNoKeys(AppConfig.from(json));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static void serve() {
+    AppConfig config = loadConfig();
+    EmbeddedDatabase embedded = config.database().embedded() ? EmbeddedDatabase.startFor(config.database()) : null;
+    AppConfig effective = embedded == null ? config : config.withDatabase(embedded.connectionFor(config.database()));
+    if (effective.database().migrateOnStart()) {
+      Migrations.migrate(effective.database());
+    }
+    InboxServer server = InboxServer.start(effective).await();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Shutting down");
+      server.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }, "shutdown"));
+  }
+
+  private static void migrate() {
+    AppConfig config = loadConfig();
+    if (config.database().embedded()) {
+      try (EmbeddedDatabase embedded = EmbeddedDatabase.startFor(config.database())) {
+        Migrations.migrate(embedded.connectionFor(config.database()));
+      }
+    } else {
+      Migrations.migrate(config.database());
+    }
+  }
+
+  static String token(AppConfig config, List<String> args) {
+    String subject = "cisive-dev";
+    String scope = "webhooks:ingest webhooks:read webhooks:admin";
+    int ttl = 3600;
+    for (int i = 0; i + 1 < args.size(); i += 2) {
+      switch (args.get(i)) {
+        case "--sub" -> subject = args.get(i + 1);
+        case "--scope" -> scope = args.get(i + 1);
+        case "--ttl" -> ttl = Integer.parseInt(args.get(i + 1));
+        default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+      }
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      return TokenMinter.mint(vertx, config.jwt(), subject, List.of(scope.trim().split("\\s+")), ttl);
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

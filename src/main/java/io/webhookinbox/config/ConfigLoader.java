@@ -1,0 +1,45 @@
+package io.webhookinbox.config;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+
+/**
+ * Reads {@code conf/config.yaml} (or the file named by {@code CONFIG_FILE}) overlaid with environment variables.
+ * The same retriever keeps scanning the file so operators can change retry settings without a restart.
+ */
+public final class ConfigLoader {
+  public static final String CONFIG_FILE_ENV = "CONFIG_FILE";
+  public static final String DEFAULT_CONFIG_FILE = "conf/config.yaml";
+
+  private ConfigLoader() {
+  }
+
+  public static Path configFile() {
+    String fromEnv = System.getenv(CONFIG_FILE_ENV);
+    return Path.of(fromEnv == null || fromEnv.isBlank() ? DEFAULT_CONFIG_FILE : fromEnv);
+  }
+
+  /**
+   * A retriever over the YAML file and, when {@code withEnv}, the environment.
+   *
+   * @param scanPeriodMs how often the file is checked for changes; 0 or less reads it once
+   */
+  public static ConfigRetriever retriever(Vertx vertx, Path file, boolean withEnv, long scanPeriodMs) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions()
+      .setIncludeDefaultStores(false)
+      .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml").setOptional(true)
+        .setConfig(new JsonObject().put("path", file.toString())));
+    if (withEnv) {
+      options.addStore(new ConfigStoreOptions().setType("env")
+        .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(EnvOverrides.names()))));
+    }
+    options.setScanPeriod(scanPeriodMs > 0 ? scanPeriodMs : -1);
+    return ConfigRetriever.create(vertx, options).setConfigurationProcessor(EnvOverrides::apply);
+  }
+}

@@ -1,0 +1,34 @@
+package io.webhookinbox.db;
+
+import io.webhookinbox.config.DatabaseConfig;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Flyway migrations from {@code db/migration}. Blocking JDBC: run before the reactive pool exists. */
+public final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {
+  }
+
+  public static MigrateResult migrate(DatabaseConfig config) {
+    MigrateResult result = flyway(config).migrate();
+    LOG.info("Database migrated: {} migration(s) applied, schema version {}", result.migrationsExecuted,
+      result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
+    return result;
+  }
+
+  /** True when every migration shipped with this build has been applied (readiness uses it). */
+  public static boolean upToDate(DatabaseConfig config) {
+    return flyway(config).info().pending().length == 0;
+  }
+
+  private static Flyway flyway(DatabaseConfig config) {
+    return Flyway.configure()
+      .dataSource(config.jdbcUrl(), config.user(), config.password())
+      .locations("classpath:db/migration")
+      .load();
+  }
+}

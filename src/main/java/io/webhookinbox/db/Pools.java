@@ -1,0 +1,46 @@
+package io.webhookinbox.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.webhookinbox.config.DatabaseConfig;
+
+import java.util.concurrent.TimeUnit;
+
+/** Reactive PostgreSQL pools built the same way for every verticle. */
+public final class Pools {
+  private Pools() {
+  }
+
+  public static PgConnectOptions connectOptions(DatabaseConfig config) {
+    return new PgConnectOptions()
+      .setHost(config.host())
+      .setPort(config.port())
+      .setDatabase(config.name())
+      .setUser(config.user())
+      .setPassword(config.password())
+      .setCachePreparedStatements(true)
+      .setPipeliningLimit(256)
+      .setReconnectAttempts(0);
+  }
+
+  /** A pool owned by the calling verticle (closed with it), bounded wait so an outage fails fast with 503. */
+  public static Pool create(Vertx vertx, DatabaseConfig config, int maxSize) {
+    PoolOptions options = new PoolOptions()
+      .setMaxSize(maxSize)
+      .setMaxWaitQueueSize(10_000)
+      .setConnectionTimeout(config.connectTimeoutMs())
+      .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+      .setIdleTimeout(60)
+      .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return PgBuilder.pool()
+      .with(options)
+      .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpKeepAlive(true))
+      .connectingTo(connectOptions(config))
+      .using(vertx)
+      .build();
+  }
+}

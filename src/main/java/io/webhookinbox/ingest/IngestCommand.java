@@ -1,0 +1,20 @@
+package io.webhookinbox.ingest;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/**
+ * A validated delivery on its way from the HTTP verticle to the worker (local event bus, never copied).
+ *
+ * @param externalId     the source's business key (Cisive external order id, Stripe payment intent id)
+ * @param payload        the parsed body, handed to the source's applier
+ * @param rawPayload     the body as received, stored as jsonb
+ * @param apply          false for an event type that is stored but not applied (status {@code ignored})
+ * @param receivedNanos  {@link System#nanoTime()} at receipt, for the processing time
+ */
+public record IngestCommand(String source, String eventId, String eventType, String externalId,
+                            OffsetDateTime occurredAt, String schemaVersion, JsonObject payload, String rawPayload,
+                            String payloadSha256, boolean apply, Instant receivedAt, long receivedNanos) {
+}

@@ -1,0 +1,33 @@
+package io.webhookinbox.ingest;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.webhookinbox.http.ApiError;
+import io.webhookinbox.http.CorrelationIdHandler;
+import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.http.Responses;
+
+/** Turns a worker outcome into the HTTP answer every source uses; only the resource's field names differ. */
+public final class IngestResponses {
+  private IngestResponses() {
+  }
+
+  /**
+   * 200 for processed / duplicate / stale / ignored, 202 when the event is stored but not applied yet, 409 for
+   * an event id reused with a different payload.
+   */
+  public static void respond(RoutingContext ctx, IngestOutcome outcome, String idField, String versionField) {
+    if (outcome.status() == IngestStatus.CONFLICT) {
+      ctx.fail(ApiError.field(ErrorCode.CONFLICT, "/eventId", "was already received with a different payload"));
+      return;
+    }
+    boolean pending = outcome.status() == IngestStatus.QUEUED || outcome.status() == IngestStatus.DEAD;
+    JsonObject data = new JsonObject()
+      .put("eventId", outcome.eventId())
+      .put("status", outcome.status().json())
+      .put(idField, outcome.externalId())
+      .put(versionField, outcome.resourceVersion())
+      .put("correlationId", CorrelationIdHandler.get(ctx));
+    Responses.send(ctx, pending ? 202 : 200, new JsonObject().put("success", true).put("data", data));
+  }
+}

@@ -1,0 +1,65 @@
+package io.webhookinbox.sources.cisive;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.http.Rfc3339;
+import io.webhookinbox.ingest.Applied;
+import io.webhookinbox.ingest.SourceApplier;
+import io.webhookinbox.ingest.StoredEvent;
+
+/**
+ * Upserts {@code orders} by external order id. An event changes the order only when it is newer than the last one
+ * applied, by {@code occurredAt} as an instant (offsets normalised by timestamptz) and then by event id, so any
+ * arrival order converges on the same state and an older event never rolls an order back.
+ */
+public final class CisiveOrderApplier implements SourceApplier {
+  static final String UPSERT_ORDER = """
+    INSERT INTO orders AS o (external_order_id, status, package_code, client_reference, ordered_at, completed_at,
+                             candidate, document, last_event_id, last_event_occurred_at,
+                             created_by, created_correlation_id, updated_by, updated_correlation_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)
+    ON CONFLICT (external_order_id) DO UPDATE SET
+      status = EXCLUDED.status,
+      package_code = EXCLUDED.package_code,
+      client_reference = EXCLUDED.client_reference,
+      ordered_at = EXCLUDED.ordered_at,
+      completed_at = EXCLUDED.completed_at,
+      candidate = EXCLUDED.candidate,
+      document = EXCLUDED.document,
+      last_event_id = EXCLUDED.last_event_id,
+      last_event_occurred_at = EXCLUDED.last_event_occurred_at,
+      version = o.version + 1,
+      updated_by = EXCLUDED.updated_by,
+      updated_on = now(),
+      updated_correlation_id = EXCLUDED.updated_correlation_id
+    WHERE (o.last_event_occurred_at, o.last_event_id) < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id)
+    RETURNING version""";
+
+  static final String CURRENT_VERSION = "SELECT version FROM orders WHERE external_order_id = $1";
+
+  @Override
+  public String source() {
+    return CisiveWebhook.SOURCE;
+  }
+
+  @Override
+  public Future<Applied> apply(SqlConnection connection, StoredEvent event) {
+    JsonObject order = event.payload().getJsonObject("order");
+    Tuple params = Tuple.of(event.externalId(), order.getString("status"), order.getString("packageCode"),
+        order.getString("clientReference"),
+        Rfc3339.parseOptional(order.getString("orderedAt"), "/order/orderedAt"),
+        Rfc3339.parseOptional(order.getString("completedAt"), "/order/completedAt"),
+        order.getJsonObject("candidate"), order, event.eventId(), event.occurredAt())
+      .addValue(event.principal())
+      .addValue(event.correlationId());
+    return connection.preparedQuery(UPSERT_ORDER).execute(params).compose(rows -> {
+      if (rows.size() > 0) {
+        return Future.succeededFuture(new Applied(false, rows.iterator().next().getInteger("version")));
+      }
+      return connection.preparedQuery(CURRENT_VERSION).execute(Tuple.of(event.externalId()))
+        .map(current -> new Applied(true, current.iterator().next().getInteger("version")));
+    });
+  }
+}

@@ -1,0 +1,71 @@
+package io.webhookinbox.sources.cisive;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.webhookinbox.http.AccessLogHandler;
+import io.webhookinbox.http.CorrelationIdHandler;
+import io.webhookinbox.http.JsonBodies;
+import io.webhookinbox.http.Rfc3339;
+import io.webhookinbox.http.SchemaValidator;
+import io.webhookinbox.ingest.IngestClient;
+import io.webhookinbox.ingest.IngestCommand;
+import io.webhookinbox.ingest.IngestResponses;
+import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.logging.LogContext;
+import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.Scope;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** {@code POST /api/webhooks/cisive/orders}: authenticate, check, validate, hand to the worker, answer. */
+public final class CisiveWebhook {
+  public static final String SOURCE = "cisive";
+  public static final String PATH = "/api/webhooks/cisive/orders";
+  public static final String SCHEMA = "schemas/cisive-order-event.schema.json";
+  private static final String DEFAULT_SCHEMA_VERSION = "1.0";
+
+  private final SchemaValidator schema;
+  private final IngestClient ingest;
+
+  public CisiveWebhook(SchemaValidator schema, IngestClient ingest) {
+    this.schema = schema;
+    this.ingest = ingest;
+  }
+
+  /**
+   * Auth and content type are checked before the body is read (a first route), the size limit while it is read
+   * (a second route: vertx-web wants a body handler ahead of other handlers within one route).
+   */
+  public void mount(Router router, BearerAuth auth, long bodyLimitBytes) {
+    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(JsonBodies.requireJson());
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
+  }
+
+  private void receive(RoutingContext ctx) {
+    long receivedNanos = System.nanoTime();
+    Buffer raw = ctx.body().buffer();
+    JsonObject body = JsonBodies.parseObject(raw);
+    schema.validate(body);
+    String eventId = body.getString("eventId");
+    String eventType = body.getString("eventType");
+    LogContext.setEventId(eventId);
+    ctx.put(AccessLogHandler.EVENT_TYPE, eventType);
+    OffsetDateTime occurredAt = Rfc3339.parse(body.getString("occurredAt"), "/occurredAt");
+    JsonObject order = body.getJsonObject("order");
+    // Checked here so a date Java cannot represent is a 400 now, not a failed apply later.
+    Rfc3339.parseOptional(order.getString("orderedAt"), "/order/orderedAt");
+    Rfc3339.parseOptional(order.getString("completedAt"), "/order/completedAt");
+
+    IngestCommand command = new IngestCommand(SOURCE, eventId, eventType, order.getString("externalOrderId"),
+      occurredAt, body.getString("schemaVersion", DEFAULT_SCHEMA_VERSION), body,
+      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(raw.getBytes()), true, Instant.now(), receivedNanos);
+    ingest.submit(command, CorrelationIdHandler.get(ctx), BearerAuth.principal(ctx).subject())
+      .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "externalOrderId", "orderVersion"))
+      .onFailure(ctx::fail);
+  }
+}

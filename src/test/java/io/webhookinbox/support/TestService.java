@@ -1,0 +1,140 @@
+package io.webhookinbox.support;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.webhookinbox.InboxServer;
+import io.webhookinbox.config.AppConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real service on a loopback port over a test database, plus a real HTTP client. Tokens are signed here with
+ * vertx-auth-jwt and the shared test secret, the way a sender would sign them.
+ */
+public final class TestService implements AutoCloseable {
+  public static final String SECRET = "test-only-hs256-secret-0123456789abcdef";
+  public static final String ISSUER = "https://issuer.test";
+  public static final String AUDIENCE = "webhook-inbox-test";
+  public static final String CISIVE_PATH = "/api/webhooks/cisive/orders";
+
+  private final InboxServer server;
+  private final WebClient client;
+  private final JWTAuth signer;
+
+  private TestService(InboxServer server, WebClient client, JWTAuth signer) {
+    this.server = server;
+    this.client = client;
+    this.signer = signer;
+  }
+
+  /** Starts the service; {@code clientVertx} only runs the test's HTTP client. */
+  public static TestService start(Vertx clientVertx, TestDatabase database) {
+    return start(clientVertx, config(database, new JsonObject()));
+  }
+
+  public static TestService start(Vertx clientVertx, JsonObject config) {
+    InboxServer server = InboxServer.start(AppConfig.from(config)).await();
+    WebClient client = WebClient.create(clientVertx, new WebClientOptions()
+      .setDefaultHost("127.0.0.1")
+      .setDefaultPort(server.config().http().port())
+      .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(100));
+    JWTAuth signer = JWTAuth.create(clientVertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+    return new TestService(server, client, signer);
+  }
+
+  /** A complete service config for {@code database} on a free loopback port; {@code overrides} merge in deeply. */
+  public static JsonObject config(TestDatabase database, JsonObject overrides) {
+    JsonObject base = new JsonObject()
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("instances", 2))
+      .put("database", database.configJson())
+      .put("jwt", new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("hmacSecret", SECRET)
+        .put("leewaySeconds", 5))
+      .put("ingest", new JsonObject().put("timeoutSeconds", 10).put("workerInstances", 2));
+    return base.mergeIn(overrides, true);
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public InboxServer server() {
+    return server;
+  }
+
+  public int port() {
+    return server.config().http().port();
+  }
+
+  /** A valid token for {@code subject} with the given scopes. */
+  public String token(String subject, String... scopes) {
+    return sign(new JsonObject().put("scope", String.join(" ", scopes)), subject, ISSUER, AUDIENCE, 300);
+  }
+
+  public String sign(JsonObject claims, String subject, String issuer, String audience, int ttlSeconds) {
+    JWTOptions options = new JWTOptions().setAlgorithm("HS256").setIssuer(issuer).setAudience(List.of(audience))
+      .setExpiresInSeconds(ttlSeconds);
+    if (subject != null) {
+      options.setSubject(subject);
+    }
+    return signer.generateToken(claims, options);
+  }
+
+  public String ingestToken() {
+    return token("cisive-test", "webhooks:ingest");
+  }
+
+  public HttpResponse<Buffer> postCisive(JsonObject event) {
+    return postCisive(event.toBuffer(), ingestToken(), Map.of());
+  }
+
+  /** Posts as {@code subject} with a chosen correlation id. */
+  public HttpResponse<Buffer> postCisive(JsonObject event, String subject, String correlationId) {
+    return postCisive(event.toBuffer(), token(subject, "webhooks:ingest"), Map.of("X-Correlation-ID", correlationId));
+  }
+
+  public HttpResponse<Buffer> postCisive(Buffer body, String token, Map<String, String> headers) {
+    return send(client.post(CISIVE_PATH), body, token, "application/json", headers);
+  }
+
+  public HttpResponse<Buffer> send(HttpRequest<Buffer> request, Buffer body, String token, String contentType,
+                                   Map<String, String> headers) {
+    MultiMap requestHeaders = request.headers();
+    if (token != null) {
+      requestHeaders.set("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      requestHeaders.set("Content-Type", contentType);
+    }
+    headers.forEach(requestHeaders::set);
+    return (body == null ? request.send() : request.sendBuffer(body)).await();
+  }
+
+  public WebClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
