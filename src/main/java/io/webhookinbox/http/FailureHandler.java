@@ -28,6 +28,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
     if (error.retryAfterSeconds() != null) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(error.retryAfterSeconds()));
     }

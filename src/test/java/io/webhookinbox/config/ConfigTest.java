@@ -1,0 +1,68 @@
+package io.webhookinbox.config;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The shipped config file, the environment overrides, and the checks that stop a bad config at start-up. */
+@ExtendWith(VertxExtension.class)
+class ConfigTest {
+
+  @Test
+  void shippedConfigFileLoadsWithItsDocumentedDefaults(Vertx vertx) {
+    JsonObject json = ConfigLoader.retriever(vertx, Path.of(ConfigLoader.DEFAULT_CONFIG_FILE), false, 0)
+      .getConfig().await();
+    AppConfig config = AppConfig.from(json);
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().bodyLimitBytes()).isEqualTo(1024 * 1024);
+    assertThat(config.database().embedded()).isTrue();
+    assertThat(config.database().embeddedDataDir()).isEqualTo(Path.of(".data/postgres"));
+    assertThat(config.jwt().algorithms()).containsExactly("HS256", "RS256", "ES256");
+    assertThat(config.retry()).isEqualTo(new RetryConfig(2000, 2.0, 60_000, 0.1, 5));
+    assertThat(config.scheduler().batchSize()).isEqualTo(50);
+  }
+
+  @Test
+  void environmentVariablesLandOnTheirKeys() {
+    JsonObject merged = new JsonObject()
+      .put("http", new JsonObject().put("port", 8080))
+      .put("HTTP_PORT", "9090").put("PG_HOST", "db.internal").put("PG_PASSWORD", "s3cret")
+      .put("JWT_PUBLIC_KEYS", "/keys/a.pem, kid2=/keys/b.pem").put("JWT_ISSUER", "https://idp")
+      .put("JWT_AUDIENCE", "inbox");
+
+    AppConfig config = AppConfig.from(EnvOverrides.apply(merged));
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.database().host()).isEqualTo("db.internal");
+    assertThat(config.database().embedded()).isFalse();
+    assertThat(config.database().password()).isEqualTo("s3cret");
+    assertThat(config.database().toString()).doesNotContain("s3cret");
+    assertThat(config.jwt().publicKeys()).containsExactly("/keys/a.pem", "kid2=/keys/b.pem");
+    assertThat(config.jwt().issuer()).isEqualTo("https://idp");
+  }
+
+  @Test
+  void badValuesFailWithTheKeyName() {
+    JsonObject jwt = new JsonObject().put("issuer", "i").put("audience", "a");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("http", new JsonObject().put("port", 70000))))
+      .hasMessageContaining("http.port");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("retry", new JsonObject().put("multiplier", "fast"))))
+      .hasMessageContaining("retry.multiplier");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt.copy().put("algorithms", List.of("none")))))
+      .hasMessageContaining("unsupported algorithm none");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", new JsonObject().put("issuer", "i"))))
+      .hasMessageContaining("jwt.audience");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
+      .put("retry", new JsonObject().put("initialDelayMs", 5000).put("maxDelayMs", 1000))))
+      .hasMessageContaining("retry.maxDelayMs");
+  }
+}

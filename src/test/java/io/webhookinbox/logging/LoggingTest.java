@@ -1,0 +1,119 @@
+package io.webhookinbox.logging;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.LogCapture;
+import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.TestDatabase;
+import io.webhookinbox.support.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The JSON log lines as the production encoder writes them: correlated, and free of personal data. */
+@ExtendWith({VertxExtension.class, PostgresExtension.class})
+class LoggingTest {
+  private static final List<String> PERSONAL_DATA = List.of(CisiveEvents.FIRST_NAME, CisiveEvents.LAST_NAME,
+    CisiveEvents.EMAIL, CisiveEvents.DATE_OF_BIRTH, CisiveEvents.PHONE, "Evangelina", "Quarterfield");
+  private static TestService service;
+
+  @BeforeAll
+  static void start(Vertx vertx, TestDatabase database) {
+    service = TestService.start(vertx, database);
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void everyLineARequestCausesCarriesItsCorrelationIdAcrossVerticles() {
+    service.postCisive(CisiveEvents.created("evt-log-1", "ORD-LOG-1").toBuffer(), service.ingestToken(),
+      Map.of("X-Correlation-ID", "corr-log-1"));
+
+    List<JsonObject> lines = LogCapture.json().stream()
+      .filter(line -> "evt-log-1".equals(line.getString("eventId"))).toList();
+    assertThat(lines).extracting(line -> line.getString("logger_name"))
+      .contains("access", "io.webhookinbox.ingest.IngestVerticle");
+    assertThat(lines).allSatisfy(line -> assertThat(line.getString("correlationId")).isEqualTo("corr-log-1"));
+    // The HTTP verticle and the worker run on different event loops, and both lines still carry the id.
+    assertThat(lines.stream().map(line -> line.getString("thread_name")).distinct().count()).isGreaterThan(1);
+
+    JsonObject access = lines.stream().filter(line -> "access".equals(line.getString("logger_name"))).findFirst()
+      .orElseThrow();
+    assertThat(access.getString("method")).isEqualTo("POST");
+    assertThat(access.getString("path")).isEqualTo(TestService.CISIVE_PATH);
+    assertThat(access.getInteger("status")).isEqualTo(200);
+    assertThat(access.getDouble("durationMs")).isNotNull();
+    assertThat(access.getLong("bytesOut")).isPositive();
+    assertThat(access.getString("eventType")).isEqualTo("OrderCreated");
+    assertThat(access.getString("principal")).isEqualTo("cisive-test");
+  }
+
+  @Test
+  void concurrentRequestsNeverSwapCorrelationIds() {
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
+    String token = service.ingestToken();
+    for (int i = 0; i < 20; i++) {
+      inFlight.add(service.client().post(TestService.CISIVE_PATH)
+        .putHeader("Authorization", "Bearer " + token)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("X-Correlation-ID", "corr-par-" + i)
+        .sendBuffer(CisiveEvents.created("evt-par-" + i, "ORD-PAR-" + i).toBuffer()));
+    }
+    io.vertx.core.Future.all(inFlight).await();
+
+    List<JsonObject> lines = LogCapture.json().stream()
+      .filter(line -> String.valueOf(line.getString("eventId")).startsWith("evt-par-")).toList();
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(40);
+    assertThat(lines).allSatisfy(line -> assertThat(line.getString("correlationId"))
+      .isEqualTo("corr-par-" + line.getString("eventId").substring("evt-par-".length())));
+  }
+
+  @Test
+  void personalDataNeverReachesLogsOrErrorBodies() {
+    List<HttpResponse<Buffer>> responses = new ArrayList<>();
+    // Accepted, duplicate, conflicting, invalid (PII next to broken fields), unauthorised.
+    JsonObject event = CisiveEvents.created("evt-pii-1", "ORD-PII-1");
+    responses.add(service.postCisive(event));
+    responses.add(service.postCisive(event));
+    JsonObject conflicting = event.copy();
+    conflicting.getJsonObject("order").put("status", "Cancelled");
+    responses.add(service.postCisive(conflicting));
+    JsonObject invalid = CisiveEvents.created("evt-pii-2", "ORD-PII-2");
+    invalid.getJsonObject("order").getJsonObject("candidate")
+      .put("email", CisiveEvents.FIRST_NAME + " at home").put("dateOfBirth", CisiveEvents.LAST_NAME)
+      .put("phone", CisiveEvents.PHONE.repeat(5));
+    invalid.getJsonObject("order").put("status", CisiveEvents.EMAIL);
+    responses.add(service.postCisive(invalid));
+    responses.add(service.postCisive(Buffer.buffer("{\"candidate\": \"" + CisiveEvents.EMAIL + "\" oops"),
+      service.ingestToken(), Map.of()));
+    responses.add(service.postCisive(event.toBuffer(), "bogus." + CisiveEvents.LAST_NAME + ".x", Map.of()));
+
+    assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(200, 200, 409, 400, 400, 401);
+    for (HttpResponse<Buffer> response : responses) {
+      for (String personal : PERSONAL_DATA) {
+        assertThat(response.bodyAsString()).doesNotContain(personal);
+      }
+    }
+    List<String> lines = LogCapture.lines();
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      for (String personal : PERSONAL_DATA) {
+        assertThat(line).doesNotContain(personal);
+      }
+    }
+  }
+}

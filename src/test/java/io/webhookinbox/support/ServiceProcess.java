@@ -1,0 +1,146 @@
+package io.webhookinbox.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The packaged service as a real OS process ({@code java -jar target/webhook-inbox.jar}), started the way the
+ * README says, in a working directory of the test's own. Its output is kept for assertions.
+ */
+public final class ServiceProcess implements AutoCloseable {
+  public static final Path JAR = Path.of("target/webhook-inbox.jar").toAbsolutePath();
+  private static final List<String> SCRUBBED_ENV = List.of("PG_HOST", "PG_PORT", "PG_DATABASE", "PG_USER",
+    "PG_PASSWORD", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_HMAC_SECRET", "JWT_PUBLIC_KEYS", "CONFIG_FILE", "HTTP_PORT");
+
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  private ServiceProcess(Process process) {
+    this.process = process;
+    this.reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          output.add(line);
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }, "service-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** A working directory holding the shipped {@code conf/config.yaml}, as a fresh clone would. */
+  public static Path workingDirectory(Path dir) {
+    try {
+      Files.createDirectories(dir.resolve("conf"));
+      Files.copy(Path.of("conf/config.yaml"), dir.resolve("conf/config.yaml"));
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    SCRUBBED_ENV.forEach(builder.environment()::remove);
+    builder.environment().putAll(env);
+    try {
+      return new ServiceProcess(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a one-shot command ({@code token}, {@code migrate}) to completion; returns its output. */
+  public static List<String> run(Path workDir, Map<String, String> env, String... args) {
+    try (ServiceProcess command = start(workDir, env, args)) {
+      int exit = command.waitForExit(Duration.ofSeconds(90));
+      if (exit != 0) {
+        throw new AssertionError("command " + List.of(args) + " exited " + exit + ":\n" + String.join("\n", command.output()));
+      }
+      return command.output();
+    }
+  }
+
+  public String awaitLine(Predicate<String> matcher, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String line : output) {
+        if (matcher.test(line)) {
+          return line;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("service exited " + process.exitValue() + " before the expected line:\n"
+          + String.join("\n", output));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("no matching line within " + timeout + ":\n" + String.join("\n", output));
+  }
+
+  public ServiceProcess awaitListening() {
+    awaitLine(line -> line.contains("Webhook Inbox listening"), Duration.ofSeconds(90));
+    return this;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Sends SIGTERM (what Kubernetes sends) and waits for the exit code. */
+  public int terminate(Duration timeout) {
+    process.destroy();
+    return waitForExit(timeout);
+  }
+
+  public int waitForExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("process did not exit within " + timeout + ":\n" + String.join("\n", output));
+      }
+      reader.join(5000);
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public List<String> output() {
+    return List.copyOf(output);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
