@@ -13,12 +13,18 @@ import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.ingest.LocalCodec;
 import io.webhookinbox.ingest.SourceApplier;
 import io.webhookinbox.logging.LogContext;
+import io.webhookinbox.ops.InboxMetrics;
 import io.webhookinbox.retry.RetrySettings;
+import io.webhookinbox.retry.RetrySettingsWatcher;
+import io.webhookinbox.retry.SchedulerVerticle;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.webhookinbox.sources.cisive.CisiveOrderApplier;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -31,31 +37,51 @@ public final class InboxServer implements AutoCloseable {
   private final Vertx vertx;
   private final AppConfig config;
   private final RetrySettings retrySettings;
+  private final InboxMetrics metrics;
 
-  private InboxServer(Vertx vertx, AppConfig config, RetrySettings retrySettings) {
+  private InboxServer(Vertx vertx, AppConfig config, RetrySettings retrySettings, InboxMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.retrySettings = retrySettings;
+    this.metrics = metrics;
   }
 
-  /** Creates Vert.x and deploys everything; blocking parts (schema files) run on the caller's thread. */
+  /** Starts without watching a config file (retry settings stay as given). */
   public static Future<InboxServer> start(AppConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * Creates Vert.x and deploys everything; blocking parts (schema files) run on the caller's thread.
+   *
+   * @param watchedConfigFile the config file whose {@code retry} and {@code scheduler} edits apply while running;
+   *                          null to not watch
+   */
+  public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile) {
     LogContext.init();
     SchemaValidator cisiveSchema = SchemaValidator.fromResource(CisiveWebhook.SCHEMA);
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    InboxMetrics metrics = new InboxMetrics();
+    Vertx vertx = Vertx.builder()
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+      .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+      .build();
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
 
     RetrySettings retrySettings = new RetrySettings(config.retry(), config.scheduler());
+    if (watchedConfigFile != null) {
+      RetrySettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), retrySettings);
+    }
     Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier());
     int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int workers = config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops;
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
     int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
 
-    InboxServer server = new InboxServer(vertx, config, retrySettings);
-    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), poolPerWorker, appliers, retrySettings),
-        new DeploymentOptions().setInstances(workers))
+    InboxServer server = new InboxServer(vertx, config, retrySettings, metrics);
+    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), poolPerWorker, appliers, retrySettings,
+          metrics), new DeploymentOptions().setInstances(workers))
+      .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), retrySettings, metrics)))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, cisiveSchema),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {
@@ -80,6 +106,10 @@ public final class InboxServer implements AutoCloseable {
 
   public RetrySettings retrySettings() {
     return retrySettings;
+  }
+
+  public InboxMetrics metrics() {
+    return metrics;
   }
 
   public Future<Void> stop() {

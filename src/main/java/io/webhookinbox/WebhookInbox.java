@@ -63,7 +63,7 @@ public final class WebhookInbox {
     if (effective.database().migrateOnStart()) {
       Migrations.migrate(effective.database());
     }
-    InboxServer server = InboxServer.start(effective).await();
+    InboxServer server = InboxServer.start(effective, ConfigLoader.configFile()).await();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       server.close();

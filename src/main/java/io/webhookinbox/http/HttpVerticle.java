@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.ingest.IngestClient;
+import io.webhookinbox.retry.RetryRoutes;
 import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
 
@@ -30,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
     new CisiveWebhook(cisiveSchema, ingest).mount(router, auth, config.http().bodyLimitBytes());
+    new RetryRoutes(vertx.eventBus()).mount(router, auth);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

@@ -19,6 +19,7 @@ import io.webhookinbox.config.AppConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,12 @@ public final class TestService implements AutoCloseable {
   }
 
   public static TestService start(Vertx clientVertx, JsonObject config) {
-    InboxServer server = InboxServer.start(AppConfig.from(config)).await();
+    return start(clientVertx, config, null);
+  }
+
+  /** Starts the service watching {@code configFile} for retry and scheduler edits. */
+  public static TestService start(Vertx clientVertx, JsonObject config, Path configFile) {
+    InboxServer server = InboxServer.start(AppConfig.from(config), configFile).await();
     WebClient client = WebClient.create(clientVertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
       .setDefaultPort(server.config().http().port())
@@ -99,6 +105,10 @@ public final class TestService implements AutoCloseable {
     return signer.generateToken(claims, options);
   }
 
+  public String adminToken() {
+    return token("operator", "webhooks:admin");
+  }
+
   public String ingestToken() {
     return token("cisive-test", "webhooks:ingest");
   }
@@ -127,6 +137,11 @@ public final class TestService implements AutoCloseable {
     }
     headers.forEach(requestHeaders::set);
     return (body == null ? request.send() : request.sendBuffer(body)).await();
+  }
+
+  /** {@code POST path} with an empty body, as an operator. */
+  public HttpResponse<Buffer> postAsAdmin(String pathAndQuery) {
+    return send(client.post(pathAndQuery), null, adminToken(), null, Map.of());
   }
 
   public WebClient client() {

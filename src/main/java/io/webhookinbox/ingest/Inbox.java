@@ -1,0 +1,203 @@
+package io.webhookinbox.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.webhookinbox.logging.LogContext;
+import io.webhookinbox.ops.InboxMetrics;
+import io.webhookinbox.retry.Backoff;
+import io.webhookinbox.retry.RetrySettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The transactions behind the worker. A new delivery is recorded and applied in one transaction; a claimed retry
+ * is applied under its lease. When applying fails, the event is committed as {@code failed} (or {@code dead})
+ * with the error and its next attempt time, in a transaction of its own, so nothing half-applied remains.
+ */
+final class Inbox {
+  private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
+
+  private final Pool pool;
+  private final Map<String, SourceApplier> appliers;
+  private final RetrySettings retrySettings;
+  private final InboxMetrics metrics;
+
+  Inbox(Pool pool, Map<String, SourceApplier> appliers, RetrySettings retrySettings, InboxMetrics metrics) {
+    this.pool = pool;
+    this.appliers = Map.copyOf(appliers);
+    this.retrySettings = retrySettings;
+    this.metrics = metrics;
+  }
+
+  Future<IngestOutcome> ingest(IngestCommand command, String correlationId, String principal) {
+    EventStatus initial = command.apply() ? EventStatus.PROCESSING : EventStatus.IGNORED;
+    return pool.withTransaction(connection -> EventStore.insertNew(connection, command, correlationId, principal,
+          initial)
+        .compose(id -> {
+          if (id == null) {
+            return duplicate(connection, command);
+          }
+          if (!command.apply()) {
+            return Future.succeededFuture(outcome(command, IngestStatus.IGNORED, null));
+          }
+          StoredEvent event = new StoredEvent(command.source(), command.eventId(), command.eventType(),
+            command.externalId(), command.occurredAt(), command.payload(), principal, correlationId);
+          // The event row is in; whatever fails from here on is a processing failure to retry, not a lost event.
+          return apply(connection, id, event, command.receivedNanos())
+            .map(applied -> outcome(command, applied.stale() ? IngestStatus.STALE : IngestStatus.PROCESSED,
+              applied.resourceVersion()))
+            .recover(failure -> Future.failedFuture(new ApplyFailed(failure)));
+        }))
+      .recover(failure -> failure instanceof ApplyFailed applyFailed
+        ? queueFirstFailure(command, correlationId, principal, applyFailed.getCause())
+        : Future.failedFuture(failure))
+      .onSuccess(result -> {
+        metrics.received(command.source(), command.eventType(), result.status().json());
+        if (result.status() == IngestStatus.PROCESSED || result.status() == IngestStatus.STALE) {
+          metrics.processed(command.source(), Duration.ofNanos(System.nanoTime() - command.receivedNanos()));
+        }
+      });
+  }
+
+  /**
+   * One attempt for an event this replica claimed. Completes with the status it ended in, or null when the lease
+   * was lost (another replica reclaimed the event after it expired): then nothing was changed here.
+   */
+  Future<EventStatus> retry(long id, UUID leaseToken) {
+    long startedNanos = System.nanoTime();
+    OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    return pool.withTransaction(connection -> EventStore.loadClaimed(connection, id, leaseToken)
+        .compose(claimed -> {
+          if (claimed == null) {
+            return Future.succeededFuture((EventStatus) null);
+          }
+          LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
+          return apply(connection, id, claimed.event(), startedNanos)
+            .compose(applied -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
+              applied.status().db(), null).map(applied.status()))
+            .recover(failure -> Future.failedFuture(new ApplyFailed(failure, claimed)));
+        }))
+      .recover(failure -> failure instanceof ApplyFailed applyFailed
+        ? recordFailedRetry(id, leaseToken, applyFailed.claimed, applyFailed.getCause(), startedAt)
+        : Future.failedFuture(failure))
+      .onSuccess(status -> {
+        if (status == null) {
+          LOG.info("Lease on event row {} was lost; another replica owns the attempt", id);
+        } else {
+          LOG.info("Retry ended {}", status.db());
+        }
+      });
+  }
+
+  private Future<Applied> apply(SqlConnection connection, long id, StoredEvent event, long startedNanos) {
+    SourceApplier applier = appliers.get(event.source());
+    if (applier == null) {
+      return Future.failedFuture(new IllegalStateException("No applier for source " + event.source()));
+    }
+    return applier.apply(connection, event)
+      .compose(applied -> EventStore.finish(connection, id, applied.status(), applied.resourceVersion(),
+          elapsedMs(startedNanos))
+        .map(done -> {
+          LOG.info("Event {} {}", event.eventType(), applied.status().db());
+          return applied;
+        }));
+  }
+
+  private Future<IngestOutcome> queueFirstFailure(IngestCommand command, String correlationId, String principal,
+                                                  Throwable cause) {
+    String error = DbErrors.describe(cause);
+    Backoff.Next next = Backoff.afterFailure(retrySettings.retry(), 1, ThreadLocalRandom.current().nextDouble());
+    EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
+    OffsetDateTime receivedAt = OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC);
+    return pool.withTransaction(connection -> EventStore.insertFailed(connection, command, correlationId,
+        principal, status, next.delayMs(), error)
+      .compose(id -> {
+        if (id == null) {
+          return duplicate(connection, command);
+        }
+        LOG.warn("Applying event {} failed, stored as {} (retry in {} ms): {}", command.eventType(), status.db(),
+          next.delayMs(), error);
+        return EventStore.recordAttempt(connection, id, 1, receivedAt, status.db(), error)
+          .compose(recorded -> afterFailure(connection, command.source(), status, 1, error))
+          .map(done -> outcome(command, status == EventStatus.FAILED ? IngestStatus.QUEUED : IngestStatus.DEAD,
+            null));
+      }));
+  }
+
+  private Future<EventStatus> recordFailedRetry(long id, UUID leaseToken, EventStore.Claimed claimed,
+                                                Throwable cause, OffsetDateTime startedAt) {
+    String error = DbErrors.describe(cause);
+    Backoff.Next next = Backoff.afterFailure(retrySettings.retry(), claimed.attempts(),
+      ThreadLocalRandom.current().nextDouble());
+    EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
+    return pool.withTransaction(connection -> EventStore.failClaimed(connection, id, leaseToken, status,
+        next.delayMs(), error)
+      .compose(owned -> {
+        if (!owned) {
+          return Future.succeededFuture((EventStatus) null);
+        }
+        LOG.warn("Retry {} of event {} failed, now {} (next in {} ms): {}", claimed.attempts() - 1,
+          claimed.event().eventType(), status.db(), next.delayMs(), error);
+        return EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt, status.db(), error)
+          .compose(recorded -> afterFailure(connection, claimed.event().source(), status, claimed.attempts(), error))
+          .map(status);
+      }));
+  }
+
+  /** Wakes the schedulers for a queued retry, or reports a dead letter. */
+  private Future<Void> afterFailure(SqlConnection connection, String source, EventStatus status, int attempts,
+                                    String error) {
+    if (status == EventStatus.DEAD) {
+      LOG.warn("Event dead-lettered after {} attempt(s); last error: {}", attempts, error);
+      metrics.deadLettered(source);
+      return Future.succeededFuture();
+    }
+    return EventStore.notifyRetry(connection);
+  }
+
+  private Future<IngestOutcome> duplicate(SqlConnection connection, IngestCommand command) {
+    return EventStore.findExisting(connection, command).map(existing -> {
+      if (existing == null) {
+        throw new IllegalStateException("Event row vanished while checking a duplicate");
+      }
+      if (!existing.samePayload()) {
+        return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
+      }
+      IngestStatus status = switch (existing.status()) {
+        case FAILED, PROCESSING -> IngestStatus.QUEUED;
+        default -> IngestStatus.DUPLICATE;
+      };
+      return new IngestOutcome(command.eventId(), status, existing.externalId(), existing.resourceVersion());
+    });
+  }
+
+  private static IngestOutcome outcome(IngestCommand command, IngestStatus status, Integer resourceVersion) {
+    return new IngestOutcome(command.eventId(), status, command.externalId(), resourceVersion);
+  }
+
+  private static int elapsedMs(long startedNanos) {
+    return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - startedNanos) / 1_000_000);
+  }
+
+  /** Marks a failure that happened after the event row was written or locked in the same transaction. */
+  private static final class ApplyFailed extends RuntimeException {
+    private final transient EventStore.Claimed claimed;
+
+    ApplyFailed(Throwable cause) {
+      this(cause, null);
+    }
+
+    ApplyFailed(Throwable cause, EventStore.Claimed claimed) {
+      super(cause.getMessage(), cause, false, false);
+      this.claimed = claimed;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.webhookinbox.retry;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.ingest.DbErrors;
+import io.webhookinbox.logging.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/**
+ * Operator replays, served over the event bus for the HTTP verticle. A manual retry claims the event and hands it
+ * to the worker at once; a bulk replay marks matches due now, and the schedulers work through them in batches.
+ */
+final class Requeue {
+  static final String MANUAL_ADDRESS = "webhook-inbox.retry.manual";
+  static final String BULK_ADDRESS = "webhook-inbox.retry.bulk";
+  private static final Logger LOG = LoggerFactory.getLogger(Requeue.class);
+  private static final long MANUAL_LEASE_MS = 60_000;
+
+  static final String CLAIM_ONE = """
+    UPDATE webhook_events
+    SET status = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
+        lease_until = clock_timestamp() + $3::bigint * interval '1 millisecond', next_attempt_at = NULL
+    WHERE event_id = $1 AND ($2::text IS NULL OR source = $2) AND status IN ('failed', 'dead', 'ignored')
+    RETURNING id, source, lease_token, correlation_id, attempts""";
+
+  static final String STATUS_OF = """
+    SELECT status FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)""";
+
+  static final String REQUEUE_MATCHING = """
+    WITH picked AS (
+      SELECT id FROM webhook_events
+      WHERE status IN ('failed', 'dead', 'ignored') AND status = $1
+        AND ($2::text IS NULL OR event_type = $2)
+        AND ($3::timestamptz IS NULL OR received_at >= $3)
+        AND ($4::timestamptz IS NULL OR received_at < $4)
+        AND ($5::text IS NULL OR source = $5)
+      ORDER BY received_at
+      LIMIT $6
+      FOR UPDATE SKIP LOCKED)
+    UPDATE webhook_events e SET status = 'failed', next_attempt_at = clock_timestamp()
+    FROM picked WHERE e.id = picked.id
+    RETURNING e.event_id""";
+
+  static final String NOTIFY = "SELECT pg_notify('" + SchedulerVerticle.NOTIFY_CHANNEL + "', '')";
+
+  private final Vertx vertx;
+  private final Pool pool;
+
+  Requeue(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  void register() {
+    vertx.eventBus().<JsonObject>localConsumer(MANUAL_ADDRESS, this::manual);
+    vertx.eventBus().<JsonObject>localConsumer(BULK_ADDRESS, this::bulk);
+  }
+
+  /** Body {@code {eventId, source?}}; reply {@code {eventId, retryAttempt, status, timestamp}}. */
+  private void manual(Message<JsonObject> message) {
+    String eventId = message.body().getString("eventId");
+    String source = message.body().getString("source");
+    pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(eventId, source, MANUAL_LEASE_MS))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return explainRefusal(eventId, source);
+        }
+        Row row = rows.iterator().next();
+        LogContext.bind(row.getString("correlation_id"), eventId);
+        LOG.info("Manual retry requested by an operator");
+        SchedulerVerticle.dispatch(vertx, row, MANUAL_LEASE_MS);
+        return Future.succeededFuture(new JsonObject()
+          .put("eventId", eventId)
+          .put("retryAttempt", row.getInteger("attempts") - 1)
+          .put("status", "processing")
+          .put("timestamp", Instant.now().toString()));
+      })
+      .onSuccess(message::reply)
+      .onFailure(failure -> fail(message, failure));
+  }
+
+  private Future<JsonObject> explainRefusal(String eventId, String source) {
+    return pool.preparedQuery(STATUS_OF).execute(Tuple.of(eventId, source)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(new Refused(404, "No event with id " + eventId));
+      }
+      String status = rows.iterator().next().getString("status");
+      return Future.failedFuture(new Refused(409, "Event is " + status
+        + "; only failed, dead or ignored events can be retried"));
+    });
+  }
+
+  /** Body {@code {status, eventType?, from?, to?, source?, limit}}; reply {@code {requeued, eventIds}}. */
+  private void bulk(Message<JsonObject> message) {
+    JsonObject query = message.body();
+    Tuple params = Tuple.of(query.getString("status"), query.getString("eventType"),
+      offsetDateTime(query.getString("from")), offsetDateTime(query.getString("to")), query.getString("source"),
+      query.getInteger("limit"));
+    pool.withTransaction(connection -> connection.preparedQuery(REQUEUE_MATCHING).execute(params)
+        .compose(rows -> connection.query(NOTIFY).execute().map(rows)))
+      .map(rows -> {
+        JsonArray eventIds = new JsonArray();
+        rows.forEach(row -> eventIds.add(row.getString("event_id")));
+        LOG.info("Bulk replay re-queued {} {} event(s)", eventIds.size(), query.getString("status"));
+        return new JsonObject().put("requeued", eventIds.size()).put("eventIds", eventIds);
+      })
+      .onSuccess(message::reply)
+      .onFailure(failure -> fail(message, failure));
+  }
+
+  private static OffsetDateTime offsetDateTime(String value) {
+    return value == null ? null : OffsetDateTime.parse(value);
+  }
+
+  private static void fail(Message<?> message, Throwable failure) {
+    if (failure instanceof Refused refused) {
+      message.fail(refused.status, refused.getMessage());
+    } else if (DbErrors.unavailable(failure)) {
+      message.fail(503, "database unavailable");
+    } else {
+      LOG.error("Replay failed", failure);
+      message.fail(500, "unexpected");
+    }
+  }
+
+  /** A replay the operator asked for that cannot be done, with the HTTP status that says why. */
+  private static final class Refused extends RuntimeException {
+    private final int status;
+
+    Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.webhookinbox.retry;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.webhookinbox.http.ApiError;
+import io.webhookinbox.http.BusErrors;
+import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.http.QueryParams;
+import io.webhookinbox.http.Responses;
+import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.Scope;
+
+import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Operator replays: {@code POST /api/webhooks/retry/{eventId}} and {@code POST /api/webhooks/retry?…}. */
+public final class RetryRoutes {
+  public static final String RETRY_ONE = "/api/webhooks/retry/:eventId";
+  public static final String RETRY_MATCHING = "/api/webhooks/retry";
+  public static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+  private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final Set<String> REPLAYABLE = Set.of("failed", "dead", "ignored");
+  private static final Set<String> SOURCES = Set.of("cisive", "stripe");
+  private static final long TIMEOUT_MS = 30_000;
+
+  private final EventBus eventBus;
+
+  public RetryRoutes(EventBus eventBus) {
+    this.eventBus = eventBus;
+  }
+
+  public void mount(Router router, BearerAuth auth) {
+    router.post(RETRY_ONE).handler(auth.require(Scope.ADMIN)).handler(this::retryOne);
+    router.post(RETRY_MATCHING).handler(auth.require(Scope.ADMIN)).handler(this::retryMatching);
+  }
+
+  private void retryOne(RoutingContext ctx) {
+    JsonObject request = new JsonObject()
+      .put("eventId", QueryParams.pathParam(ctx, "eventId", EVENT_ID))
+      .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null));
+    eventBus.<JsonObject>request(Requeue.MANUAL_ADDRESS, request, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+      .map(Message::body)
+      .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
+        .put("message", "Event re-queued for immediate processing").put("data", data)))
+      .onFailure(failure -> ctx.fail(BusErrors.toApiError(failure)));
+  }
+
+  private void retryMatching(RoutingContext ctx) {
+    OffsetDateTime from = QueryParams.dateTime(ctx, "from");
+    OffsetDateTime to = QueryParams.dateTime(ctx, "to");
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw ApiError.field(ErrorCode.BAD_REQUEST, "to", "must be after from");
+    }
+    String status = QueryParams.oneOf(ctx, "status", REPLAYABLE, "dead");
+    JsonObject request = new JsonObject()
+      .put("status", status)
+      .put("eventType", QueryParams.string(ctx, "eventType", EVENT_TYPE))
+      .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null))
+      .put("from", from == null ? null : from.toString())
+      .put("to", to == null ? null : to.toString())
+      .put("limit", QueryParams.integer(ctx, "limit", 100, 1, 1000));
+    eventBus.<JsonObject>request(Requeue.BULK_ADDRESS, request, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+      .map(Message::body)
+      .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
+        .put("message", data.getInteger("requeued") + " " + status + " event(s) re-queued")
+        .put("data", data.put("status", "queued"))))
+      .onFailure(failure -> ctx.fail(BusErrors.toApiError(failure)));
+  }
+}

@@ -1,0 +1,194 @@
+package io.webhookinbox.retry;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.SchedulerConfig;
+import io.webhookinbox.db.Pools;
+import io.webhookinbox.ingest.DbErrors;
+import io.webhookinbox.ingest.IngestVerticle;
+import io.webhookinbox.ops.InboxMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds due retries and hands them to the worker. Each poll claims a batch with {@code FOR UPDATE SKIP LOCKED}
+ * and a lease, so replicas never work the same event at once and an event whose replica died (lease ran out) is
+ * claimed again. Between polls it sleeps until the next event is due (at most the poll interval), and a NOTIFY
+ * from any replica wakes it at once; an idle poll is two index lookups on small partial indexes.
+ */
+public final class SchedulerVerticle extends VerticleBase {
+  public static final String NOTIFY_CHANNEL = "webhook_inbox_retry";
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+  private static final long MIN_DELAY_MS = 25;
+
+  /**
+   * Due retries and expired leases, each from its own partial index ({@code now()} is stable, so it can drive an
+   * index condition; each poll is its own transaction).
+   */
+  static final String CLAIM_DUE = """
+    WITH due AS (
+      SELECT id FROM webhook_events
+      WHERE status = 'failed' AND next_attempt_at <= now()
+      ORDER BY next_attempt_at
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED),
+    expired AS (
+      SELECT id FROM webhook_events
+      WHERE status = 'processing' AND lease_until < now()
+      LIMIT $1
+      FOR UPDATE SKIP LOCKED)
+    UPDATE webhook_events e
+    SET status = 'processing', attempts = e.attempts + 1, lease_token = gen_random_uuid(),
+        lease_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
+    FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) picked
+    WHERE e.id = picked.id
+    RETURNING e.id, e.source, e.lease_token, e.correlation_id""";
+
+  /** Milliseconds until the next failed event is due or lease runs out (null when there is none), and the backlog. */
+  static final String NEXT_DUE = """
+    SELECT (extract(epoch FROM least(
+              (SELECT min(next_attempt_at) FROM webhook_events WHERE status = 'failed'),
+              (SELECT min(lease_until) FROM webhook_events WHERE status = 'processing'))
+            - clock_timestamp()) * 1000)::bigint AS due_in_ms,
+           (SELECT count(*) FROM webhook_events WHERE status = 'failed') AS backlog""";
+
+  private final DatabaseConfig database;
+  private final RetrySettings settings;
+  private final InboxMetrics metrics;
+  private Pool pool;
+  private PgSubscriber subscriber;
+  private boolean polling;
+  private boolean pollAgain;
+  private boolean stopped;
+  private long timerId = -1;
+
+  public SchedulerVerticle(DatabaseConfig database, RetrySettings settings, InboxMetrics metrics) {
+    this.database = database;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.create(vertx, database, 2);
+    new Requeue(vertx, pool).register();
+    subscriber = PgSubscriber.subscriber(vertx, Pools.connectOptions(database)).reconnectPolicy(attempt -> 1000L);
+    subscriber.channel(NOTIFY_CHANNEL).handler(payload -> pollSoon());
+    listen();
+    pollSoon();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timerId);
+    return subscriber.close();
+  }
+
+  /** LISTEN for wake-ups; if the database is away at start, keep trying (polling works meanwhile). */
+  private void listen() {
+    subscriber.connect().onFailure(failure -> {
+      if (!stopped) {
+        LOG.warn("Cannot LISTEN for retry wake-ups yet ({}); polling continues", DbErrors.describe(failure));
+        vertx.setTimer(settings.scheduler().pollIntervalMs(), id -> listen());
+      }
+    });
+  }
+
+  private void pollSoon() {
+    if (stopped) {
+      return;
+    }
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    vertx.cancelTimer(timerId);
+    poll();
+  }
+
+  private void poll() {
+    polling = true;
+    SchedulerConfig config = settings.scheduler();
+    Future<Long> nextDelay = config.enabled()
+      ? claimAndDispatch(config).compose(claimed -> claimed >= config.batchSize()
+        ? Future.succeededFuture(0L) : nextDueInMs(config))
+      : Future.succeededFuture(config.pollIntervalMs());
+    nextDelay.onComplete(result -> {
+      polling = false;
+      long delay;
+      if (result.failed()) {
+        LOG.warn("Retry poll failed: {}", DbErrors.describe(result.cause()));
+        delay = config.pollIntervalMs();
+      } else {
+        delay = result.result();
+      }
+      if (pollAgain) {
+        pollAgain = false;
+        delay = 0;
+      }
+      schedule(delay);
+    });
+  }
+
+  private void schedule(long delayMs) {
+    if (stopped) {
+      return;
+    }
+    if (delayMs <= 0) {
+      // Re-poll on the next turn of the event loop, not recursively.
+      timerId = -1;
+      vertx.runOnContext(v -> pollSoon());
+    } else {
+      timerId = vertx.setTimer(delayMs, id -> pollSoon());
+    }
+  }
+
+  /** Claims up to a batch and waits until the worker finished them all, which bounds the work in flight. */
+  private Future<Integer> claimAndDispatch(SchedulerConfig config) {
+    return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(config.batchSize(), config.leaseTimeoutMs()))
+      .compose(rows -> {
+        List<Future<?>> attempts = new ArrayList<>();
+        for (Row row : rows) {
+          attempts.add(dispatch(vertx, row, config.leaseTimeoutMs()));
+        }
+        return Future.join(attempts).transform(done -> Future.succeededFuture(rows.size()));
+      });
+  }
+
+  /** Sends one claimed event to the worker; the lease covers a worker that never answers. */
+  static Future<?> dispatch(io.vertx.core.Vertx vertx, Row row, long leaseTimeoutMs) {
+    JsonObject claim = new JsonObject()
+      .put("id", row.getLong("id"))
+      .put("source", row.getString("source"))
+      .put("leaseToken", row.getUUID("lease_token").toString());
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(leaseTimeoutMs)
+      .addHeader(IngestVerticle.CORRELATION_HEADER, row.getString("correlation_id"));
+    return vertx.eventBus().request(IngestVerticle.RETRY_ADDRESS, claim, options);
+  }
+
+  private Future<Long> nextDueInMs(SchedulerConfig config) {
+    return pool.query(NEXT_DUE).execute().map((RowSet<Row> rows) -> {
+      Row row = rows.iterator().next();
+      metrics.retryBacklog(row.getLong("backlog"));
+      Long dueIn = row.getLong("due_in_ms");
+      if (dueIn == null) {
+        return config.pollIntervalMs();
+      }
+      // Due now but not claimed: another replica holds it for a moment. Do not spin.
+      return Math.min(config.pollIntervalMs(), Math.max(MIN_DELAY_MS, dueIn));
+    });
+  }
+}
