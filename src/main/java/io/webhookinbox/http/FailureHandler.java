@@ -19,7 +19,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ApiError error = toApiError(ctx.failure(), ctx.statusCode());
-    if (error.code() == ErrorCode.INTERNAL_ERROR) {
+    // An ApiError was raised on purpose (and a worker's own failure is logged where it happened).
+    if (error.code() == ErrorCode.INTERNAL_ERROR && !(ctx.failure() instanceof ApiError)) {
       LOG.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
     }
     ctx.put(AccessLogHandler.ERROR_CODE, error.code().code());
