@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.http.HttpVerticle;
-import io.webhookinbox.http.SchemaValidator;
 import io.webhookinbox.ingest.IngestCommand;
 import io.webhookinbox.ingest.IngestOutcome;
 import io.webhookinbox.ingest.IngestVerticle;
@@ -14,13 +13,15 @@ import io.webhookinbox.ingest.LocalCodec;
 import io.webhookinbox.ingest.SourceApplier;
 import io.webhookinbox.logging.LogContext;
 import io.webhookinbox.ops.InboxMetrics;
-import io.webhookinbox.retry.RetrySettings;
-import io.webhookinbox.retry.RetrySettingsWatcher;
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.config.SettingsWatcher;
 import io.webhookinbox.retry.SchedulerVerticle;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.webhookinbox.sources.cisive.CisiveOrderApplier;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
+import io.webhookinbox.sources.stripe.PaymentApplier;
+import io.webhookinbox.sources.stripe.StripeWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +37,13 @@ public final class InboxServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final AppConfig config;
-  private final RetrySettings retrySettings;
+  private final RuntimeSettings settings;
   private final InboxMetrics metrics;
 
-  private InboxServer(Vertx vertx, AppConfig config, RetrySettings retrySettings, InboxMetrics metrics) {
+  private InboxServer(Vertx vertx, AppConfig config, RuntimeSettings settings, InboxMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    this.retrySettings = retrySettings;
+    this.settings = settings;
     this.metrics = metrics;
   }
 
@@ -59,7 +60,7 @@ public final class InboxServer implements AutoCloseable {
    */
   public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile) {
     LogContext.init();
-    SchemaValidator cisiveSchema = SchemaValidator.fromResource(CisiveWebhook.SCHEMA);
+    HttpVerticle.Schemas schemas = HttpVerticle.Schemas.load();
     InboxMetrics metrics = new InboxMetrics();
     Vertx vertx = Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -68,21 +69,22 @@ public final class InboxServer implements AutoCloseable {
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
 
-    RetrySettings retrySettings = new RetrySettings(config.retry(), config.scheduler());
+    RuntimeSettings settings = new RuntimeSettings(config.runtime());
     if (watchedConfigFile != null) {
-      RetrySettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), retrySettings);
+      SettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), settings);
     }
-    Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier());
+    Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier(),
+      StripeWebhook.SOURCE, new PaymentApplier());
     int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     int workers = config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops;
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
     int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
 
-    InboxServer server = new InboxServer(vertx, config, retrySettings, metrics);
-    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), poolPerWorker, appliers, retrySettings,
+    InboxServer server = new InboxServer(vertx, config, settings, metrics);
+    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), poolPerWorker, appliers, settings,
           metrics), new DeploymentOptions().setInstances(workers))
-      .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), retrySettings, metrics)))
-      .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, cisiveSchema),
+      .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
+      .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, schemas),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {
         LOG.info("Webhook Inbox listening on {}:{} ({} HTTP, {} worker instances)", config.http().host(),
@@ -104,8 +106,8 @@ public final class InboxServer implements AutoCloseable {
     return config;
   }
 
-  public RetrySettings retrySettings() {
-    return retrySettings;
+  public RuntimeSettings settings() {
+    return settings;
   }
 
   public InboxMetrics metrics() {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /** The whole service configuration, read once at start-up and passed to each verticle. */
 public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt, IngestConfig ingest,
-                        RetryConfig retry, SchedulerConfig scheduler, Path devSecretFile, long configScanMs) {
+                        SourcesConfig sources, JsonObject runtime, Path devSecretFile, long configScanMs) {
 
   /** Builds the typed config; a missing section takes its defaults, a bad value throws with the key's name. */
   public static AppConfig from(JsonObject root) {
@@ -15,21 +15,39 @@ public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt,
       DatabaseConfig.from(Json.section(root, "database")),
       JwtConfig.from(Json.section(root, "jwt")),
       IngestConfig.from(Json.section(root, "ingest")),
-      RetryConfig.from(Json.section(root, "retry")),
-      SchedulerConfig.from(Json.section(root, "scheduler")),
+      SourcesConfig.from(root),
+      runtimeSections(root),
       Path.of(Json.string(Json.section(root, "jwt"), "jwt.", "devSecretFile", ".data/dev-jwt-secret")),
       Json.integer(Json.section(root, "config"), "config.", "scanIntervalMs", 2000, 100, 3_600_000));
   }
 
+  /** The sections that may change at run time, as given; validated here so a bad file stops start-up. */
+  private static JsonObject runtimeSections(JsonObject root) {
+    JsonObject runtime = new JsonObject();
+    for (String section : RuntimeSettings.SECTIONS) {
+      runtime.put(section, Json.section(root, section).copy());
+    }
+    new RuntimeSettings(runtime);
+    return runtime;
+  }
+
+  public RetryConfig retry() {
+    return RetryConfig.from(runtime.getJsonObject("retry"));
+  }
+
+  public SchedulerConfig scheduler() {
+    return SchedulerConfig.from(runtime.getJsonObject("scheduler"));
+  }
+
   public AppConfig withDatabase(DatabaseConfig newDatabase) {
-    return new AppConfig(http, newDatabase, jwt, ingest, retry, scheduler, devSecretFile, configScanMs);
+    return new AppConfig(http, newDatabase, jwt, ingest, sources, runtime, devSecretFile, configScanMs);
   }
 
   public AppConfig withJwt(JwtConfig newJwt) {
-    return new AppConfig(http, database, newJwt, ingest, retry, scheduler, devSecretFile, configScanMs);
+    return new AppConfig(http, database, newJwt, ingest, sources, runtime, devSecretFile, configScanMs);
   }
 
   public AppConfig withHttp(HttpConfig newHttp) {
-    return new AppConfig(newHttp, database, jwt, ingest, retry, scheduler, devSecretFile, configScanMs);
+    return new AppConfig(newHttp, database, jwt, ingest, sources, runtime, devSecretFile, configScanMs);
   }
 }

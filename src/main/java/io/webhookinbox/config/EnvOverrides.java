@@ -37,7 +37,11 @@ public final class EnvOverrides {
     keys.put("JWT_LEEWAY_SECONDS", "jwt.leewaySeconds");
     keys.put("JWT_SCOPE_CLAIM", "jwt.scopeClaim");
     keys.put("JWT_ALGORITHMS", "jwt.algorithms");
-    keys.put("INGEST_TIMEOUT_SECONDS", "ingest.timeoutSeconds");
+    keys.put("PROCESSING_TIMEOUT_SECONDS", "webhooks.timeoutSeconds");
+    keys.put("STRIPE_WEBHOOK_SECRETS", "stripe.webhookSecrets");
+    keys.put("STRIPE_TOLERANCE_SECONDS", "stripe.toleranceSeconds");
+    keys.put("CISIVE_WEBHOOK_SECRETS", "cisive.webhookSecrets");
+    keys.put("CISIVE_TOLERANCE_SECONDS", "cisive.toleranceSeconds");
     return Map.copyOf(keys);
   }
 

@@ -24,7 +24,8 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(5116, 405, "Method not allowed"),
   INVALID_STATE(5117, 409, "The resource is not in a state that allows this"),
   BAD_REQUEST(5118, 400, "Bad request"),
-  SHUTTING_DOWN(5119, 503, "Service is shutting down; retry on another instance");
+  SHUTTING_DOWN(5119, 503, "Service is shutting down; retry on another instance"),
+  ENDPOINT_DISABLED(5120, 503, "Webhook endpoints are disabled by an operator; retry later");
 
   private final int code;
   private final int httpStatus;

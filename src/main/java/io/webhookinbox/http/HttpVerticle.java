@@ -5,32 +5,50 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.retry.RetryRoutes;
 import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
+import io.webhookinbox.sources.cisive.StandardWebhookSignature;
+import io.webhookinbox.sources.stripe.StripeWebhook;
 
 /**
  * The HTTP front: correlation ids, access log, authentication, content checks, validation. It never touches the
  * database; accepted deliveries go over the event bus to the worker. One instance runs per event loop.
  */
 public final class HttpVerticle extends VerticleBase {
-  private final AppConfig config;
-  private final SchemaValidator cisiveSchema;
+  /** Validators built once (they read schema files) and shared by every instance. */
+  public record Schemas(SchemaValidator cisive, SchemaValidator stripe) {
+    public static Schemas load() {
+      return new Schemas(SchemaValidator.fromResource(CisiveWebhook.SCHEMA),
+        SchemaValidator.fromResource(StripeWebhook.SCHEMA));
+    }
+  }
 
-  public HttpVerticle(AppConfig config, SchemaValidator cisiveSchema) {
+  private final AppConfig config;
+  private final RuntimeSettings settings;
+  private final Schemas schemas;
+
+  public HttpVerticle(AppConfig config, RuntimeSettings settings, Schemas schemas) {
     this.config = config;
-    this.cisiveSchema = cisiveSchema;
+    this.settings = settings;
+    this.schemas = schemas;
   }
 
   @Override
   public Future<?> start() {
     BearerAuth auth = BearerAuth.create(vertx, config.jwt());
-    IngestClient ingest = new IngestClient(vertx.eventBus(), config.ingest().timeoutSeconds() * 1000L);
+    IngestClient ingest = new IngestClient(vertx.eventBus(), settings);
 
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
-    new CisiveWebhook(cisiveSchema, ingest).mount(router, auth, config.http().bodyLimitBytes());
+    long bodyLimit = config.http().bodyLimitBytes();
+    StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
+      ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
+      : null;
+    new CisiveWebhook(schemas.cisive(), ingest, cisiveSignature).mount(router, auth, bodyLimit);
+    new StripeWebhook(schemas.stripe(), ingest, settings, config.sources()).mount(router, bodyLimit);
     new RetryRoutes(vertx.eventBus()).mount(router, auth);
 
     FailureHandler failures = new FailureHandler();

@@ -6,7 +6,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.webhookinbox.logging.LogContext;
 import io.webhookinbox.ops.InboxMetrics;
 import io.webhookinbox.retry.Backoff;
-import io.webhookinbox.retry.RetrySettings;
+import io.webhookinbox.config.RuntimeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +27,13 @@ final class Inbox {
 
   private final Pool pool;
   private final Map<String, SourceApplier> appliers;
-  private final RetrySettings retrySettings;
+  private final RuntimeSettings settings;
   private final InboxMetrics metrics;
 
-  Inbox(Pool pool, Map<String, SourceApplier> appliers, RetrySettings retrySettings, InboxMetrics metrics) {
+  Inbox(Pool pool, Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
     this.pool = pool;
     this.appliers = Map.copyOf(appliers);
-    this.retrySettings = retrySettings;
+    this.settings = settings;
     this.metrics = metrics;
   }
 
@@ -80,6 +80,13 @@ final class Inbox {
             return Future.succeededFuture((EventStatus) null);
           }
           LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
+          if (!settings.webhooks().enabled(claimed.event().eventType())) {
+            // A replayed ignored event whose type is still not enabled stays ignored.
+            return EventStore.finish(connection, id, EventStatus.IGNORED, null, elapsedMs(startedNanos))
+              .compose(done -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
+                EventStatus.IGNORED.db(), null))
+              .map(EventStatus.IGNORED);
+          }
           return apply(connection, id, claimed.event(), startedNanos)
             .compose(applied -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
               applied.status().db(), null).map(applied.status()))
@@ -114,7 +121,7 @@ final class Inbox {
   private Future<IngestOutcome> queueFirstFailure(IngestCommand command, String correlationId, String principal,
                                                   Throwable cause) {
     String error = DbErrors.describe(cause);
-    Backoff.Next next = Backoff.afterFailure(retrySettings.retry(), 1, ThreadLocalRandom.current().nextDouble());
+    Backoff.Next next = Backoff.afterFailure(settings.retry(), 1, ThreadLocalRandom.current().nextDouble());
     EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
     OffsetDateTime receivedAt = OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC);
     return pool.withTransaction(connection -> EventStore.insertFailed(connection, command, correlationId,
@@ -135,7 +142,7 @@ final class Inbox {
   private Future<EventStatus> recordFailedRetry(long id, UUID leaseToken, EventStore.Claimed claimed,
                                                 Throwable cause, OffsetDateTime startedAt) {
     String error = DbErrors.describe(cause);
-    Backoff.Next next = Backoff.afterFailure(retrySettings.retry(), claimed.attempts(),
+    Backoff.Next next = Backoff.afterFailure(settings.retry(), claimed.attempts(),
       ThreadLocalRandom.current().nextDouble());
     EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
     return pool.withTransaction(connection -> EventStore.failClaimed(connection, id, leaseToken, status,

@@ -8,7 +8,7 @@ import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.logging.LogContext;
 import io.webhookinbox.ops.InboxMetrics;
-import io.webhookinbox.retry.RetrySettings;
+import io.webhookinbox.config.RuntimeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,22 +30,22 @@ public final class IngestVerticle extends VerticleBase {
   private final DatabaseConfig database;
   private final int poolSize;
   private final Map<String, SourceApplier> appliers;
-  private final RetrySettings retrySettings;
+  private final RuntimeSettings settings;
   private final InboxMetrics metrics;
   private Inbox inbox;
 
   public IngestVerticle(DatabaseConfig database, int poolSize, Map<String, SourceApplier> appliers,
-                        RetrySettings retrySettings, InboxMetrics metrics) {
+                        RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
     this.poolSize = poolSize;
     this.appliers = Map.copyOf(appliers);
-    this.retrySettings = retrySettings;
+    this.settings = settings;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    inbox = new Inbox(Pools.create(vertx, database, poolSize), appliers, retrySettings, metrics);
+    inbox = new Inbox(Pools.create(vertx, database, poolSize), appliers, settings, metrics);
     return Future.all(
       vertx.eventBus().<IngestCommand>localConsumer(ADDRESS, this::onIngest).completion(),
       vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion());

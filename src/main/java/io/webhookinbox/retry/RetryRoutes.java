@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class RetryRoutes {
   public static final String RETRY_ONE = "/api/webhooks/retry/:eventId";
   public static final String RETRY_MATCHING = "/api/webhooks/retry";
-  public static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+  public static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Set<String> REPLAYABLE = Set.of("failed", "dead", "ignored");
   private static final Set<String> SOURCES = Set.of("cisive", "stripe");

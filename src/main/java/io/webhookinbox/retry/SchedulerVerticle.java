@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SchedulerConfig;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.ingest.DbErrors;
@@ -64,7 +65,7 @@ public final class SchedulerVerticle extends VerticleBase {
            (SELECT count(*) FROM webhook_events WHERE status = 'failed') AS backlog""";
 
   private final DatabaseConfig database;
-  private final RetrySettings settings;
+  private final RuntimeSettings settings;
   private final InboxMetrics metrics;
   private Pool pool;
   private PgSubscriber subscriber;
@@ -73,7 +74,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean stopped;
   private long timerId = -1;
 
-  public SchedulerVerticle(DatabaseConfig database, RetrySettings settings, InboxMetrics metrics) {
+  public SchedulerVerticle(DatabaseConfig database, RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
     this.settings = settings;
     this.metrics = metrics;

@@ -29,6 +29,10 @@ class ConfigTest {
     assertThat(config.jwt().algorithms()).containsExactly("HS256", "RS256", "ES256");
     assertThat(config.retry()).isEqualTo(new RetryConfig(2000, 2.0, 60_000, 0.1, 5));
     assertThat(config.scheduler().batchSize()).isEqualTo(50);
+    WebhookSettings webhooks = new RuntimeSettings(config.runtime()).webhooks();
+    assertThat(webhooks.enabledEvents()).containsExactlyElementsOf(WebhookSettings.DEFAULT_ENABLED);
+    assertThat(webhooks.signatureVerification()).isTrue();
+    assertThat(config.sources().stripeToleranceSeconds()).isEqualTo(300);
   }
 
   @Test
@@ -37,7 +41,9 @@ class ConfigTest {
       .put("http", new JsonObject().put("port", 8080))
       .put("HTTP_PORT", "9090").put("PG_HOST", "db.internal").put("PG_PASSWORD", "s3cret")
       .put("JWT_PUBLIC_KEYS", "/keys/a.pem, kid2=/keys/b.pem").put("JWT_ISSUER", "https://idp")
-      .put("JWT_AUDIENCE", "inbox");
+      .put("JWT_AUDIENCE", "inbox")
+      .put("STRIPE_WEBHOOK_SECRETS", "whsec_new,whsec_old").put("STRIPE_TOLERANCE_SECONDS", "120")
+      .put("CISIVE_WEBHOOK_SECRETS", "whsec_Y2lzaXZl").put("PROCESSING_TIMEOUT_SECONDS", "7");
 
     AppConfig config = AppConfig.from(EnvOverrides.apply(merged));
 
@@ -48,6 +54,11 @@ class ConfigTest {
     assertThat(config.database().toString()).doesNotContain("s3cret");
     assertThat(config.jwt().publicKeys()).containsExactly("/keys/a.pem", "kid2=/keys/b.pem");
     assertThat(config.jwt().issuer()).isEqualTo("https://idp");
+    assertThat(config.sources().stripeSecrets()).containsExactly("whsec_new", "whsec_old");
+    assertThat(config.sources().stripeToleranceSeconds()).isEqualTo(120);
+    assertThat(config.sources().cisiveSignatures()).isTrue();
+    assertThat(config.sources().toString()).doesNotContain("whsec_");
+    assertThat(new RuntimeSettings(config.runtime()).webhooks().timeoutSeconds()).isEqualTo(7);
   }
 
   @Test
@@ -64,5 +75,8 @@ class ConfigTest {
     assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
       .put("retry", new JsonObject().put("initialDelayMs", 5000).put("maxDelayMs", 1000))))
       .hasMessageContaining("retry.maxDelayMs");
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
+      .put("webhooks", new JsonObject().put("enabledEvents", List.of("invoice.paid")))))
+      .hasMessageContaining("unsupported event type invoice.paid");
   }
 }

@@ -37,7 +37,7 @@ class DatabaseOutageTest {
     proxy = TcpProxy.start(vertx, database.host(), database.port());
     JsonObject config = TestService.config(database, new JsonObject()
       .put("database", new JsonObject().put("host", "127.0.0.1").put("port", proxy.port()).put("connectTimeoutMs", 1000))
-      .put("ingest", new JsonObject().put("timeoutSeconds", 2)));
+      .put("webhooks", new JsonObject().put("timeoutSeconds", 2)));
     service = TestService.start(vertx, config);
   }
 

@@ -44,7 +44,7 @@ class RetryConfigReloadTest {
 
       writeRetry(file, "initialDelayMs: 300", "multiplier: 2.0");
       await().atMost(Duration.ofSeconds(10))
-        .until(() -> service.server().retrySettings().retry().initialDelayMs() == 300);
+        .until(() -> service.server().settings().retry().initialDelayMs() == 300);
 
       // The next scheduling decision uses the new values: retry 3 waits 300 ms × 2^(3-2) = 600 ms.
       assertThat(service.postAsAdmin("/api/webhooks/retry/evt-cfg-1").statusCode()).isEqualTo(200);
@@ -55,8 +55,8 @@ class RetryConfigReloadTest {
       writeRetry(file, "initialDelayMs: 300", "multiplier: -4");
       await().atMost(Duration.ofSeconds(10)).until(() -> LogCapture.json().stream().anyMatch(line ->
         "ERROR".equals(line.getString("level")) && line.getString("message").contains("retry.multiplier")));
-      assertThat(service.server().retrySettings().retry().multiplier()).isEqualTo(2.0);
-      assertThat(service.server().retrySettings().retry().initialDelayMs()).isEqualTo(300);
+      assertThat(service.server().settings().retry().multiplier()).isEqualTo(2.0);
+      assertThat(service.server().settings().retry().initialDelayMs()).isEqualTo(300);
 
       faults.heal("ORD-CFG-1");
       await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(status(db)));

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.config.RetryConfig;
-import io.webhookinbox.config.SchedulerConfig;
 import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.FaultInjection;
@@ -216,10 +215,8 @@ class RetryLifecycleTest {
 
   @Test
   void leaseLeftByADeadReplicaExpiresAndTheEventIsRecovered() {
-    SchedulerConfig running = service.server().retrySettings().scheduler();
-    SchedulerConfig paused = new SchedulerConfig(false, running.pollIntervalMs(), running.batchSize(),
-      running.leaseTimeoutMs());
-    service.server().retrySettings().set(FAST_RETRIES, paused);
+    // Pause this replica's scheduler (an operator override) so the test can stage the crash.
+    service.server().settings().applyOverrides(new JsonObject().put("scheduler", new JsonObject().put("enabled", false)));
     JsonObject zombie;
     try {
       faults.failOrder("ORD-L1");
@@ -230,7 +227,7 @@ class RetryLifecycleTest {
         + " WHERE event_id = 'evt-l1' RETURNING id, lease_token::text AS lease_token");
       faults.heal("ORD-L1");
     } finally {
-      service.server().retrySettings().set(FAST_RETRIES, running);
+      service.server().settings().applyOverrides(new JsonObject());
     }
 
     awaitStatus("evt-l1", "processed");

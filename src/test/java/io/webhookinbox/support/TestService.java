@@ -71,7 +71,7 @@ public final class TestService implements AutoCloseable {
       .put("database", database.configJson())
       .put("jwt", new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("hmacSecret", SECRET)
         .put("leewaySeconds", 5))
-      .put("ingest", new JsonObject().put("timeoutSeconds", 10).put("workerInstances", 2));
+      .put("ingest", new JsonObject().put("workerInstances", 2));
     return base.mergeIn(overrides, true);
   }
 

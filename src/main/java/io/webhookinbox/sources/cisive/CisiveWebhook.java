@@ -31,10 +31,13 @@ public final class CisiveWebhook {
 
   private final SchemaValidator schema;
   private final IngestClient ingest;
+  private final StandardWebhookSignature signature;
 
-  public CisiveWebhook(SchemaValidator schema, IngestClient ingest) {
+  /** @param signature the HMAC check every delivery must also pass, or null when Cisive signatures are off */
+  public CisiveWebhook(SchemaValidator schema, IngestClient ingest, StandardWebhookSignature signature) {
     this.schema = schema;
     this.ingest = ingest;
+    this.signature = signature;
   }
 
   /**
@@ -42,16 +45,28 @@ public final class CisiveWebhook {
    * (a second route: vertx-web wants a body handler ahead of other handlers within one route).
    */
   public void mount(Router router, BearerAuth auth, long bodyLimitBytes) {
-    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(JsonBodies.requireJson());
+    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(ctx -> {
+      ingest.requireActive();
+      ctx.next();
+    }).handler(JsonBodies.requireJson());
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
   }
 
   private void receive(RoutingContext ctx) {
     long receivedNanos = System.nanoTime();
     Buffer raw = ctx.body().buffer();
+    String webhookId = ctx.request().getHeader(StandardWebhookSignature.ID);
+    if (signature != null) {
+      signature.verify(webhookId, ctx.request().getHeader(StandardWebhookSignature.TIMESTAMP),
+        ctx.request().getHeader(StandardWebhookSignature.SIGNATURE), raw == null ? new byte[0] : raw.getBytes(),
+        Instant.now().getEpochSecond());
+    }
     JsonObject body = JsonBodies.parseObject(raw);
     schema.validate(body);
     String eventId = body.getString("eventId");
+    if (signature != null && !webhookId.equals(eventId)) {
+      throw StandardWebhookSignature.rejected(400, StandardWebhookSignature.ID, "must equal the body's eventId");
+    }
     String eventType = body.getString("eventType");
     LogContext.setEventId(eventId);
     ctx.put(AccessLogHandler.EVENT_TYPE, eventType);
@@ -63,7 +78,8 @@ public final class CisiveWebhook {
 
     IngestCommand command = new IngestCommand(SOURCE, eventId, eventType, order.getString("externalOrderId"),
       occurredAt, body.getString("schemaVersion", DEFAULT_SCHEMA_VERSION), body,
-      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(raw.getBytes()), true, Instant.now(), receivedNanos);
+      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(raw.getBytes()), ingest.enabled(eventType),
+      Instant.now(), receivedNanos);
     ingest.submit(command, CorrelationIdHandler.get(ctx), BearerAuth.principal(ctx).subject())
       .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "externalOrderId", "orderVersion"))
       .onFailure(ctx::fail);

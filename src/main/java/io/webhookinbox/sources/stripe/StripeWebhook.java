@@ -1,0 +1,100 @@
+package io.webhookinbox.sources.stripe;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.config.SourcesConfig;
+import io.webhookinbox.http.AccessLogHandler;
+import io.webhookinbox.http.ApiError;
+import io.webhookinbox.http.CorrelationIdHandler;
+import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.http.JsonBodies;
+import io.webhookinbox.http.SchemaValidator;
+import io.webhookinbox.ingest.IngestClient;
+import io.webhookinbox.ingest.IngestCommand;
+import io.webhookinbox.ingest.IngestResponses;
+import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.logging.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+/**
+ * {@code POST /api/webhooks/events}: Stripe payment events. The signature is the authentication (no JWT), checked
+ * over the raw bytes before anything is parsed. The event id is the idempotency key, so a replayed delivery is a
+ * duplicate. Types this service does not process are stored as {@code ignored} and answered 200, since Stripe
+ * keeps retrying anything else.
+ */
+public final class StripeWebhook {
+  public static final String SOURCE = "stripe";
+  public static final String PATH = "/api/webhooks/events";
+  public static final String SCHEMA = "schemas/stripe-event.schema.json";
+  public static final String DISPUTE_CREATED = "charge.dispute.created";
+  static final Set<String> PROCESSED_TYPES = Set.of("payment_intent.succeeded", "payment_intent.payment_failed",
+    "payment_intent.canceled", DISPUTE_CREATED);
+  private static final String PRINCIPAL = "stripe-signature";
+  private static final Logger LOG = LoggerFactory.getLogger(StripeWebhook.class);
+
+  private final SchemaValidator schema;
+  private final IngestClient ingest;
+  private final RuntimeSettings settings;
+  private final SourcesConfig sources;
+
+  public StripeWebhook(SchemaValidator schema, IngestClient ingest, RuntimeSettings settings, SourcesConfig sources) {
+    this.schema = schema;
+    this.ingest = ingest;
+    this.settings = settings;
+    this.sources = sources;
+  }
+
+  public void mount(Router router, long bodyLimitBytes) {
+    router.post(PATH).handler(this::precheck).handler(JsonBodies.requireJson());
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
+  }
+
+  private void precheck(RoutingContext ctx) {
+    ingest.requireActive();
+    if (settings.webhooks().signatureVerification() && sources.stripeSecrets().isEmpty()) {
+      throw ApiError.of(ErrorCode.SECRET_NOT_CONFIGURED);
+    }
+    ctx.next();
+  }
+
+  private void receive(RoutingContext ctx) {
+    long receivedNanos = System.nanoTime();
+    Buffer raw = ctx.body().buffer();
+    byte[] bytes = raw == null ? new byte[0] : raw.getBytes();
+    if (settings.webhooks().signatureVerification()) {
+      StripeSignature.verify(ctx.request().getHeader(StripeSignature.HEADER), bytes, sources.stripeSecrets(),
+        sources.stripeToleranceSeconds(), Instant.now().getEpochSecond());
+    }
+    JsonObject event = JsonBodies.parseObject(raw);
+    schema.validate(event);
+    String eventId = event.getString("id");
+    String type = event.getString("type");
+    LogContext.setEventId(eventId);
+    ctx.put(AccessLogHandler.EVENT_TYPE, PROCESSED_TYPES.contains(type) ? type : "other");
+    JsonObject object = event.getJsonObject("data").getJsonObject("object");
+    String paymentIntentId = DISPUTE_CREATED.equals(type) ? object.getString("payment_intent") : object.getString("id");
+    String apiVersion = event.getString("api_version");
+    if (apiVersion != null && !apiVersion.equals(settings.webhooks().apiVersion())) {
+      LOG.warn("Stripe event in API version {} (configured {})", apiVersion, settings.webhooks().apiVersion());
+    }
+    // Applied only when this service processes the type, it is enabled, and it names a payment intent.
+    boolean apply = PROCESSED_TYPES.contains(type) && ingest.enabled(type) && paymentIntentId != null;
+    IngestCommand command = new IngestCommand(SOURCE, eventId, type, paymentIntentId,
+      OffsetDateTime.ofInstant(Instant.ofEpochSecond(event.getLong("created")), ZoneOffset.UTC), apiVersion, event,
+      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(bytes), apply, Instant.now(), receivedNanos);
+    ingest.submit(command, CorrelationIdHandler.get(ctx), PRINCIPAL)
+      .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "paymentId", "paymentVersion"))
+      .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,235 @@
+package io.webhookinbox.sources.stripe;
+
+import com.stripe.net.Webhook;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.StripeEvents;
+import io.webhookinbox.support.TestDatabase;
+import io.webhookinbox.support.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stripe deliveries signed by Stripe's own Java library (an implementation independent of ours), plus hand-made
+ * bad cases. Every rejection is a 401 (or 400 when the header is malformed), never a 500.
+ */
+@ExtendWith({VertxExtension.class, PostgresExtension.class})
+class StripeWebhookTest {
+  static final String PRIMARY = "whsec_test_primary_0123456789abcdef";
+  static final String ROTATED = "whsec_test_rotated_fedcba9876543210";
+  private static TestService service;
+  private static TestDatabase db;
+
+  @BeforeAll
+  static void start(Vertx vertx, TestDatabase database) {
+    db = database;
+    service = TestService.start(vertx, TestService.config(database, new JsonObject()
+      .put("stripe", new JsonObject().put("webhookSecrets", new JsonArray().add(PRIMARY).add(ROTATED))
+        .put("toleranceSeconds", 300))));
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @Test
+  void signedPaymentEventIsStoredAndUpsertedAndReplayIsDuplicate() throws Exception {
+    String body = StripeEvents.paymentIntent("evt_ok_1", "payment_intent.succeeded", "pi_ok_1", "succeeded", now())
+      .encode();
+
+    HttpResponse<Buffer> response = post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now()));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    JsonObject data = response.bodyAsJsonObject().getJsonObject("data");
+    assertThat(data.getString("status")).isEqualTo("processed");
+    assertThat(data.getString("paymentId")).isEqualTo("pi_ok_1");
+    assertThat(data.getInteger("paymentVersion")).isEqualTo(1);
+    JsonObject payment = db.one("SELECT status, amount, currency, metadata->>'orderRef' AS ref, livemode, version,"
+      + " last_event_id, source_system FROM payments WHERE payment_intent_id = 'pi_ok_1'");
+    assertThat(payment).isEqualTo(new JsonObject().put("status", "succeeded").put("amount", 12_500L)
+      .put("currency", "gbp").put("ref", "ORD-77").put("livemode", false).put("version", 1)
+      .put("last_event_id", "evt_ok_1").put("source_system", "Stripe"));
+    assertThat(db.one("SELECT source, external_id, principal, status FROM webhook_events WHERE event_id = 'evt_ok_1'"))
+      .isEqualTo(new JsonObject().put("source", "stripe").put("external_id", "pi_ok_1")
+        .put("principal", "stripe-signature").put("status", "processed"));
+
+    // Stripe retries with a fresh timestamp and signature: the event id makes it a duplicate.
+    HttpResponse<Buffer> replay = post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now()));
+    assertThat(replay.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("duplicate");
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt_ok_1'")).isEqualTo(1);
+  }
+
+  @Test
+  void secretRotationAcceptsAnyConfiguredSecretAndAnyMatchingV1() throws Exception {
+    String body = StripeEvents.paymentIntent("evt_rot_1", "payment_intent.succeeded", "pi_rot_1", "succeeded", now())
+      .encode();
+    assertThat(post(body, Webhook.Signature.generateSignatureHeader(body, ROTATED, now())).statusCode()).isEqualTo(200);
+
+    String second = StripeEvents.paymentIntent("evt_rot_2", "payment_intent.succeeded", "pi_rot_2", "succeeded", now())
+      .encode();
+    String valid = Webhook.Signature.generateSignatureHeader(second, PRIMARY, now());
+    String v1 = valid.substring(valid.indexOf("v1=") + 3);
+    String several = "t=" + now() + ",v1=" + "0".repeat(64) + ",v0=" + "1".repeat(64) + ",v1=" + v1;
+    assertThat(post(second, several).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void badSignaturesAre401AndNothingIsStored() throws Exception {
+    String body = StripeEvents.paymentIntent("evt_bad_1", "payment_intent.succeeded", "pi_bad_1", "succeeded", now())
+      .encode();
+    String good = Webhook.Signature.generateSignatureHeader(body, PRIMARY, now());
+
+    assertRejected(post(body, Webhook.Signature.generateSignatureHeader(body, "whsec_someone_else", now())), 401);
+    String tampered = body.replace("12500", "12501");
+    assertThat(tampered).isNotEqualTo(body);
+    assertRejected(post(tampered, good), 401);
+    String oneByte = body.substring(0, body.length() - 2) + " }";
+    assertRejected(post(oneByte, good), 401);
+    assertRejected(post(new JsonObject(body).encodePrettily(), good), 401);
+    assertRejected(post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now() - 301)), 401);
+    assertRejected(post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now() + 301)), 401);
+    assertRejected(post(body, null), 401);
+    assertRejected(post(body, "t=" + now() + ",v1=" + "ab".repeat(32)), 401);
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt_bad_1'")).isZero();
+
+    assertThat(post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now() - 290)).statusCode())
+      .isEqualTo(200);
+  }
+
+  @Test
+  void malformedSignatureHeadersAre400() throws Exception {
+    String body = StripeEvents.paymentIntent("evt_mal_1", "payment_intent.succeeded", "pi_mal_1", "succeeded", now())
+      .encode();
+    for (String header : new String[] {"garbage", "t=notanumber,v1=abc", "v1=" + "a".repeat(64), "t=" + now(),
+      "t=1,t=2,v1=" + "a".repeat(64)}) {
+      assertRejected(post(body, header), 400);
+    }
+  }
+
+  @Test
+  void olderEventNeverRollsAPaymentBack() throws Exception {
+    long t = now();
+    send(StripeEvents.paymentIntent("evt_ord_2", "payment_intent.succeeded", "pi_ord_1", "succeeded", t));
+    HttpResponse<Buffer> older = send(StripeEvents.paymentIntent("evt_ord_1", "payment_intent.payment_failed",
+      "pi_ord_1", "requires_payment_method", t - 60));
+    HttpResponse<Buffer> sameSecondFailure = send(StripeEvents.paymentIntent("evt_ord_3",
+      "payment_intent.payment_failed", "pi_ord_1", "requires_payment_method", t));
+
+    assertThat(older.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("stale");
+    assertThat(sameSecondFailure.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("stale");
+    assertThat(db.one("SELECT status, version, last_event_id FROM payments WHERE payment_intent_id = 'pi_ord_1'"))
+      .isEqualTo(new JsonObject().put("status", "succeeded").put("version", 1).put("last_event_id", "evt_ord_2"));
+
+    send(StripeEvents.paymentIntent("evt_ord_4", "payment_intent.canceled", "pi_ord_2", "canceled", t + 5));
+    send(StripeEvents.paymentIntent("evt_ord_5", "payment_intent.payment_failed", "pi_ord_2", "requires_payment_method", t));
+    assertThat(db.one("SELECT status FROM payments WHERE payment_intent_id = 'pi_ord_2'").getString("status"))
+      .isEqualTo("canceled");
+  }
+
+  @Test
+  void otherEventTypesAreStoredAsIgnoredAnd200() throws Exception {
+    JsonObject customer = new JsonObject().put("id", "evt_cus_1").put("object", "event").put("type", "customer.created")
+      .put("created", now()).put("livemode", false)
+      .put("data", new JsonObject().put("object", new JsonObject().put("id", "cus_1").put("object", "customer")));
+
+    HttpResponse<Buffer> response = send(customer);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
+    assertThat(db.one("SELECT status, event_type FROM webhook_events WHERE event_id = 'evt_cus_1'"))
+      .isEqualTo(new JsonObject().put("status", "ignored").put("event_type", "customer.created"));
+  }
+
+  @Test
+  void disputesApplyOnlyWhenEnabledAndWaitForTheirPayment() throws Exception {
+    long t = now();
+    HttpResponse<Buffer> disabled = send(StripeEvents.dispute("evt_dp_0", "dp_0", "pi_dp_0", t));
+    assertThat(disabled.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
+
+    service.server().settings().applyOverrides(new JsonObject().put("webhooks", new JsonObject()
+      .put("enabledEvents", new JsonArray().add("payment_intent.succeeded").add("charge.dispute.created"))));
+    try {
+      send(StripeEvents.paymentIntent("evt_dp_pay", "payment_intent.succeeded", "pi_dp_1", "succeeded", t));
+      HttpResponse<Buffer> dispute = send(StripeEvents.dispute("evt_dp_1", "dp_1", "pi_dp_1", t + 30));
+      assertThat(dispute.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("processed");
+      assertThat(db.one("SELECT dispute->>'id' AS dispute, status, version FROM payments WHERE payment_intent_id = 'pi_dp_1'"))
+        .isEqualTo(new JsonObject().put("dispute", "dp_1").put("status", "succeeded").put("version", 2));
+
+      // A dispute for a payment not seen yet is stored and retried: 202, and the error names code 5113.
+      HttpResponse<Buffer> early = send(StripeEvents.dispute("evt_dp_2", "dp_2", "pi_dp_later", t));
+      assertThat(early.statusCode()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(10)).until(() -> db.one("SELECT last_error FROM webhook_events"
+        + " WHERE event_id = 'evt_dp_2'").getString("last_error") != null);
+      assertThat(db.one("SELECT last_error FROM webhook_events WHERE event_id = 'evt_dp_2'").getString("last_error"))
+        .contains("5113 payment not found: pi_dp_later");
+    } finally {
+      service.server().settings().applyOverrides(new JsonObject());
+    }
+  }
+
+  @Test
+  void signedBodyThatIsNotAStripeEventIs400() throws Exception {
+    JsonObject notAnEvent = new JsonObject().put("hello", "world");
+    HttpResponse<Buffer> response = send(notAnEvent);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("details").encode())
+      .contains("/id").contains("/type").contains("/data");
+
+    JsonObject badIntent = StripeEvents.paymentIntent("evt_shape_1", "payment_intent.succeeded", "pi_shape_1",
+      "succeeded", now());
+    badIntent.getJsonObject("data").getJsonObject("object").put("amount", "lots").remove("currency");
+    assertThat(send(badIntent).bodyAsJsonObject().getJsonObject("error").getJsonArray("details").encode())
+      .contains("/data/object/amount").contains("/data/object/currency");
+  }
+
+  @Test
+  void missingSecretIs500WithCode5109(Vertx vertx, TestDatabase database) throws Exception {
+    try (TestService unconfigured = TestService.start(vertx, TestService.config(database, new JsonObject()))) {
+      String body = StripeEvents.paymentIntent("evt_nosecret", "payment_intent.succeeded", "pi_x", "succeeded", now())
+        .encode();
+      HttpResponse<Buffer> response = unconfigured.send(unconfigured.client().post(StripeWebhook.PATH),
+        Buffer.buffer(body), null, "application/json",
+        Map.of("Stripe-Signature", Webhook.Signature.generateSignatureHeader(body, PRIMARY, now())));
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5109);
+    }
+  }
+
+  private static HttpResponse<Buffer> send(JsonObject event) throws Exception {
+    String body = event.encode();
+    return post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now()));
+  }
+
+  static HttpResponse<Buffer> post(String body, String signatureHeader) {
+    return service.send(service.client().post(StripeWebhook.PATH), Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)),
+      null, "application/json; charset=utf-8",
+      signatureHeader == null ? Map.of() : Map.of("Stripe-Signature", signatureHeader));
+  }
+
+  private static void assertRejected(HttpResponse<Buffer> response, int status) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getInteger("code")).isEqualTo(5110);
+    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("Stripe-Signature");
+  }
+
+  private static long now() {
+    return Instant.now().getEpochSecond();
+  }
+}
