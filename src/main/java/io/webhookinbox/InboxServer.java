@@ -25,7 +25,16 @@ import io.webhookinbox.sources.stripe.StripeWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.micrometer.Label;
+import io.webhookinbox.ops.Lifecycle;
+import io.webhookinbox.ops.OpsVerticle;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 
 /**
@@ -39,12 +48,16 @@ public final class InboxServer implements AutoCloseable {
   private final AppConfig config;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
+  private final Lifecycle lifecycle;
+  private volatile String schedulerDeployment;
 
-  private InboxServer(Vertx vertx, AppConfig config, RuntimeSettings settings, InboxMetrics metrics) {
+  private InboxServer(Vertx vertx, AppConfig config, RuntimeSettings settings, InboxMetrics metrics,
+                      Lifecycle lifecycle) {
     this.vertx = vertx;
     this.config = config;
     this.settings = settings;
     this.metrics = metrics;
+    this.lifecycle = lifecycle;
   }
 
   /** Starts without watching a config file (retry settings stay as given). */
@@ -60,12 +73,20 @@ public final class InboxServer implements AutoCloseable {
    */
   public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile) {
     LogContext.init();
-    HttpVerticle.Schemas schemas = HttpVerticle.Schemas.load();
     InboxMetrics metrics = new InboxMetrics();
     Vertx vertx = Vertx.builder()
-      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        // Route templates, not paths: label values stay a fixed set whatever ids appear in URLs.
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
+          Label.POOL_NAME))))
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
+    Lifecycle lifecycle = new Lifecycle();
+    HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(),
+      HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
+      metrics);
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
 
@@ -80,13 +101,20 @@ public final class InboxServer implements AutoCloseable {
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
     int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
 
-    InboxServer server = new InboxServer(vertx, config, settings, metrics);
-    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), poolPerWorker, appliers, settings,
-          metrics), new DeploymentOptions().setInstances(workers))
+    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle);
+    AtomicInteger workerNumber = new AtomicInteger();
+    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
+          poolPerWorker, appliers, settings, metrics), new DeploymentOptions().setInstances(workers))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
-      .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, schemas),
+      .compose(id -> {
+        server.schedulerDeployment = id;
+        return vertx.deployVerticle(new OpsVerticle(config.database(), lifecycle, shared.liveness(),
+          shared.readiness()));
+      })
+      .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {
+        lifecycle.markDeployed();
         LOG.info("Webhook Inbox listening on {}:{} ({} HTTP, {} worker instances)", config.http().host(),
           config.http().port(), httpInstances, workers);
         return server;
@@ -114,8 +142,38 @@ public final class InboxServer implements AutoCloseable {
     return metrics;
   }
 
+  public Lifecycle lifecycle() {
+    return lifecycle;
+  }
+
   public Future<Void> stop() {
     return vertx.close();
+  }
+
+  /**
+   * Graceful stop, for SIGTERM: readiness goes down and new API requests are refused at once; requests in flight
+   * get up to {@code drainTimeout} to finish; then the scheduler stops claiming (its current batch may finish)
+   * and Vert.x closes, which closes the HTTP servers and the pools. Blocking: call it from the shutdown hook.
+   */
+  public void shutdown(Duration drainTimeout) {
+    lifecycle.beginDrain();
+    LOG.info("Draining: readiness down, new requests refused, {} request(s) in flight", lifecycle.inFlight());
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    while (lifecycle.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    LOG.info("Drained with {} request(s) still in flight; stopping the scheduler", lifecycle.inFlight());
+    if (schedulerDeployment != null) {
+      vertx.undeploy(schedulerDeployment).toCompletionStage().toCompletableFuture()
+        .completeOnTimeout(null, 15, TimeUnit.SECONDS).join();
+    }
+    vertx.close().await();
+    LOG.info("Stopped");
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.webhookinbox.security.TokenMinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -65,8 +66,8 @@ public final class WebhookInbox {
     }
     InboxServer server = InboxServer.start(effective, ConfigLoader.configFile()).await();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Shutting down");
-      server.close();
+      LOG.info("Shutdown requested");
+      server.shutdown(Duration.ofMillis(effective.limits().drainTimeoutMs()));
       if (embedded != null) {
         embedded.close();
       }

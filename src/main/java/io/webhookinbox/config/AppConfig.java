@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /** The whole service configuration, read once at start-up and passed to each verticle. */
 public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt, IngestConfig ingest,
-                        SourcesConfig sources, JsonObject runtime, Path devSecretFile, long configScanMs) {
+                        SourcesConfig sources, LimitsConfig limits, JsonObject runtime, Path devSecretFile,
+                        long configScanMs) {
 
   /** Builds the typed config; a missing section takes its defaults, a bad value throws with the key's name. */
   public static AppConfig from(JsonObject root) {
@@ -16,6 +17,7 @@ public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt,
       JwtConfig.from(Json.section(root, "jwt")),
       IngestConfig.from(Json.section(root, "ingest")),
       SourcesConfig.from(root),
+      LimitsConfig.from(root),
       runtimeSections(root),
       Path.of(Json.string(Json.section(root, "jwt"), "jwt.", "devSecretFile", ".data/dev-jwt-secret")),
       Json.integer(Json.section(root, "config"), "config.", "scanIntervalMs", 2000, 100, 3_600_000));
@@ -40,14 +42,14 @@ public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt,
   }
 
   public AppConfig withDatabase(DatabaseConfig newDatabase) {
-    return new AppConfig(http, newDatabase, jwt, ingest, sources, runtime, devSecretFile, configScanMs);
+    return new AppConfig(http, newDatabase, jwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
   }
 
   public AppConfig withJwt(JwtConfig newJwt) {
-    return new AppConfig(http, database, newJwt, ingest, sources, runtime, devSecretFile, configScanMs);
+    return new AppConfig(http, database, newJwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
   }
 
   public AppConfig withHttp(HttpConfig newHttp) {
-    return new AppConfig(newHttp, database, jwt, ingest, sources, runtime, devSecretFile, configScanMs);
+    return new AppConfig(newHttp, database, jwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
   }
 }

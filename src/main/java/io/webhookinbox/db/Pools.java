@@ -27,9 +27,14 @@ public final class Pools {
       .setReconnectAttempts(0);
   }
 
-  /** A pool owned by the calling verticle (closed with it), bounded wait so an outage fails fast with 503. */
-  public static Pool create(Vertx vertx, DatabaseConfig config, int maxSize) {
+  /**
+   * A pool owned by the calling verticle (closed with it), bounded wait so an outage fails fast with 503.
+   *
+   * @param name the {@code pool_name} label of its metrics (in use, waiting)
+   */
+  public static Pool create(Vertx vertx, DatabaseConfig config, int maxSize, String name) {
     PoolOptions options = new PoolOptions()
+      .setName(name)
       .setMaxSize(maxSize)
       .setMaxWaitQueueSize(10_000)
       .setConnectionTimeout(config.connectTimeoutMs())

@@ -19,7 +19,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
-    ctx.addEndHandler(result -> {
+    ctx.addEndHandler(ended -> {
       LoggingEventBuilder line = LOG.atInfo()
         .setMessage("request")
         .addKeyValue("method", ctx.request().method().name())
@@ -27,8 +27,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
         .addKeyValue("status", ctx.response().getStatusCode())
         .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000.0)
         .addKeyValue("bytesIn", ctx.request().bytesRead())
-        .addKeyValue("bytesOut", ctx.response().bytesWritten())
-        .addKeyValue("completed", result.succeeded());
+        .addKeyValue("bytesOut", ctx.response().bytesWritten());
       // The event id is already on the line through the logging context.
       for (String key : new String[] {EVENT_TYPE, PRINCIPAL, ERROR_CODE}) {
         Object value = ctx.get(key);

@@ -4,7 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.healthchecks.HealthChecks;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.LimitsConfig;
+import io.webhookinbox.ops.InboxMetrics;
+import io.webhookinbox.ops.Lifecycle;
+import io.webhookinbox.ops.OpsRoutes;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.retry.RetryRoutes;
@@ -26,14 +31,28 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
+  /** Per-replica rate limiters, one per endpoint group, shared by every instance. */
+  public record RateLimits(RateLimiter ingest, RateLimiter stripe, RateLimiter admin) {
+    public static RateLimits of(LimitsConfig limits) {
+      return new RateLimits(new RateLimiter("ingest", limits.ingest(), limits.maxTrackedCallers()),
+        new RateLimiter("stripe", limits.stripe(), limits.maxTrackedCallers()),
+        new RateLimiter("admin", limits.admin(), limits.maxTrackedCallers()));
+    }
+  }
+
+  /** What the process shares with its HTTP verticles. */
+  public record Shared(Schemas schemas, RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness,
+                       HealthChecks readiness, InboxMetrics metrics) {
+  }
+
   private final AppConfig config;
   private final RuntimeSettings settings;
-  private final Schemas schemas;
+  private final Shared shared;
 
-  public HttpVerticle(AppConfig config, RuntimeSettings settings, Schemas schemas) {
+  public HttpVerticle(AppConfig config, RuntimeSettings settings, Shared shared) {
     this.config = config;
     this.settings = settings;
-    this.schemas = schemas;
+    this.shared = shared;
   }
 
   @Override
@@ -43,13 +62,18 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
+    OpsRoutes.mount(router, shared.liveness(), shared.readiness(), shared.metrics());
+    router.route("/api/*").handler(shared.lifecycle().gate());
     long bodyLimit = config.http().bodyLimitBytes();
     StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
       ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
       : null;
-    new CisiveWebhook(schemas.cisive(), ingest, cisiveSignature).mount(router, auth, bodyLimit);
-    new StripeWebhook(schemas.stripe(), ingest, settings, config.sources()).mount(router, bodyLimit);
-    new RetryRoutes(vertx.eventBus()).mount(router, auth);
+    RateLimits limits = shared.rateLimits();
+    new CisiveWebhook(shared.schemas().cisive(), ingest, cisiveSignature)
+      .mount(router, auth, limits.ingest(), bodyLimit);
+    new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
+      .mount(router, limits.stripe(), bodyLimit);
+    new RetryRoutes(vertx.eventBus(), settings).mount(router, auth, limits.admin());
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

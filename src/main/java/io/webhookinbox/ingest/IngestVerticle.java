@@ -23,20 +23,25 @@ public final class IngestVerticle extends VerticleBase {
   public static final String ADDRESS = "webhook-inbox.ingest";
   /** Body: {@code {"id": <row id>, "leaseToken": "<uuid>"}}; reply: {@code {"status": "<final status>"}}. */
   public static final String RETRY_ADDRESS = "webhook-inbox.ingest.retry";
+  /** Liveness asks a worker to answer here: an event loop stuck in a worker shows up as a failed probe. */
+  public static final String PING_ADDRESS = "webhook-inbox.ingest.ping";
   public static final String CORRELATION_HEADER = "correlationId";
   public static final String PRINCIPAL_HEADER = "principal";
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
 
   private final DatabaseConfig database;
+  private final int instance;
   private final int poolSize;
   private final Map<String, SourceApplier> appliers;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
   private Inbox inbox;
 
-  public IngestVerticle(DatabaseConfig database, int poolSize, Map<String, SourceApplier> appliers,
+  /** @param instance this instance's number, which names its pool in the metrics ({@code ingest-1}, …) */
+  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, Map<String, SourceApplier> appliers,
                         RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
+    this.instance = instance;
     this.poolSize = poolSize;
     this.appliers = Map.copyOf(appliers);
     this.settings = settings;
@@ -45,10 +50,11 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    inbox = new Inbox(Pools.create(vertx, database, poolSize), appliers, settings, metrics);
+    inbox = new Inbox(Pools.create(vertx, database, poolSize, "ingest-" + instance), appliers, settings, metrics);
     return Future.all(
       vertx.eventBus().<IngestCommand>localConsumer(ADDRESS, this::onIngest).completion(),
-      vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion());
+      vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion(),
+      vertx.eventBus().localConsumer(PING_ADDRESS, ping -> ping.reply("pong")).completion());
   }
 
   private void onIngest(Message<IngestCommand> message) {

@@ -6,7 +6,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.http.ApiError;
+import io.webhookinbox.http.RateLimiter;
 import io.webhookinbox.http.BusErrors;
 import io.webhookinbox.http.ErrorCode;
 import io.webhookinbox.http.QueryParams;
@@ -26,24 +28,29 @@ public final class RetryRoutes {
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Set<String> REPLAYABLE = Set.of("failed", "dead", "ignored");
   private static final Set<String> SOURCES = Set.of("cisive", "stripe");
-  private static final long TIMEOUT_MS = 30_000;
-
   private final EventBus eventBus;
+  private final RuntimeSettings settings;
 
-  public RetryRoutes(EventBus eventBus) {
+  public RetryRoutes(EventBus eventBus, RuntimeSettings settings) {
     this.eventBus = eventBus;
+    this.settings = settings;
   }
 
-  public void mount(Router router, BearerAuth auth) {
-    router.post(RETRY_ONE).handler(auth.require(Scope.ADMIN)).handler(this::retryOne);
-    router.post(RETRY_MATCHING).handler(auth.require(Scope.ADMIN)).handler(this::retryMatching);
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
+    router.post(RETRY_ONE).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::retryOne);
+    router.post(RETRY_MATCHING).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(this::retryMatching);
+  }
+
+  private DeliveryOptions timeout() {
+    return new DeliveryOptions().setSendTimeout(settings.webhooks().timeoutSeconds() * 1000L);
   }
 
   private void retryOne(RoutingContext ctx) {
     JsonObject request = new JsonObject()
       .put("eventId", QueryParams.pathParam(ctx, "eventId", EVENT_ID))
       .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null));
-    eventBus.<JsonObject>request(Requeue.MANUAL_ADDRESS, request, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+    eventBus.<JsonObject>request(Requeue.MANUAL_ADDRESS, request, timeout())
       .map(Message::body)
       .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
         .put("message", "Event re-queued for immediate processing").put("data", data)))
@@ -64,7 +71,7 @@ public final class RetryRoutes {
       .put("from", from == null ? null : from.toString())
       .put("to", to == null ? null : to.toString())
       .put("limit", QueryParams.integer(ctx, "limit", 100, 1, 1000));
-    eventBus.<JsonObject>request(Requeue.BULK_ADDRESS, request, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+    eventBus.<JsonObject>request(Requeue.BULK_ADDRESS, request, timeout())
       .map(Message::body)
       .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
         .put("message", data.getInteger("requeued") + " " + status + " event(s) re-queued")

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds due retries and hands them to the worker. Each poll claims a batch with {@code FOR UPDATE SKIP LOCKED}
@@ -73,6 +74,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private boolean pollAgain;
   private boolean stopped;
   private long timerId = -1;
+  private Future<Integer> inFlightBatch = Future.succeededFuture(0);
 
   public SchedulerVerticle(DatabaseConfig database, RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
@@ -82,7 +84,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 2);
+    pool = Pools.create(vertx, database, 2, "scheduler");
     new Requeue(vertx, pool).register();
     subscriber = PgSubscriber.subscriber(vertx, Pools.connectOptions(database)).reconnectPolicy(attempt -> 1000L);
     subscriber.channel(NOTIFY_CHANNEL).handler(payload -> pollSoon());
@@ -91,11 +93,12 @@ public final class SchedulerVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Stops claiming; the batch already handed to the worker gets a bounded time to finish (leases cover the rest). */
   @Override
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timerId);
-    return subscriber.close();
+    return Future.join(subscriber.close(), inFlightBatch.timeout(10, TimeUnit.SECONDS).otherwiseEmpty());
   }
 
   /** LISTEN for wake-ups; if the database is away at start, keep trying (polling works meanwhile). */
@@ -123,10 +126,14 @@ public final class SchedulerVerticle extends VerticleBase {
   private void poll() {
     polling = true;
     SchedulerConfig config = settings.scheduler();
-    Future<Long> nextDelay = config.enabled()
-      ? claimAndDispatch(config).compose(claimed -> claimed >= config.batchSize()
-        ? Future.succeededFuture(0L) : nextDueInMs(config))
-      : Future.succeededFuture(config.pollIntervalMs());
+    Future<Long> nextDelay;
+    if (config.enabled()) {
+      inFlightBatch = claimAndDispatch(config);
+      nextDelay = inFlightBatch.compose(claimed -> claimed >= config.batchSize()
+        ? Future.succeededFuture(0L) : nextDueInMs(config));
+    } else {
+      nextDelay = Future.succeededFuture(config.pollIntervalMs());
+    }
     nextDelay.onComplete(result -> {
       polling = false;
       long delay;

@@ -1,8 +1,6 @@
 package io.webhookinbox.support;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -23,25 +21,14 @@ public final class ServiceProcess implements AutoCloseable {
   public static final Path JAR = Path.of("target/webhook-inbox.jar").toAbsolutePath();
   private static final List<String> SCRUBBED_ENV = List.of("PG_HOST", "PG_PORT", "PG_DATABASE", "PG_USER",
     "PG_PASSWORD", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_HMAC_SECRET", "JWT_PUBLIC_KEYS", "CONFIG_FILE", "HTTP_PORT");
+  private static final AtomicInteger LOGS = new AtomicInteger();
 
   private final Process process;
-  private final List<String> output = new CopyOnWriteArrayList<>();
-  private final Thread reader;
+  private final Path log;
 
-  private ServiceProcess(Process process) {
+  private ServiceProcess(Process process, Path log) {
     this.process = process;
-    this.reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          output.add(line);
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    }, "service-output");
-    reader.setDaemon(true);
-    reader.start();
+    this.log = log;
   }
 
   /** A working directory holding the shipped {@code conf/config.yaml}, as a fresh clone would. */
@@ -58,11 +45,15 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    // Output goes to a file: reading a child's pipe while it exits can lose its last lines (the JDK closes the
+    // pipe under a concurrent reader), and the last lines are the shutdown sequence.
+    Path log = workDir.resolve("process-" + LOGS.incrementAndGet() + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+      .redirectOutput(log.toFile());
     SCRUBBED_ENV.forEach(builder.environment()::remove);
     builder.environment().putAll(env);
     try {
-      return new ServiceProcess(builder.start());
+      return new ServiceProcess(builder.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -82,23 +73,24 @@ public final class ServiceProcess implements AutoCloseable {
   public String awaitLine(Predicate<String> matcher, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      for (String line : output) {
+      for (String line : output()) {
         if (matcher.test(line)) {
           return line;
         }
       }
       if (!process.isAlive()) {
         throw new AssertionError("service exited " + process.exitValue() + " before the expected line:\n"
-          + String.join("\n", output));
+          + String.join("\n", output()));
       }
       try {
+        // Polls a log file written by another process: there is no event to await.
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError("no matching line within " + timeout + ":\n" + String.join("\n", output));
+    throw new AssertionError("no matching line within " + timeout + ":\n" + String.join("\n", output()));
   }
 
   public ServiceProcess awaitListening() {
@@ -106,8 +98,8 @@ public final class ServiceProcess implements AutoCloseable {
     return this;
   }
 
-  public long pid() {
-    return process.pid();
+  public Process process() {
+    return process;
   }
 
   /** Sends SIGTERM (what Kubernetes sends) and waits for the exit code. */
@@ -120,17 +112,21 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("process did not exit within " + timeout + ":\n" + String.join("\n", output));
+        throw new AssertionError("process did not exit within " + timeout + ":\n" + String.join("\n", output()));
       }
-      reader.join(5000);
       return process.exitValue();
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
   }
 
+  /** Every line the process wrote so far. */
   public List<String> output() {
-    return List.copyOf(output);
+    try {
+      return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

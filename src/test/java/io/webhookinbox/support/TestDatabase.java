@@ -75,7 +75,11 @@ public record TestDatabase(String host, int port, String name, String user, Stri
 
   private static void bind(PreparedStatement statement, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
-      statement.setObject(i + 1, params[i]);
+      if (params[i] instanceof String[] array) {
+        statement.setArray(i + 1, statement.getConnection().createArrayOf("text", array));
+      } else {
+        statement.setObject(i + 1, params[i]);
+      }
     }
   }
 }

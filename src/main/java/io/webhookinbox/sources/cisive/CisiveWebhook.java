@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.http.AccessLogHandler;
 import io.webhookinbox.http.CorrelationIdHandler;
 import io.webhookinbox.http.JsonBodies;
+import io.webhookinbox.http.RateLimiter;
 import io.webhookinbox.http.Rfc3339;
 import io.webhookinbox.http.SchemaValidator;
 import io.webhookinbox.ingest.IngestClient;
@@ -44,8 +45,8 @@ public final class CisiveWebhook {
    * Auth and content type are checked before the body is read (a first route), the size limit while it is read
    * (a second route: vertx-web wants a body handler ahead of other handlers within one route).
    */
-  public void mount(Router router, BearerAuth auth, long bodyLimitBytes) {
-    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(ctx -> {
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, long bodyLimitBytes) {
+    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(rateLimiter.handler()).handler(ctx -> {
       ingest.requireActive();
       ctx.next();
     }).handler(JsonBodies.requireJson());

@@ -12,6 +12,7 @@ import io.webhookinbox.http.ApiError;
 import io.webhookinbox.http.CorrelationIdHandler;
 import io.webhookinbox.http.ErrorCode;
 import io.webhookinbox.http.JsonBodies;
+import io.webhookinbox.http.RateLimiter;
 import io.webhookinbox.http.SchemaValidator;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.ingest.IngestCommand;
@@ -55,8 +56,9 @@ public final class StripeWebhook {
     this.sources = sources;
   }
 
-  public void mount(Router router, long bodyLimitBytes) {
-    router.post(PATH).handler(this::precheck).handler(JsonBodies.requireJson());
+  /** No token here: the rate limit keys on the client IP. */
+  public void mount(Router router, RateLimiter rateLimiter, long bodyLimitBytes) {
+    router.post(PATH).handler(rateLimiter.handler()).handler(this::precheck).handler(JsonBodies.requireJson());
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
   }
 

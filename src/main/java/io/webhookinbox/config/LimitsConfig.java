@@ -1,0 +1,37 @@
+package io.webhookinbox.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Per-caller rate limits (token buckets, per replica) for each endpoint group, and how long a shutdown waits for
+ * requests in flight. A caller is the token subject, or the client IP where there is no token (Stripe).
+ *
+ * @param maxTrackedCallers bound on remembered callers per replica; past it the buckets start afresh
+ * @param drainTimeoutMs    on SIGTERM, the longest wait for in-flight requests before the service stops anyway
+ */
+public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, int maxTrackedCallers,
+                           long drainTimeoutMs) {
+
+  /** {@code perSecond} tokens refill each second up to {@code burst}; perSecond 0 switches the limit off. */
+  public record RateLimit(long perSecond, long burst) {
+    public boolean enabled() {
+      return perSecond > 0;
+    }
+
+    static RateLimit from(JsonObject json, String prefix, long perSecond, long burst) {
+      long rate = Json.integer(json, prefix, "perSecond", (int) perSecond, 0, 1_000_000);
+      return new RateLimit(rate, Json.integer(json, prefix, "burst", (int) Math.max(burst, rate), 1, 10_000_000));
+    }
+  }
+
+  static LimitsConfig from(JsonObject root) {
+    JsonObject limits = Json.section(root, "limits");
+    JsonObject rate = Json.section(limits, "rate");
+    return new LimitsConfig(
+      RateLimit.from(Json.section(rate, "ingest"), "limits.rate.ingest.", 1000, 2000),
+      RateLimit.from(Json.section(rate, "stripe"), "limits.rate.stripe.", 1000, 2000),
+      RateLimit.from(Json.section(rate, "admin"), "limits.rate.admin.", 50, 100),
+      Json.integer(limits, "limits.", "maxTrackedCallers", 100_000, 100, 10_000_000),
+      Json.integer(Json.section(root, "shutdown"), "shutdown.", "drainTimeoutMs", 20_000, 0, 600_000));
+  }
+}

@@ -1,0 +1,70 @@
+package io.webhookinbox.ops;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.sqlclient.Pool;
+import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.db.Migrations;
+import io.webhookinbox.db.Pools;
+import io.webhookinbox.ingest.DbErrors;
+import io.webhookinbox.ingest.IngestVerticle;
+
+/**
+ * Health procedures (vertx-health-check). Liveness: this event loop and a worker's answer. Readiness: PostgreSQL
+ * answers with the schema this build expects, every verticle is deployed, and the replica is not draining. A
+ * database outage takes readiness down and its return brings it back, with no restart.
+ */
+public final class OpsVerticle extends VerticleBase {
+  static final String SCHEMA_VERSION = "SELECT version FROM flyway_schema_history WHERE success"
+    + " ORDER BY installed_rank DESC LIMIT 1";
+  private static final long CHECK_TIMEOUT_MS = 2000;
+
+  private final DatabaseConfig database;
+  private final Lifecycle lifecycle;
+  private final HealthChecks liveness;
+  private final HealthChecks readiness;
+  private Pool pool;
+
+  public OpsVerticle(DatabaseConfig database, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness) {
+    this.database = database;
+    this.lifecycle = lifecycle;
+    this.liveness = liveness;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.create(vertx, database, 1, "health");
+    liveness.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
+    liveness.register("worker", CHECK_TIMEOUT_MS, this::workerAnswers);
+    readiness.register("database", CHECK_TIMEOUT_MS, this::schemaIsCurrent);
+    readiness.register("deployment", CHECK_TIMEOUT_MS, promise -> promise.complete(lifecycle.deployed()
+      ? Status.OK() : Status.KO(new JsonObject().put("reason", "verticles still deploying"))));
+    readiness.register("accepting", CHECK_TIMEOUT_MS, promise -> promise.complete(lifecycle.draining()
+      ? Status.KO(new JsonObject().put("reason", "shutting down")) : Status.OK()));
+    return Future.succeededFuture();
+  }
+
+  private void workerAnswers(Promise<Status> promise) {
+    vertx.eventBus().request(IngestVerticle.PING_ADDRESS, "ping", new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
+      .onSuccess(reply -> promise.complete(Status.OK()))
+      .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("reason", "worker did not answer"))));
+  }
+
+  private void schemaIsCurrent(Promise<Status> promise) {
+    pool.query(SCHEMA_VERSION).execute()
+      .onSuccess(rows -> {
+        String version = rows.size() == 0 ? null : rows.iterator().next().getString("version");
+        JsonObject data = new JsonObject().put("schemaVersion", version).put("expected", Migrations.LATEST_VERSION);
+        promise.complete(Migrations.LATEST_VERSION.equals(version) ? Status.OK(data)
+          : Status.KO(data.put("reason", "migrations not applied")));
+      })
+      .onFailure(failure -> promise.complete(Status.KO(new JsonObject()
+        .put("reason", DbErrors.unavailable(failure) ? "database unreachable" : "database check failed"))));
+  }
+}

@@ -1,0 +1,246 @@
+package io.webhookinbox.k8s;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.vertx.core.json.JsonObject;
+import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.EnvOverrides;
+import io.webhookinbox.ops.OpsRoutes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Loads every manifest in {@code k8s/} into fabric8's typed Kubernetes models (a misspelt field fails the test)
+ * and checks that the pieces fit each other and the service: ports, probe routes, the watched config file,
+ * selectors, secret keys, shutdown timing.
+ */
+class K8sManifestsTest {
+  private static final Path K8S = Path.of("k8s");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+  private static Map<String, Object> kustomization;
+  private static Deployment deployment;
+  private static Container container;
+  private static AppConfig serviceConfig;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void load() throws IOException {
+    kustomization = YAML.readValue(K8S.resolve("kustomization.yaml").toFile(), Map.class);
+    deployment = load("deployment.yaml", Deployment.class);
+    container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    serviceConfig = AppConfig.from(new JsonObject(YAML.readValue(Path.of("conf/config.yaml").toFile(), Map.class)));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyResourceOfTheKustomizationLoadsAsItsTypedModelWithoutUnknownFields() throws IOException {
+    List<String> resources = (List<String>) kustomization.get("resources");
+    assertThat(resources).containsExactlyInAnyOrder("deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml",
+      "networkpolicy.yaml", "migrate-job.yaml");
+    Map<String, Class<? extends HasMetadata>> types = Map.of("deployment.yaml", Deployment.class,
+      "service.yaml", Service.class, "hpa.yaml", HorizontalPodAutoscaler.class, "pdb.yaml", PodDisruptionBudget.class,
+      "networkpolicy.yaml", NetworkPolicy.class, "migrate-job.yaml", Job.class);
+    for (String resource : resources) {
+      HasMetadata model = load(resource, types.get(resource));
+      assertThat(model.getMetadata().getName()).as(resource).isNotBlank();
+      assertNoUnknownFields(model, resource);
+    }
+    assertNoUnknownFields(load("secret.example.yaml", Secret.class), "secret.example.yaml");
+  }
+
+  @Test
+  void containerPortAndServiceTargetMatchTheConfiguredPort() throws IOException {
+    assertThat(container.getPorts()).singleElement().satisfies(port -> {
+      assertThat(port.getContainerPort()).isEqualTo(serviceConfig.http().port());
+      assertThat(port.getName()).isEqualTo("http");
+    });
+    Service service = load("service.yaml", Service.class);
+    assertThat(service.getSpec().getPorts()).singleElement()
+      .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
+    assertThat(service.getSpec().getSelector()).isEqualTo(podLabels());
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/path"))
+      .isEqualTo(OpsRoutes.METRICS);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port"))
+      .isEqualTo(String.valueOf(serviceConfig.http().port()));
+  }
+
+  @Test
+  void probesHitTheHealthRoutesOnTheHttpPort() {
+    Map<String, HTTPGetAction> probes = Map.of(
+      "liveness", container.getLivenessProbe().getHttpGet(),
+      "readiness", container.getReadinessProbe().getHttpGet(),
+      "startup", container.getStartupProbe().getHttpGet());
+    assertThat(probes.get("liveness").getPath()).isEqualTo(OpsRoutes.LIVE);
+    assertThat(probes.get("readiness").getPath()).isEqualTo(OpsRoutes.READY);
+    assertThat(probes.get("startup").getPath()).isEqualTo(OpsRoutes.LIVE);
+    probes.values().forEach(probe -> assertThat(probe.getPort().getStrVal()).isEqualTo("http"));
+  }
+
+  @Test
+  void theConfigMapIsTheFileTheServiceWatchesAndMatchesConfYaml() throws IOException {
+    Map<?, ?> generator = ((List<Map<?, ?>>) (List<?>) kustomization.get("configMapGenerator")).get(0);
+    assertThat(generator.get("files")).isEqualTo(List.of("config.yaml"));
+    assertThat(((Map<?, ?>) generator.get("options")).get("disableNameSuffixHash")).isEqualTo(true);
+    String configMapName = (String) generator.get("name");
+
+    String configFile = env(container, "CONFIG_FILE");
+    Volume configVolume = volumeMountedAt(deployment.getSpec().getTemplate().getSpec(), container,
+      Path.of(configFile).getParent().toString());
+    assertThat(configVolume.getConfigMap().getName()).isEqualTo(configMapName);
+    assertThat(Path.of(configFile).getFileName().toString()).isEqualTo("config.yaml");
+    assertThat(mountOf(container, configVolume.getName()).getSubPath())
+      .as("a subPath mount would never see ConfigMap updates").isNull();
+    assertThat(Files.readString(K8S.resolve("config.yaml")))
+      .as("k8s/config.yaml must stay a copy of conf/config.yaml").isEqualTo(Files.readString(Path.of("conf/config.yaml")));
+  }
+
+  @Test
+  void selectorsOfHpaPdbAndNetworkPolicyTargetThePods() throws IOException {
+    assertThat(deployment.getSpec().getSelector().getMatchLabels()).isEqualTo(podLabels());
+    HorizontalPodAutoscaler hpa = load("hpa.yaml", HorizontalPodAutoscaler.class);
+    assertThat(hpa.getApiVersion()).isEqualTo("autoscaling/v2");
+    assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
+    assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(deployment.getMetadata().getName());
+    assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(load("pdb.yaml", PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels()).isEqualTo(podLabels());
+    NetworkPolicy policy = load("networkpolicy.yaml", NetworkPolicy.class);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(podLabels());
+    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
+      .singleElement().satisfies(port -> assertThat(port.getPort().getIntVal()).isEqualTo(serviceConfig.http().port())));
+  }
+
+  @Test
+  void podsRunHardenedAndSizedWithShutdownTimeAboveTheDrain() {
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(deployment.getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(volumeMountedAt(pod, container, "/tmp").getEmptyDir()).isNotNull();
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+    assertThat(env(container, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=").contains("-XX:+ExitOnOutOfMemoryError");
+
+    long preStopSeconds = container.getLifecycle().getPreStop().getSleep().getSeconds();
+    long drainSeconds = serviceConfig.limits().drainTimeoutMs() / 1000;
+    assertThat(preStopSeconds).isPositive();
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(preStopSeconds + drainSeconds);
+  }
+
+  @Test
+  void everySecretReferenceExistsInTheTemplateAndEveryEnvVarIsOneTheServiceReads() throws IOException {
+    Secret template = load("secret.example.yaml", Secret.class);
+    Set<String> keys = template.getStringData().keySet();
+    Job job = load("migrate-job.yaml", Job.class);
+    Container migrate = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    for (Container each : List.of(container, migrate)) {
+      for (EnvVar env : each.getEnv()) {
+        if (env.getValueFrom() != null) {
+          assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(template.getMetadata().getName());
+          assertThat(keys).contains(env.getValueFrom().getSecretKeyRef().getKey());
+        }
+        Set<String> readByTheService = new java.util.HashSet<>(EnvOverrides.KEYS.keySet());
+        readByTheService.addAll(List.of("CONFIG_FILE", "JAVA_TOOL_OPTIONS"));
+        assertThat(readByTheService).as("env var %s is read by the service", env.getName()).contains(env.getName());
+      }
+    }
+    deployment.getSpec().getTemplate().getSpec().getVolumes().stream().filter(volume -> volume.getSecret() != null)
+      .forEach(volume -> volume.getSecret().getItems().forEach(item -> assertThat(keys).contains(item.getKey())));
+    assertThat(env(container, "JWT_PUBLIC_KEYS")).startsWith(mountOf(container, "jwt-keys").getMountPath());
+  }
+
+  @Test
+  void migrationJobRunsTheMigrateCommandOfTheSameImage() throws IOException {
+    Job job = load("migrate-job.yaml", Job.class);
+    Container migrate = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(migrate.getImage()).isEqualTo(container.getImage());
+    assertThat(migrate.getArgs()).containsExactly("migrate");
+    assertThat(env(container, "DB_MIGRATE_ON_START")).isEqualTo("false");
+    assertThat(env(migrate, "CONFIG_FILE")).isEqualTo(env(container, "CONFIG_FILE"));
+    assertThat(migrate.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+  }
+
+  private static Map<String, String> podLabels() {
+    return deployment.getSpec().getTemplate().getMetadata().getLabels();
+  }
+
+  private static <T> T load(String file, Class<T> type) throws IOException {
+    return YAML.readValue(K8S.resolve(file).toFile(), type);
+  }
+
+  private static String env(Container container, String name) {
+    return container.getEnv().stream().filter(env -> env.getName().equals(name)).findFirst()
+      .map(EnvVar::getValue).orElseThrow(() -> new AssertionError(container.getName() + " has no env " + name));
+  }
+
+  private static VolumeMount mountOf(Container container, String volume) {
+    return container.getVolumeMounts().stream().filter(mount -> mount.getName().equals(volume)).findFirst()
+      .orElseThrow(() -> new AssertionError("no mount of " + volume));
+  }
+
+  private static Volume volumeMountedAt(PodSpec pod, Container container, String path) {
+    String name = container.getVolumeMounts().stream().filter(mount -> mount.getMountPath().equals(path))
+      .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + path)).getName();
+    return pod.getVolumes().stream().filter(volume -> volume.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** fabric8 models keep unknown YAML keys in additionalProperties: any there is a misspelt field. */
+  private static void assertNoUnknownFields(Object model, String where) {
+    walk(model, where, new IdentityHashMap<>());
+  }
+
+  private static void walk(Object node, String where, IdentityHashMap<Object, Boolean> seen) {
+    if (node == null || seen.put(node, true) != null || !node.getClass().getName().startsWith("io.fabric8")) {
+      if (node instanceof Collection<?> collection) {
+        collection.forEach(item -> walk(item, where, seen));
+      } else if (node instanceof Map<?, ?> map && !map.isEmpty() && map.keySet().iterator().next() instanceof String) {
+        map.values().forEach(value -> walk(value, where, seen));
+      }
+      return;
+    }
+    for (Method getter : node.getClass().getMethods()) {
+      if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+        continue;
+      }
+      try {
+        Object value = getter.invoke(node);
+        if (getter.getName().equals("getAdditionalProperties")) {
+          assertThat((Map<?, ?>) value).as("unknown field(s) in %s at %s", where, node.getClass().getSimpleName())
+            .isNullOrEmpty();
+        } else {
+          walk(value, where, seen);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.webhookinbox.ops;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.TcpProxy;
+import io.webhookinbox.support.TestDatabase;
+import io.webhookinbox.support.TestService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Probes, metrics, limits and the drain gate of a running service (PostgreSQL behind a cuttable proxy). */
+@ExtendWith({VertxExtension.class, PostgresExtension.class})
+class OperationsTest {
+  private static TestService service;
+  private static TcpProxy proxy;
+
+  @BeforeAll
+  static void start(Vertx vertx, TestDatabase database) {
+    proxy = TcpProxy.start(vertx, database.host(), database.port());
+    service = TestService.start(vertx, TestService.config(database, new JsonObject()
+      .put("database", new JsonObject().put("host", "127.0.0.1").put("port", proxy.port()).put("connectTimeoutMs", 1000))
+      .put("http", new JsonObject().put("maxHeaderBytes", 4096).put("maxUriLength", 1024))
+      .put("limits", new JsonObject().put("rate", new JsonObject()
+        .put("ingest", new JsonObject().put("perSecond", 1).put("burst", 3))))));
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+    proxy.close();
+  }
+
+  @Test
+  void livenessAndReadinessAreUpWhenAllIsWell() {
+    JsonObject live = get("/health/live", 200).bodyAsJsonObject();
+    assertThat(live.getString("status")).isEqualTo("UP");
+    JsonObject ready = get("/health/ready", 200).bodyAsJsonObject();
+    assertThat(ready.getString("status")).isEqualTo("UP");
+    assertThat(ready.getJsonArray("checks").encode()).contains("\"database\"").contains("\"schemaVersion\":\"3\"")
+      .contains("\"deployment\"").contains("\"accepting\"");
+  }
+
+  @Test
+  void readinessDropsWhilePostgresIsAwayAndComesBackByItself() {
+    proxy.cut();
+    try {
+      HttpResponse<Buffer> down = get("/health/ready", 503);
+      assertThat(down.bodyAsString()).contains("database unreachable");
+      get("/health/live", 200);
+    } finally {
+      proxy.restore();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> service.send(service.client().get("/health/ready"), null,
+      null, null, Map.of()).statusCode() == 200);
+  }
+
+  @Test
+  void metricsExposeOurMetersWithBoundedLabels() {
+    service.postCisive(CisiveEvents.created("evt-metrics-1", "ORD-METRICS-1").toBuffer(),
+      service.token("metrics-client", "webhooks:ingest"), Map.of());
+    service.postCisive(Buffer.buffer("{broken"), service.token("metrics-client-2", "webhooks:ingest"), Map.of());
+
+    String text = get("/metrics", 200).bodyAsString();
+
+    assertThat(text).contains("webhook_events_received_total{outcome=\"processed\",source=\"cisive\",type=\"OrderCreated\"}")
+      .contains("webhook_event_processing_seconds_bucket{source=\"cisive\",le=\"+Inf\"}")
+      .contains("webhook_event_processing_seconds_count{source=\"cisive\"}")
+      .contains("webhook_retry_backlog").contains("vertx_http_server_requests_total")
+      .contains("vertx_pool_in_use{pool_name=\"ingest-1\",pool_type=\"sql\"}")
+      .contains("vertx_pool_queue_pending{pool_name=\"ingest-1\",pool_type=\"sql\"}");
+    // No label value carries an id from a request.
+    assertThat(text).doesNotContain("evt-metrics-1").doesNotContain("ORD-METRICS-1").doesNotContain("metrics-client");
+    Matcher routes = Pattern.compile("route=\"([^\"]*)\"").matcher(text);
+    while (routes.find()) {
+      assertThat(routes.group(1)).doesNotContain("evt-").doesNotContain("ORD-");
+    }
+  }
+
+  @Test
+  void aCallerOverItsRateGets429WithRetryAfterWhileOthersAreServed() {
+    String greedy = service.token("greedy-sender", "webhooks:ingest");
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      statuses.add(service.postCisive(CisiveEvents.created("evt-rate-" + i, "ORD-RATE-" + i).toBuffer(), greedy,
+        Map.of()).statusCode());
+    }
+    assertThat(statuses.subList(0, 3)).containsOnly(200);
+    assertThat(statuses.subList(3, 5)).containsOnly(429);
+
+    HttpResponse<Buffer> limited = service.postCisive(CisiveEvents.created("evt-rate-x", "ORD-RATE-X").toBuffer(),
+      greedy, Map.of());
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(Integer.parseInt(limited.getHeader("Retry-After"))).isBetween(1, 2);
+    assertThat(limited.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5114);
+
+    assertThat(service.postCisive(CisiveEvents.created("evt-rate-other", "ORD-RATE-OTHER").toBuffer(),
+      service.token("other-sender", "webhooks:ingest"), Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void oversizedHeadersAndUrisAreRefused() throws IOException {
+    assertThat(statusLine("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: " + "x".repeat(8192) + "\r\n\r\n"))
+      .contains(" 431 ");
+    assertThat(statusLine("GET /api/" + "a".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n")).contains(" 414 ");
+    assertThat(statusLine("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")).contains(" 200 ");
+  }
+
+  /** The status line the server answers a raw request with (the Vert.x client gives up on a closed socket). */
+  private static String statusLine(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", service.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  @Test
+  void drainingRefusesNewRequestsAndDropsReadinessButStaysLive(Vertx vertx, TestDatabase database) {
+    try (TestService draining = TestService.start(vertx, database)) {
+      draining.server().lifecycle().beginDrain();
+
+      HttpResponse<Buffer> refused = draining.postCisive(CisiveEvents.created("evt-drain-1", "ORD-DRAIN-1"));
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5119);
+      assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+      assertThat(refused.getHeader("Connection")).isEqualTo("close");
+      assertThat(get(draining, "/health/ready", 503).bodyAsString()).contains("shutting down");
+      get(draining, "/health/live", 200);
+    }
+  }
+
+  private static HttpResponse<Buffer> get(String path, int status) {
+    return get(service, path, status);
+  }
+
+  private static HttpResponse<Buffer> get(TestService service, String path, int status) {
+    HttpResponse<Buffer> response = service.send(service.client().get(path), null, null, null, Map.of());
+    assertThat(response.statusCode()).as(path + " " + response.bodyAsString()).isEqualTo(status);
+    return response;
+  }
+}
