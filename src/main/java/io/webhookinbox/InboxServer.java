@@ -5,7 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.admin.AdminVerticle;
+import io.webhookinbox.config.OverridesVerticle;
 import io.webhookinbox.http.HttpVerticle;
+import io.webhookinbox.http.OpenApiRoute;
 import io.webhookinbox.ingest.IngestCommand;
 import io.webhookinbox.ingest.IngestOutcome;
 import io.webhookinbox.ingest.IngestVerticle;
@@ -35,7 +38,9 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One running service: its own Vert.x with the worker, scheduler and HTTP verticles deployed from one typed
@@ -49,15 +54,22 @@ public final class InboxServer implements AutoCloseable {
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
   private final Lifecycle lifecycle;
+  private final AtomicReference<List<String>> routes;
   private volatile String schedulerDeployment;
 
   private InboxServer(Vertx vertx, AppConfig config, RuntimeSettings settings, InboxMetrics metrics,
-                      Lifecycle lifecycle) {
+                      Lifecycle lifecycle, AtomicReference<List<String>> routes) {
     this.vertx = vertx;
     this.config = config;
     this.settings = settings;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
+    this.routes = routes;
+  }
+
+  /** The endpoints served, as {@code "METHOD /path/{param}"}. */
+  public List<String> routes() {
+    return routes.get();
   }
 
   /** Starts without watching a config file (retry settings stay as given). */
@@ -86,7 +98,7 @@ public final class InboxServer implements AutoCloseable {
     Lifecycle lifecycle = new Lifecycle();
     HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(),
       HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
-      metrics);
+      metrics, OpenApiRoute.load(), new AtomicReference<>());
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
 
@@ -101,7 +113,7 @@ public final class InboxServer implements AutoCloseable {
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
     int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
 
-    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle);
+    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, shared.routes());
     AtomicInteger workerNumber = new AtomicInteger();
     return vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
           poolPerWorker, appliers, settings, metrics), new DeploymentOptions().setInstances(workers))
@@ -111,6 +123,9 @@ public final class InboxServer implements AutoCloseable {
         return vertx.deployVerticle(new OpsVerticle(config.database(), lifecycle, shared.liveness(),
           shared.readiness()));
       })
+      .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database())))
+      // Overrides load before the HTTP verticles take traffic.
+      .compose(id -> vertx.deployVerticle(new OverridesVerticle(config.database(), settings)))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {

@@ -3,8 +3,8 @@ package io.webhookinbox.http;
 import io.vertx.core.eventbus.ReplyException;
 
 /**
- * Maps a failed event-bus request to the error envelope. Consumers fail messages with an HTTP status as the
- * failure code and a safe, sender-facing message.
+ * Maps a failed event-bus request to the error envelope. Consumers fail messages with an {@link ErrorCode} number
+ * as the failure code and a safe, caller-facing message ({@link BusReplies}).
  */
 public final class BusErrors {
   public static final int RETRY_AFTER_SECONDS = 5;
@@ -23,13 +23,11 @@ public final class BusErrors {
         case NO_HANDLERS:
           return ApiError.unavailable(ErrorCode.SHUTTING_DOWN, 1);
         case RECIPIENT_FAILURE:
-          return switch (reply.failureCode()) {
-            case 400 -> new ApiError(ErrorCode.BAD_REQUEST, reply.getMessage());
-            case 404 -> new ApiError(ErrorCode.NOT_FOUND, reply.getMessage());
-            case 409 -> new ApiError(ErrorCode.INVALID_STATE, reply.getMessage());
-            case 503 -> ApiError.unavailable(ErrorCode.DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS);
-            default -> ApiError.of(ErrorCode.INTERNAL_ERROR);
-          };
+          ErrorCode code = ErrorCode.byCode(reply.failureCode());
+          if (code == ErrorCode.DATABASE_UNAVAILABLE) {
+            return ApiError.unavailable(code, RETRY_AFTER_SECONDS);
+          }
+          return code == ErrorCode.INTERNAL_ERROR ? ApiError.of(code) : new ApiError(code, reply.getMessage());
         default:
           break;
       }

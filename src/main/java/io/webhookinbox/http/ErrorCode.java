@@ -49,6 +49,16 @@ public enum ErrorCode {
     return defaultMessage;
   }
 
+  /** The code with this number; {@link #INTERNAL_ERROR} for a number that is not one. */
+  public static ErrorCode byCode(int code) {
+    for (ErrorCode candidate : values()) {
+      if (candidate.code == code) {
+        return candidate;
+      }
+    }
+    return INTERNAL_ERROR;
+  }
+
   /** The code for a failure that only carries an HTTP status (router 404/405, body handler 413, ...). */
   public static ErrorCode forStatus(int status) {
     return switch (status) {

@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.webhookinbox.admin.AdminRoutes;
+import io.webhookinbox.config.ConfigurationRoutes;
 import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.LimitsConfig;
 import io.webhookinbox.ops.InboxMetrics;
@@ -17,6 +20,9 @@ import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
 import io.webhookinbox.sources.cisive.StandardWebhookSignature;
 import io.webhookinbox.sources.stripe.StripeWebhook;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The HTTP front: correlation ids, access log, authentication, content checks, validation. It never touches the
@@ -40,9 +46,13 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  /** What the process shares with its HTTP verticles. */
+  /**
+   * What the process shares with its HTTP verticles; {@code routes} receives the endpoint list once the first
+   * router is built.
+   */
   public record Shared(Schemas schemas, RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness,
-                       HealthChecks readiness, InboxMetrics metrics) {
+                       HealthChecks readiness, InboxMetrics metrics, Buffer openApi,
+                       AtomicReference<List<String>> routes) {
   }
 
   private final AppConfig config;
@@ -63,6 +73,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
     OpsRoutes.mount(router, shared.liveness(), shared.readiness(), shared.metrics());
+    OpenApiRoute.mount(router, shared.openApi());
     router.route("/api/*").handler(shared.lifecycle().gate());
     long bodyLimit = config.http().bodyLimitBytes();
     StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
@@ -73,13 +84,18 @@ public final class HttpVerticle extends VerticleBase {
       .mount(router, auth, limits.ingest(), bodyLimit);
     new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
       .mount(router, limits.stripe(), bodyLimit);
-    new RetryRoutes(vertx.eventBus(), settings).mount(router, auth, limits.admin());
+    BusRequests bus = new BusRequests(vertx.eventBus(), settings);
+    new RetryRoutes(bus).mount(router, auth, limits.admin());
+    new AdminRoutes(bus).mount(router, auth, limits.admin());
+    new ConfigurationRoutes(bus, settings).mount(router, auth, limits.admin());
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       router.errorHandler(status, failures);
     }
+
+    shared.routes().compareAndSet(null, RouteCatalog.of(router));
 
     HttpServerOptions options = new HttpServerOptions()
       .setHost(config.http().host())

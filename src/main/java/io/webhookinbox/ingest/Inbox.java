@@ -3,6 +3,7 @@ package io.webhookinbox.ingest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.logging.LogContext;
 import io.webhookinbox.ops.InboxMetrics;
 import io.webhookinbox.retry.Backoff;

@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.db.Pools;
+import io.webhookinbox.http.BusReplies;
 import io.webhookinbox.logging.LogContext;
 import io.webhookinbox.ops.InboxMetrics;
 import io.webhookinbox.config.RuntimeSettings;
@@ -63,7 +64,7 @@ public final class IngestVerticle extends VerticleBase {
     LogContext.bind(correlationId, command.eventId());
     inbox.ingest(command, correlationId, message.headers().get(PRINCIPAL_HEADER))
       .onSuccess(message::reply)
-      .onFailure(failure -> fail(message, failure, "storing event"));
+      .onFailure(failure -> BusReplies.fail(message, failure, LOG, "storing event"));
   }
 
   private void onRetry(Message<JsonObject> message) {
@@ -77,16 +78,7 @@ public final class IngestVerticle extends VerticleBase {
         message.reply(new JsonObject().put("status", status == null ? "lease-lost" : status.db()));
       })
       // The event keeps its lease; when it runs out the scheduler claims it again.
-      .onFailure(failure -> fail(message, failure, "retrying event row " + id));
+      .onFailure(failure -> BusReplies.fail(message, failure, LOG, "retrying event row " + id));
   }
 
-  private static void fail(Message<?> message, Throwable failure, String what) {
-    if (DbErrors.unavailable(failure)) {
-      LOG.warn("Database unavailable while {}: {}", what, DbErrors.describe(failure));
-      message.fail(503, "database unavailable");
-    } else {
-      LOG.error("Unexpected failure {}", what, failure);
-      message.fail(500, "unexpected");
-    }
-  }
 }

@@ -11,7 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.db.Migrations;
 import io.webhookinbox.db.Pools;
-import io.webhookinbox.ingest.DbErrors;
+import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.ingest.IngestVerticle;
 
 /**

@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import io.webhookinbox.ingest.DbErrors;
+import io.webhookinbox.http.BusReplies;
+import io.webhookinbox.http.ErrorCode;
 import io.webhookinbox.logging.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,16 +87,16 @@ final class Requeue {
           .put("timestamp", Instant.now().toString()));
       })
       .onSuccess(message::reply)
-      .onFailure(failure -> fail(message, failure));
+      .onFailure(failure -> BusReplies.fail(message, failure, LOG, "replaying"));
   }
 
   private Future<JsonObject> explainRefusal(String eventId, String source) {
     return pool.preparedQuery(STATUS_OF).execute(Tuple.of(eventId, source)).compose(rows -> {
       if (rows.size() == 0) {
-        return Future.failedFuture(new Refused(404, "No event with id " + eventId));
+        return Future.failedFuture(new BusReplies.Refused(ErrorCode.NOT_FOUND, "No event with id " + eventId));
       }
       String status = rows.iterator().next().getString("status");
-      return Future.failedFuture(new Refused(409, "Event is " + status
+      return Future.failedFuture(new BusReplies.Refused(ErrorCode.INVALID_STATE, "Event is " + status
         + "; only failed, dead or ignored events can be retried"));
     });
   }
@@ -115,31 +116,10 @@ final class Requeue {
         return new JsonObject().put("requeued", eventIds.size()).put("eventIds", eventIds);
       })
       .onSuccess(message::reply)
-      .onFailure(failure -> fail(message, failure));
+      .onFailure(failure -> BusReplies.fail(message, failure, LOG, "replaying"));
   }
 
   private static OffsetDateTime offsetDateTime(String value) {
     return value == null ? null : OffsetDateTime.parse(value);
-  }
-
-  private static void fail(Message<?> message, Throwable failure) {
-    if (failure instanceof Refused refused) {
-      message.fail(refused.status, refused.getMessage());
-    } else if (DbErrors.unavailable(failure)) {
-      message.fail(503, "database unavailable");
-    } else {
-      LOG.error("Replay failed", failure);
-      message.fail(500, "unexpected");
-    }
-  }
-
-  /** A replay the operator asked for that cannot be done, with the HTTP status that says why. */
-  private static final class Refused extends RuntimeException {
-    private final int status;
-
-    Refused(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
   }
 }

@@ -1,15 +1,11 @@
 package io.webhookinbox.retry;
 
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.http.ApiError;
+import io.webhookinbox.http.BusRequests;
 import io.webhookinbox.http.RateLimiter;
-import io.webhookinbox.http.BusErrors;
 import io.webhookinbox.http.ErrorCode;
 import io.webhookinbox.http.QueryParams;
 import io.webhookinbox.http.Responses;
@@ -28,12 +24,10 @@ public final class RetryRoutes {
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Set<String> REPLAYABLE = Set.of("failed", "dead", "ignored");
   private static final Set<String> SOURCES = Set.of("cisive", "stripe");
-  private final EventBus eventBus;
-  private final RuntimeSettings settings;
+  private final BusRequests bus;
 
-  public RetryRoutes(EventBus eventBus, RuntimeSettings settings) {
-    this.eventBus = eventBus;
-    this.settings = settings;
+  public RetryRoutes(BusRequests bus) {
+    this.bus = bus;
   }
 
   public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
@@ -42,19 +36,16 @@ public final class RetryRoutes {
       .handler(this::retryMatching);
   }
 
-  private DeliveryOptions timeout() {
-    return new DeliveryOptions().setSendTimeout(settings.webhooks().timeoutSeconds() * 1000L);
-  }
+
 
   private void retryOne(RoutingContext ctx) {
     JsonObject request = new JsonObject()
       .put("eventId", QueryParams.pathParam(ctx, "eventId", EVENT_ID))
       .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null));
-    eventBus.<JsonObject>request(Requeue.MANUAL_ADDRESS, request, timeout())
-      .map(Message::body)
+    bus.call(Requeue.MANUAL_ADDRESS, request)
       .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
         .put("message", "Event re-queued for immediate processing").put("data", data)))
-      .onFailure(failure -> ctx.fail(BusErrors.toApiError(failure)));
+      .onFailure(ctx::fail);
   }
 
   private void retryMatching(RoutingContext ctx) {
@@ -71,11 +62,10 @@ public final class RetryRoutes {
       .put("from", from == null ? null : from.toString())
       .put("to", to == null ? null : to.toString())
       .put("limit", QueryParams.integer(ctx, "limit", 100, 1, 1000));
-    eventBus.<JsonObject>request(Requeue.BULK_ADDRESS, request, timeout())
-      .map(Message::body)
+    bus.call(Requeue.BULK_ADDRESS, request)
       .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
         .put("message", data.getInteger("requeued") + " " + status + " event(s) re-queued")
         .put("data", data.put("status", "queued"))))
-      .onFailure(failure -> ctx.fail(BusErrors.toApiError(failure)));
+      .onFailure(ctx::fail);
   }
 }

@@ -13,7 +13,7 @@ import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SchedulerConfig;
 import io.webhookinbox.db.Pools;
-import io.webhookinbox.ingest.DbErrors;
+import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.ops.InboxMetrics;
 import org.slf4j.Logger;

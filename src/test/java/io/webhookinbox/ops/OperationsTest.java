@@ -57,7 +57,7 @@ class OperationsTest {
     assertThat(live.getString("status")).isEqualTo("UP");
     JsonObject ready = get("/health/ready", 200).bodyAsJsonObject();
     assertThat(ready.getString("status")).isEqualTo("UP");
-    assertThat(ready.getJsonArray("checks").encode()).contains("\"database\"").contains("\"schemaVersion\":\"3\"")
+    assertThat(ready.getJsonArray("checks").encode()).contains("\"database\"").contains("\"schemaVersion\":\"" + io.webhookinbox.db.Migrations.LATEST_VERSION + "\"")
       .contains("\"deployment\"").contains("\"accepting\"");
   }
 

@@ -139,6 +139,15 @@ public final class TestService implements AutoCloseable {
     return (body == null ? request.send() : request.sendBuffer(body)).await();
   }
 
+  /** {@code GET path} with a token (null for none). */
+  public HttpResponse<Buffer> get(String pathAndQuery, String token) {
+    return send(client.get(pathAndQuery), null, token, null, Map.of());
+  }
+
+  public String readToken() {
+    return token("auditor", "webhooks:read");
+  }
+
   /** {@code POST path} with an empty body, as an operator. */
   public HttpResponse<Buffer> postAsAdmin(String pathAndQuery) {
     return send(client.post(pathAndQuery), null, adminToken(), null, Map.of());

@@ -1,4 +1,4 @@
-package io.webhookinbox.ingest;
+package io.webhookinbox.db;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;

@@ -1,0 +1,118 @@
+package io.webhookinbox.admin;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.webhookinbox.http.ApiError;
+import io.webhookinbox.http.BusRequests;
+import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.http.QueryParams;
+import io.webhookinbox.http.RateLimiter;
+import io.webhookinbox.http.Responses;
+import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.Scope;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Operators' read endpoints (scope {@code webhooks:read} or {@code webhooks:admin}). Raw payloads and personal data
+ * are included only for {@code webhooks:admin}.
+ */
+public final class AdminRoutes {
+  public static final String EVENT = "/api/webhooks/events/:eventId";
+  public static final String EVENTS = "/api/webhooks/events";
+  public static final String STATISTICS = "/api/webhooks/statistics";
+  public static final String ORDER = "/api/orders/:externalOrderId";
+  public static final String PAYMENT = "/api/payments/:paymentIntentId";
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");
+  private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  private static final Set<String> STATUSES = Set.of("processing", "processed", "stale", "ignored", "failed", "dead");
+  private static final Set<String> SOURCES = Set.of("cisive", "stripe");
+  private static final int DEFAULT_STATISTICS_DAYS = 30;
+
+  private final BusRequests bus;
+
+  public AdminRoutes(BusRequests bus) {
+    this.bus = bus;
+  }
+
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
+    router.get(EVENT).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::event);
+    router.get(EVENTS).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::events);
+    router.get(STATISTICS).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(this::statistics);
+    router.get(ORDER).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::order);
+    router.get(PAYMENT).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(this::payment);
+  }
+
+  private void event(RoutingContext ctx) {
+    reply(ctx, AdminVerticle.EVENT_ADDRESS, new JsonObject()
+      .put("eventId", QueryParams.pathParam(ctx, "eventId", ID))
+      .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null))
+      .put("includePayload", isAdmin(ctx)));
+  }
+
+  private void events(RoutingContext ctx) {
+    OffsetDateTime from = QueryParams.dateTime(ctx, "from");
+    OffsetDateTime to = QueryParams.dateTime(ctx, "to");
+    String cursor = ctx.queryParams().get("cursor");
+    if (cursor != null) {
+      try {
+        EventQueries.Cursor.decode(cursor);
+      } catch (IllegalArgumentException e) {
+        throw ApiError.field(ErrorCode.BAD_REQUEST, "cursor", "is not a cursor from a previous page");
+      }
+    }
+    reply(ctx, AdminVerticle.SEARCH_ADDRESS, new JsonObject()
+      .put("status", QueryParams.oneOf(ctx, "status", STATUSES, null))
+      .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null))
+      .put("eventType", QueryParams.string(ctx, "eventType", EVENT_TYPE))
+      .put("externalId", firstOf(QueryParams.string(ctx, "externalOrderId", ID), QueryParams.string(ctx, "paymentId", ID)))
+      .put("from", from == null ? null : from.toString())
+      .put("to", to == null ? null : to.toString())
+      .put("cursor", cursor)
+      .put("limit", QueryParams.integer(ctx, "limit", 50, 1, 500)));
+  }
+
+  private void statistics(RoutingContext ctx) {
+    OffsetDateTime end = QueryParams.dateTime(ctx, "endDate");
+    OffsetDateTime start = QueryParams.dateTime(ctx, "startDate");
+    end = end == null ? OffsetDateTime.now(ZoneOffset.UTC) : end;
+    start = start == null ? end.minusDays(DEFAULT_STATISTICS_DAYS) : start;
+    if (!start.isBefore(end)) {
+      throw ApiError.field(ErrorCode.BAD_REQUEST, "endDate", "must be after startDate");
+    }
+    reply(ctx, AdminVerticle.STATISTICS_ADDRESS, new JsonObject()
+      .put("startDate", start.toString())
+      .put("endDate", end.toString())
+      .put("eventType", QueryParams.string(ctx, "eventType", EVENT_TYPE)));
+  }
+
+  private void order(RoutingContext ctx) {
+    reply(ctx, AdminVerticle.ORDER_ADDRESS, new JsonObject()
+      .put("externalOrderId", QueryParams.pathParam(ctx, "externalOrderId", ID))
+      .put("includePersonalData", isAdmin(ctx)));
+  }
+
+  private void payment(RoutingContext ctx) {
+    reply(ctx, AdminVerticle.PAYMENT_ADDRESS, new JsonObject()
+      .put("paymentIntentId", QueryParams.pathParam(ctx, "paymentIntentId", ID))
+      .put("includePersonalData", isAdmin(ctx)));
+  }
+
+  private void reply(RoutingContext ctx, String address, JsonObject request) {
+    bus.call(address, request).onSuccess(data -> Responses.ok(ctx, data)).onFailure(ctx::fail);
+  }
+
+  private static boolean isAdmin(RoutingContext ctx) {
+    return BearerAuth.principal(ctx).has(Scope.ADMIN);
+  }
+
+  private static String firstOf(String a, String b) {
+    return a != null ? a : b;
+  }
+}

@@ -1,0 +1,186 @@
+package io.webhookinbox.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Event statistics for a window of receipt times. Whole UTC hours come from the rollup the database keeps in step
+ * with every status change; the partial hours at either end come from the events themselves, so the figures are
+ * exact. A 30-day window over millions of events reads a few thousand rollup rows.
+ */
+final class Statistics {
+  static final String ROLLUP_COUNTS = """
+    SELECT event_type, status, sum(events)::bigint AS events, sum(timed)::bigint AS timed,
+           sum(processing_ms_sum)::bigint AS ms
+    FROM webhook_event_stats
+    WHERE hour >= $1 AND hour < $2 AND ($3::text IS NULL OR event_type = $3)
+    GROUP BY event_type, status""";
+
+  static final String ROLLUP_LATENCY = """
+    SELECT bucket, sum(events)::bigint AS events FROM webhook_event_latency
+    WHERE hour >= $1 AND hour < $2 AND ($3::text IS NULL OR event_type = $3)
+    GROUP BY bucket""";
+
+  /** Events of the partial hours at both ends ($1..$2 and $3..$4), and events in flight over the whole window. */
+  static final String RAW_COUNTS = """
+    SELECT event_type, status, count(*) AS events, count(processing_ms) AS timed,
+           coalesce(sum(processing_ms), 0)::bigint AS ms
+    FROM webhook_events
+    WHERE ((received_at >= $1 AND received_at < $2) OR (received_at >= $3 AND received_at < $4))
+      AND status <> 'processing' AND ($7::text IS NULL OR event_type = $7)
+    GROUP BY event_type, status
+    UNION ALL
+    SELECT event_type, status, count(*), 0, 0
+    FROM webhook_events
+    WHERE status = 'processing' AND received_at >= $5 AND received_at < $6 AND ($7::text IS NULL OR event_type = $7)
+    GROUP BY event_type, status""";
+
+  static final String RAW_LATENCY = """
+    SELECT webhook_latency_bucket(processing_ms) AS bucket, count(*) AS events
+    FROM webhook_events
+    WHERE ((received_at >= $1 AND received_at < $2) OR (received_at >= $3 AND received_at < $4))
+      AND status IN ('processed', 'stale') AND processing_ms IS NOT NULL AND ($5::text IS NULL OR event_type = $5)
+    GROUP BY 1""";
+
+  static final String RECENT_FAILURES = """
+    SELECT event_id, event_type, last_error, received_at, attempts, status
+    FROM webhook_events
+    WHERE status IN ('failed', 'dead') AND received_at >= $1 AND received_at < $2
+      AND ($3::text IS NULL OR event_type = $3)
+    ORDER BY received_at DESC
+    LIMIT 10""";
+
+  private final Pool pool;
+
+  Statistics(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Body {@code {startDate, endDate, eventType?}} (ISO 8601, end exclusive). */
+  Future<JsonObject> compute(JsonObject request) {
+    OffsetDateTime start = OffsetDateTime.parse(request.getString("startDate")).withOffsetSameInstant(ZoneOffset.UTC);
+    OffsetDateTime end = OffsetDateTime.parse(request.getString("endDate")).withOffsetSameInstant(ZoneOffset.UTC);
+    String type = request.getString("eventType");
+    OffsetDateTime firstHour = start.truncatedTo(ChronoUnit.HOURS);
+    if (firstHour.isBefore(start)) {
+      firstHour = firstHour.plusHours(1);
+    }
+    OffsetDateTime lastHour = end.truncatedTo(ChronoUnit.HOURS);
+    if (!firstHour.isBefore(lastHour)) {
+      // No whole hour inside: everything comes from the events.
+      firstHour = end;
+      lastHour = end;
+    }
+    Future<RowSet<Row>> rollupCounts = pool.preparedQuery(ROLLUP_COUNTS).execute(Tuple.of(firstHour, lastHour, type));
+    Future<RowSet<Row>> rollupLatency = pool.preparedQuery(ROLLUP_LATENCY).execute(Tuple.of(firstHour, lastHour, type));
+    Future<RowSet<Row>> rawCounts = pool.preparedQuery(RAW_COUNTS)
+      .execute(Tuple.of(start, firstHour, lastHour, end, start, end).addValue(type));
+    Future<RowSet<Row>> rawLatency = pool.preparedQuery(RAW_LATENCY)
+      .execute(Tuple.of(start, firstHour, lastHour, end, type));
+    Future<RowSet<Row>> failures = pool.preparedQuery(RECENT_FAILURES).execute(Tuple.of(start, end, type));
+    return Future.all(rollupCounts, rollupLatency, rawCounts, rawLatency, failures).map(done -> {
+      Totals totals = new Totals();
+      totals.add(rollupCounts.result());
+      totals.add(rawCounts.result());
+      long[] latency = new long[LatencyBuckets.UPPER_BOUNDS_MS.length];
+      addLatency(latency, rollupLatency.result());
+      addLatency(latency, rawLatency.result());
+      return totals.toJson(latency, failures.result())
+        .put("startDate", start.toString())
+        .put("endDate", end.toString())
+        .put("eventType", type);
+    });
+  }
+
+  private static void addLatency(long[] latency, RowSet<Row> rows) {
+    for (Row row : rows) {
+      latency[row.getInteger("bucket")] += row.getLong("events");
+    }
+  }
+
+  /** Sums per status, overall and per event type. */
+  private static final class Totals {
+    private final Counts all = new Counts();
+    private final Map<String, Counts> byType = new TreeMap<>();
+
+    void add(RowSet<Row> rows) {
+      for (Row row : rows) {
+        String status = row.getString("status");
+        long events = row.getLong("events");
+        all.add(status, events, row.getLong("timed"), row.getLong("ms"));
+        byType.computeIfAbsent(row.getString("event_type"), key -> new Counts())
+          .add(status, events, row.getLong("timed"), row.getLong("ms"));
+      }
+    }
+
+    JsonObject toJson(long[] latency, RowSet<Row> failures) {
+      JsonObject breakdown = new JsonObject();
+      byType.forEach((type, counts) -> {
+        if (counts.total() > 0) {
+          breakdown.put(type, counts.toJson());
+        }
+      });
+      JsonArray recent = new JsonArray();
+      for (Row row : failures) {
+        recent.add(new JsonObject()
+          .put("eventId", row.getString("event_id"))
+          .put("eventType", row.getString("event_type"))
+          .put("status", row.getString("status"))
+          .put("errorMessage", row.getString("last_error"))
+          .put("timestamp", Rows.instant(row, "received_at"))
+          .put("retryCount", Math.max(0, row.getInteger("attempts") - 1)));
+      }
+      return all.toJson()
+        .put("p95ProcessingTimeMs", LatencyBuckets.quantile(latency, 0.95))
+        .put("p50ProcessingTimeMs", LatencyBuckets.quantile(latency, 0.50))
+        .put("eventTypeBreakdown", breakdown)
+        .put("recentFailures", recent);
+    }
+  }
+
+  /** Events per status and the processing-time sums of one group. */
+  private static final class Counts {
+    private final Map<String, Long> byStatus = new TreeMap<>();
+    private long timed;
+    private long processingMs;
+
+    void add(String status, long events, long timedEvents, long ms) {
+      byStatus.merge(status, events, Long::sum);
+      timed += timedEvents;
+      processingMs += ms;
+    }
+
+    long total() {
+      return byStatus.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long of(String status) {
+      return byStatus.getOrDefault(status, 0L);
+    }
+
+    JsonObject toJson() {
+      long total = total();
+      long successful = of("processed") + of("stale");
+      return new JsonObject()
+        .put("totalEvents", total)
+        .put("successfulEvents", successful)
+        .put("failedEvents", of("failed"))
+        .put("deadEvents", of("dead"))
+        .put("ignoredEvents", of("ignored"))
+        .put("inProgressEvents", of("processing"))
+        .put("successRate", total == 0 ? null : Math.round(successful * 10000.0 / total) / 10000.0)
+        .put("averageProcessingTimeMs", timed == 0 ? null : Math.round(processingMs * 10.0 / timed) / 10.0);
+    }
+  }
+}

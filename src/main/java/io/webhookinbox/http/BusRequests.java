@@ -1,0 +1,28 @@
+package io.webhookinbox.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.webhookinbox.config.RuntimeSettings;
+
+/** JSON requests from the HTTP verticle to the verticles that own the database, bounded by the processing timeout. */
+public final class BusRequests {
+  private final EventBus eventBus;
+  private final RuntimeSettings settings;
+
+  public BusRequests(EventBus eventBus, RuntimeSettings settings) {
+    this.eventBus = eventBus;
+    this.settings = settings;
+  }
+
+  /** The reply body, or a failed future holding the {@link ApiError} that the failure maps to. */
+  public Future<JsonObject> call(String address, JsonObject request) {
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(settings.webhooks().timeoutSeconds() * 1000L);
+    return eventBus.<JsonObject>request(address, request, options)
+      .map(Message::body)
+      .recover(failure -> Future.failedFuture(BusErrors.toApiError(failure)));
+  }
+}
