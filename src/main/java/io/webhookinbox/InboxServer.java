@@ -95,7 +95,7 @@ public final class InboxServer implements AutoCloseable {
           Label.POOL_NAME))))
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
-    Lifecycle lifecycle = new Lifecycle();
+    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight());
     HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(),
       HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
       metrics, OpenApiRoute.load(), new AtomicReference<>());

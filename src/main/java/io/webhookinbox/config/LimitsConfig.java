@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonObject;
  * requests in flight. A caller is the token subject, or the client IP where there is no token (Stripe).
  *
  * @param maxTrackedCallers bound on remembered callers per replica; past it the buckets start afresh
+ * @param maxInFlight       API requests a replica works on at once; more are refused at once with 503 (5121)
+ *                          rather than queued until they time out, which keeps an overloaded replica at full speed
  * @param drainTimeoutMs    on SIGTERM, the longest wait for in-flight requests before the service stops anyway
  */
 public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, int maxTrackedCallers,
-                           long drainTimeoutMs) {
+                           int maxInFlight, long drainTimeoutMs) {
 
   /** {@code perSecond} tokens refill each second up to {@code burst}; perSecond 0 switches the limit off. */
   public record RateLimit(long perSecond, long burst) {
@@ -32,6 +34,7 @@ public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, 
       RateLimit.from(Json.section(rate, "stripe"), "limits.rate.stripe.", 1000, 2000),
       RateLimit.from(Json.section(rate, "admin"), "limits.rate.admin.", 50, 100),
       Json.integer(limits, "limits.", "maxTrackedCallers", 100_000, 100, 10_000_000),
+      Json.integer(limits, "limits.", "maxInFlight", 128, 1, 100_000),
       Json.integer(Json.section(root, "shutdown"), "shutdown.", "drainTimeoutMs", 20_000, 0, 600_000));
   }
 }

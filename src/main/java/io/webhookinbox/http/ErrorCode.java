@@ -25,7 +25,8 @@ public enum ErrorCode {
   INVALID_STATE(5117, 409, "The resource is not in a state that allows this"),
   BAD_REQUEST(5118, 400, "Bad request"),
   SHUTTING_DOWN(5119, 503, "Service is shutting down; retry on another instance"),
-  ENDPOINT_DISABLED(5120, 503, "Webhook endpoints are disabled by an operator; retry later");
+  ENDPOINT_DISABLED(5120, 503, "Webhook endpoints are disabled by an operator; retry later"),
+  SERVER_BUSY(5121, 503, "This replica is at capacity; retry shortly");
 
   private final int code;
   private final int httpStatus;

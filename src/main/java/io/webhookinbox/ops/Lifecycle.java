@@ -17,15 +17,28 @@ public final class Lifecycle {
   private final AtomicBoolean deployed = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final int maxInFlight;
 
-  /** Counts API requests, and refuses new ones (503, code 5119, Connection: close) once draining. */
+  /** @param maxInFlight API requests worked on at once; past it requests are refused at once (503, 5121) */
+  public Lifecycle(int maxInFlight) {
+    this.maxInFlight = maxInFlight;
+  }
+
+  /**
+   * Counts API requests; refuses new ones once draining (503, 5119, Connection: close) or when the replica is
+   * already working on {@code maxInFlight} (503, 5121): a fast refusal costs nothing, while a queued request that
+   * times out costs the work done for it.
+   */
   public Handler<RoutingContext> gate() {
     return ctx -> {
       if (draining.get()) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         throw ApiError.unavailable(ErrorCode.SHUTTING_DOWN, 1);
       }
-      inFlight.incrementAndGet();
+      if (inFlight.incrementAndGet() > maxInFlight) {
+        inFlight.decrementAndGet();
+        throw ApiError.unavailable(ErrorCode.SERVER_BUSY, 1);
+      }
       ctx.addEndHandler(ended -> inFlight.decrementAndGet());
       ctx.next();
     };

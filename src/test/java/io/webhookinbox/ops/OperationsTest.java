@@ -119,6 +119,33 @@ class OperationsTest {
   }
 
   @Test
+  void pastItsInFlightLimitAReplicaRefusesAtOnceInsteadOfQueueing(Vertx vertx, TestDatabase database)
+    throws Exception {
+    try (TestService busy = TestService.start(vertx, TestService.config(database, new JsonObject()
+      .put("limits", new JsonObject().put("maxInFlight", 1))))) {
+      busy.postCisive(CisiveEvents.event("evt-busy-0", "OrderCreated", "2026-11-20T09:00:00Z", "ORD-BUSY", "Created"));
+      io.vertx.core.Future<HttpResponse<Buffer>> held;
+      try (java.sql.Connection blocker = database.connect(); java.sql.Statement statement = blocker.createStatement()) {
+        blocker.setAutoCommit(false);
+        statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-BUSY' FOR UPDATE");
+        held = busy.client().post(TestService.CISIVE_PATH).putHeader("Authorization", "Bearer " + busy.ingestToken())
+          .putHeader("Content-Type", "application/json").sendBuffer(CisiveEvents.event("evt-busy-1", "OrderUpdated",
+            "2026-11-20T10:00:00Z", "ORD-BUSY", "Completed").toBuffer());
+        await().atMost(Duration.ofSeconds(5)).until(() -> busy.server().lifecycle().inFlight() == 1);
+
+        HttpResponse<Buffer> refused = busy.postCisive(CisiveEvents.created("evt-busy-2", "ORD-BUSY-2"));
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(refused.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5121);
+        get(busy, "/health/ready", 200);
+        blocker.rollback();
+      }
+      assertThat(held.await().statusCode()).isEqualTo(200);
+      assertThat(busy.postCisive(CisiveEvents.created("evt-busy-2", "ORD-BUSY-2")).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void oversizedHeadersAndUrisAreRefused() throws IOException {
     assertThat(statusLine("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: " + "x".repeat(8192) + "\r\n\r\n"))
       .contains(" 431 ");
