@@ -4,11 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.DbErrors;
+import io.webhookinbox.db.Listener;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.http.BusReplies;
 import org.slf4j.Logger;
@@ -36,7 +36,7 @@ public final class OverridesVerticle extends VerticleBase {
   private final DatabaseConfig database;
   private final RuntimeSettings settings;
   private Pool pool;
-  private PgSubscriber subscriber;
+  private Listener listener;
   private long appliedVersion = -1;
 
   public OverridesVerticle(DatabaseConfig database, RuntimeSettings settings) {
@@ -48,17 +48,14 @@ public final class OverridesVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.create(vertx, database, 2, "config");
     vertx.eventBus().<JsonObject>localConsumer(PUT_ADDRESS, this::put);
-    subscriber = PgSubscriber.subscriber(vertx, Pools.connectOptions(database)).reconnectPolicy(attempt -> 1000L);
-    subscriber.channel(CHANNEL).subscribeHandler(subscribed -> reload()).handler(version -> reload());
-    subscriber.connect().onFailure(failure -> LOG.warn("Cannot LISTEN for configuration changes yet: {}",
-      DbErrors.describe(failure)));
+    listener = Listener.start(vertx, database, CHANNEL, version -> reload(), subscribed -> reload(), 1000, LOG);
     // Start with the stored overrides; without the database, start on the file and catch up on reconnect.
     return reload().otherwiseEmpty();
   }
 
   @Override
   public Future<?> stop() {
-    return subscriber.close();
+    return listener.close();
   }
 
   private Future<Void> reload() {

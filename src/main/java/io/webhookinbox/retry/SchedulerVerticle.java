@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -14,6 +13,7 @@ import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SchedulerConfig;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
+import io.webhookinbox.db.Listener;
 import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.ops.InboxMetrics;
 import org.slf4j.Logger;
@@ -69,7 +69,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
   private Pool pool;
-  private PgSubscriber subscriber;
+  private Listener listener;
   private boolean polling;
   private boolean pollAgain;
   private boolean stopped;
@@ -86,9 +86,8 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.create(vertx, database, 2, "scheduler");
     new Requeue(vertx, pool).register();
-    subscriber = PgSubscriber.subscriber(vertx, Pools.connectOptions(database)).reconnectPolicy(attempt -> 1000L);
-    subscriber.channel(NOTIFY_CHANNEL).handler(payload -> pollSoon());
-    listen();
+    listener = Listener.start(vertx, database, NOTIFY_CHANNEL, payload -> pollSoon(), subscribed -> pollSoon(),
+      1000, LOG);
     pollSoon();
     return Future.succeededFuture();
   }
@@ -98,17 +97,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timerId);
-    return Future.join(subscriber.close(), inFlightBatch.timeout(10, TimeUnit.SECONDS).otherwiseEmpty());
-  }
-
-  /** LISTEN for wake-ups; if the database is away at start, keep trying (polling works meanwhile). */
-  private void listen() {
-    subscriber.connect().onFailure(failure -> {
-      if (!stopped) {
-        LOG.warn("Cannot LISTEN for retry wake-ups yet ({}); polling continues", DbErrors.describe(failure));
-        vertx.setTimer(settings.scheduler().pollIntervalMs(), id -> listen());
-      }
-    });
+    return Future.join(listener.close(), inFlightBatch.timeout(10, TimeUnit.SECONDS).otherwiseEmpty());
   }
 
   private void pollSoon() {

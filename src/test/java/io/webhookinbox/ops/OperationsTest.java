@@ -76,6 +76,30 @@ class OperationsTest {
   }
 
   @Test
+  void aReplicaStartedWhilePostgresIsAwayBecomesReadyAndListensWhenItReturns(Vertx vertx, TestDatabase database) {
+    TcpProxy outage = TcpProxy.start(vertx, database.host(), database.port());
+    outage.cut();
+    JsonObject config = TestService.config(database, new JsonObject()
+      .put("database", new JsonObject().put("host", "127.0.0.1").put("port", outage.port()).put("connectTimeoutMs", 500)));
+    try (TestService late = TestService.start(vertx, config)) {
+      get(late, "/health/ready", 503);
+      get(late, "/health/live", 200);
+      outage.restore();
+      await().atMost(Duration.ofSeconds(10)).until(() -> late.get("/health/ready", null).statusCode() == 200);
+
+      // Its LISTEN connection was made late, by retrying: a change made on another replica still arrives.
+      HttpResponse<Buffer> put = service.send(service.client().put("/api/webhooks/configuration"),
+        new JsonObject().put("timeoutSeconds", 9).toBuffer(), service.adminToken(), "application/json", Map.of());
+      assertThat(put.statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> late.server().settings().webhooks().timeoutSeconds() == 9);
+    } finally {
+      service.send(service.client().delete("/api/webhooks/configuration/overrides"), null, service.adminToken(), null,
+        Map.of());
+      outage.close();
+    }
+  }
+
+  @Test
   void metricsExposeOurMetersWithBoundedLabels() {
     service.postCisive(CisiveEvents.created("evt-metrics-1", "ORD-METRICS-1").toBuffer(),
       service.token("metrics-client", "webhooks:ingest"), Map.of());
