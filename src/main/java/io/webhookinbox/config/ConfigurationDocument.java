@@ -64,6 +64,11 @@ public final class ConfigurationDocument {
       if (READ_ONLY.contains(field)) {
         continue;
       }
+      if ("signatureVerification".equals(field) && Boolean.FALSE.equals(value)) {
+        // The signature is the Stripe endpoint's only authentication: an API call must not be able to drop it.
+        throw invalid(ErrorCode.VALIDATION_FAILED, "/signatureVerification",
+          "cannot be switched off through the API; only in the config file, on a developer machine");
+      }
       if (TOP_LEVEL.containsKey(field)) {
         String[] parts = TOP_LEVEL.get(field).split("\\.");
         section(overrides, parts[0]).put(parts[1], value);

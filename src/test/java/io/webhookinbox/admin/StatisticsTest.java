@@ -123,12 +123,18 @@ class StatisticsTest {
           eventType + "." + field);
       }
     }
-    List<String> failures = db.query("SELECT event_id FROM webhook_events WHERE " + window
-      + " AND status IN ('failed', 'dead') ORDER BY received_at DESC LIMIT 10", start, end).stream()
-      .map(row -> row.getString("event_id")).toList();
+    List<JsonObject> failures = db.query("SELECT event_id, attempts - 1 AS retries, last_error,"
+      + " to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') AS minute FROM webhook_events WHERE " + window
+      + " AND status IN ('failed', 'dead') ORDER BY received_at DESC LIMIT 10", start, end);
     JsonArray recent = stats.getJsonArray("recentFailures");
-    assertThat(recent).extracting(failure -> ((JsonObject) failure).getString("eventId")).containsExactlyElementsOf(failures);
-    recent.forEach(failure -> assertThat(((JsonObject) failure).getString("errorMessage")).isNotBlank());
+    assertThat(recent).hasSameSizeAs(failures);
+    for (int i = 0; i < failures.size(); i++) {
+      JsonObject actual = recent.getJsonObject(i);
+      assertThat(actual.getString("eventId")).isEqualTo(failures.get(i).getString("event_id"));
+      assertThat(actual.getInteger("retryCount")).isEqualTo(failures.get(i).getInteger("retries"));
+      assertThat(actual.getString("errorMessage")).isEqualTo(failures.get(i).getString("last_error"));
+      assertThat(actual.getString("timestamp")).startsWith(failures.get(i).getString("minute"));
+    }
   }
 
   /** JSON numbers come back as Integer or Long, Double or Float: compare values. */

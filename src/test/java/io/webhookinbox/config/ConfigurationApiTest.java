@@ -131,6 +131,8 @@ class ConfigurationApiTest {
       "/retry/speed");
     assertRejected(put(replicaA, new JsonObject().put("colour", "blue"), 400), 5101, "/colour");
     assertRejected(put(replicaA, new JsonObject().put("status", "paused"), 400), 5101, "/status");
+    assertRejected(put(replicaA, new JsonObject().put("signatureVerification", false), 400), 5101,
+      "/signatureVerification");
     assertRejected(put(replicaA, new JsonObject().put("endpointUrl", "not a url"), 400), 5101, "/endpointUrl");
     assertRejected(put(replicaA, new JsonObject().put("enabledEvents", new JsonArray().add("invoice.paid")), 400), 5112,
       "/enabledEvents");

@@ -98,7 +98,12 @@ class GracefulShutdownIT {
     assertThat(service.output()).as(String.join("\n", service.output().stream()
         .filter(line -> !line.contains("\"request\"") && !line.contains("processed\"")).toList()))
       .anyMatch(line -> line.contains("Draining"));
-    assertThat(service.output()).anyMatch(line -> line.contains("\"Stopped\""));
+    List<String> output = service.output();
+    int draining = indexOf(output, "Draining: readiness down");
+    int schedulerStops = indexOf(output, "stopping the scheduler");
+    int stopped = indexOf(output, "\"message\":\"Stopped\"");
+    assertThat(draining).as("readiness down first").isNotNegative().isLessThan(schedulerStops);
+    assertThat(schedulerStops).as("then the scheduler, then the pools and servers").isLessThan(stopped);
     List<String> acknowledged = answers.entrySet().stream().filter(e -> e.getValue() / 100 == 2).map(Map.Entry::getKey).toList();
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
     // After SIGTERM a sender sees 503 (draining) or a refused connection, nothing else.
@@ -145,6 +150,15 @@ class GracefulShutdownIT {
     assertThat(db.one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-HOLD'"))
       .isEqualTo(new JsonObject().put("status", "Completed").put("version", 2));
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-hold-late'")).isZero();
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static Map<String, String> environment(TestDatabase db) {

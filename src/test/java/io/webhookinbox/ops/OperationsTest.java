@@ -42,7 +42,9 @@ class OperationsTest {
       .put("database", new JsonObject().put("host", "127.0.0.1").put("port", proxy.port()).put("connectTimeoutMs", 1000))
       .put("http", new JsonObject().put("maxHeaderBytes", 4096).put("maxUriLength", 1024))
       .put("limits", new JsonObject().put("rate", new JsonObject()
-        .put("ingest", new JsonObject().put("perSecond", 1).put("burst", 3))))));
+        .put("ingest", new JsonObject().put("perSecond", 1).put("burst", 3))
+        .put("stripe", new JsonObject().put("perSecond", 1).put("burst", 2))
+        .put("admin", new JsonObject().put("perSecond", 1).put("burst", 2))))));
   }
 
   @AfterAll
@@ -166,6 +168,37 @@ class OperationsTest {
       }
       assertThat(held.await().statusCode()).isEqualTo(200);
       assertThat(busy.postCisive(CisiveEvents.created("evt-busy-2", "ORD-BUSY-2")).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void stripeIsLimitedPerClientIpAndOperatorsPerToken() {
+    List<Integer> stripe = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      // No Stripe secret in this service: a delivery the limiter lets through gets 500/5109, a limited one 429.
+      stripe.add(service.send(service.client().post("/api/webhooks/events"), Buffer.buffer("{}"), null,
+        "application/json", Map.of()).statusCode());
+    }
+    assertThat(stripe).containsExactly(500, 500, 429);
+
+    String operator = service.token("busy-operator", "webhooks:read");
+    List<Integer> admin = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      admin.add(service.get("/api/webhooks/configuration", operator).statusCode());
+    }
+    assertThat(admin).containsExactly(200, 200, 429);
+    assertThat(service.get("/api/webhooks/configuration", service.token("other-operator", "webhooks:read"))
+      .statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void readinessIsDownWhenTheSchemaIsOlderThanThisBuild(Vertx vertx) {
+    TestDatabase outdated = io.webhookinbox.support.PostgresExtension.createDatabase("outdated_schema");
+    outdated.execute("DELETE FROM flyway_schema_history WHERE version = ?", io.webhookinbox.db.Migrations.LATEST_VERSION);
+    try (TestService old = TestService.start(vertx, outdated)) {
+      assertThat(get(old, "/health/ready", 503).bodyAsString()).contains("migrations not applied");
+    } finally {
+      io.webhookinbox.support.PostgresExtension.dropDatabase(outdated);
     }
   }
 

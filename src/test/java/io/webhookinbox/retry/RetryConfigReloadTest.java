@@ -45,6 +45,7 @@ class RetryConfigReloadTest {
       writeRetry(file, "initialDelayMs: 300", "multiplier: 2.0");
       await().atMost(Duration.ofSeconds(10))
         .until(() -> service.server().settings().retry().initialDelayMs() == 300);
+      assertThat(service.server().settings().scheduler().batchSize()).isEqualTo(7);
 
       // The next scheduling decision uses the new values: retry 3 waits 300 ms × 2^(3-2) = 600 ms.
       assertThat(service.postAsAdmin("/api/webhooks/retry/evt-cfg-1").statusCode()).isEqualTo(200);
@@ -68,7 +69,9 @@ class RetryConfigReloadTest {
     for (String line : retryLines) {
       yaml.append("  ").append(line).append('\n');
     }
-    yaml.append("  jitter: 0.0\n  maxAttempts: 5\n  maxDelayMs: 120000\nscheduler:\n  pollIntervalMs: 300\n");
+    boolean edited = String.join(" ", retryLines).contains("initialDelayMs: 300");
+    yaml.append("  jitter: 0.0\n  maxAttempts: 5\n  maxDelayMs: 120000\nscheduler:\n  pollIntervalMs: 300\n")
+      .append("  batchSize: ").append(edited ? 7 : 50).append('\n');
     Files.writeString(file, yaml);
   }
 

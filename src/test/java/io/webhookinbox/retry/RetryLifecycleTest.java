@@ -87,6 +87,15 @@ class RetryLifecycleTest {
     assertGap(attempts.get(2), attempts.get(3), 800);
 
     assertThat(deadLetters(service)).isEqualTo(deadBefore + 1);
+    String metrics = service.get("/metrics", null).bodyAsString();
+    assertThat(metrics).contains("webhook_dead_letters_total{source=\"cisive\"}")
+      .contains("webhook_retries_total{outcome=\"dead\",source=\"cisive\"}")
+      .contains("webhook_retries_total{outcome=\"failed\",source=\"cisive\"}");
+    for (String personal : List.of(CisiveEvents.FIRST_NAME, CisiveEvents.LAST_NAME, CisiveEvents.EMAIL,
+      CisiveEvents.DATE_OF_BIRTH, CisiveEvents.PHONE)) {
+      assertThat(event.getString("last_error")).doesNotContain(personal);
+      attempts.forEach(attempt -> assertThat(attempt.encode()).doesNotContain(personal));
+    }
     await().atMost(Duration.ofSeconds(5)).until(() -> LogCapture.json().stream().anyMatch(line ->
       "WARN".equals(line.getString("level")) && "evt-r1".equals(line.getString("eventId"))
         && line.getString("message").contains("dead-lettered")

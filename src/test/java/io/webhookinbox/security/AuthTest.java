@@ -134,6 +134,39 @@ class AuthTest {
   }
 
   @Test
+  void algorithmOffTheAllowListIsRefusedEvenWithTheRightSecret() {
+    JWTAuth hs384 = JWTAuth.create(clientVertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS384").setBuffer(TestService.SECRET)));
+    assertUnauthorized(post(hs384.generateToken(scopes("webhooks:ingest"), standard().setAlgorithm("HS384")), null),
+      "token signature or algorithm is not accepted");
+  }
+
+  @Test
+  void leewayForgivesSmallClockSkewOnly() {
+    long now = System.currentTimeMillis() / 1000;
+    String justExpired = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 2), "skewed",
+      TestService.ISSUER, TestService.AUDIENCE, 0);
+    assertThat(post(justExpired, null, CisiveEvents.created("evt-auth-skew", "ORD-AUTH-SKEW")).statusCode())
+      .isEqualTo(200);
+    String longExpired = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 60), "skewed",
+      TestService.ISSUER, TestService.AUDIENCE, 0);
+    assertUnauthorized(post(longExpired, null), "token expired");
+  }
+
+  @Test
+  void scopeClaimNameIsConfigurable(Vertx vertx, TestDatabase database) {
+    try (TestService scp = TestService.start(vertx, TestService.config(database, new JsonObject()
+      .put("jwt", new JsonObject().put("scopeClaim", "scp"))))) {
+      String token = scp.sign(new JsonObject().put("scp", new JsonArray().add("webhooks:ingest")), "scp-client",
+        TestService.ISSUER, TestService.AUDIENCE, 300);
+      assertThat(scp.postCisive(CisiveEvents.created("evt-auth-scp", "ORD-AUTH-SCP").toBuffer(), token, Map.of())
+        .statusCode()).isEqualTo(200);
+      assertThat(scp.postCisive(CisiveEvents.created("evt-auth-scp2", "ORD-AUTH-SCP2").toBuffer(), scp.ingestToken(),
+        Map.of()).statusCode()).as("scope in the default claim is not read").isEqualTo(403);
+    }
+  }
+
+  @Test
   void validTokenWithoutIngestScopeIs403() {
     HttpResponse<Buffer> response = post(service.token("reader", "webhooks:read"), null);
     assertThat(response.statusCode()).isEqualTo(403);

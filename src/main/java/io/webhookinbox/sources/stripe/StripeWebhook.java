@@ -77,6 +77,8 @@ public final class StripeWebhook {
     if (settings.webhooks().signatureVerification()) {
       StripeSignature.verify(ctx.request().getHeader(StripeSignature.HEADER), bytes, sources.stripeSecrets(),
         sources.stripeToleranceSeconds(), Instant.now().getEpochSecond());
+    } else {
+      LOG.warn("Stripe delivery accepted WITHOUT signature verification (webhooks.signatureVerification=false)");
     }
     JsonObject event = JsonBodies.parseObject(raw);
     schema.validate(event);

@@ -74,8 +74,8 @@ class CisiveIngestTest {
 
     JsonObject order = db.one("SELECT status, package_code, client_reference, candidate->>'lastName' AS last_name,"
       + " document->'vendorExtra'->>'kept' AS extra, last_event_id, version, source_system, created_by, updated_by,"
-      + " created_correlation_id, updated_correlation_id, created_on = updated_on AS same_time,"
-      + " extract(timezone FROM created_on) AS tz FROM orders WHERE external_order_id = 'ORD-NEW-1'");
+      + " created_correlation_id, updated_correlation_id, created_on = updated_on AS same_time"
+      + " FROM orders WHERE external_order_id = 'ORD-NEW-1'");
     assertThat(order.getString("status")).isEqualTo("Created");
     assertThat(order.getString("package_code")).isEqualTo("PKG-STANDARD");
     assertThat(order.getString("client_reference")).isEqualTo("CLIENT-REF-7");

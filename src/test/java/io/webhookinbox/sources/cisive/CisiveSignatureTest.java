@@ -85,9 +85,11 @@ class CisiveSignatureTest {
     assertRejected(post(new JsonObject(body).encodePrettily(), good, service.ingestToken()), 401, "webhook-signature");
     assertRejected(post(body, signed("evt-sig-bad", now() - 301, body, PRIMARY), service.ingestToken()), 401, "webhook-timestamp");
     assertRejected(post(body, signed("evt-sig-bad", now() + 301, body, PRIMARY), service.ingestToken()), 401, "webhook-timestamp");
-    Map<String, String> missing = new HashMap<>(good);
-    missing.remove("webhook-signature");
-    assertRejected(post(body, missing, service.ingestToken()), 401, "webhook-signature");
+    for (String header : new String[] {"webhook-id", "webhook-timestamp", "webhook-signature"}) {
+      Map<String, String> missing = new HashMap<>(good);
+      missing.remove(header);
+      assertRejected(post(body, missing, service.ingestToken()), 401, header);
+    }
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-sig-bad'")).isZero();
   }
 

@@ -211,6 +211,19 @@ class StripeWebhookTest {
     }
   }
 
+  @Test
+  void unsignedDeliveriesOnlyWhenTheConfigFileSwitchesVerificationOff(Vertx vertx, TestDatabase database) {
+    JsonObject event = StripeEvents.paymentIntent("evt_unsigned_1", "payment_intent.succeeded", "pi_unsigned_1",
+      "succeeded", now());
+    assertThat(post(event.encode(), null).statusCode()).isEqualTo(401);
+    try (TestService developer = TestService.start(vertx, TestService.config(database, new JsonObject()
+      .put("webhooks", new JsonObject().put("signatureVerification", false))))) {
+      HttpResponse<Buffer> accepted = developer.send(developer.client().post(StripeWebhook.PATH), event.toBuffer(),
+        null, "application/json", Map.of());
+      assertThat(accepted.statusCode()).isEqualTo(200);
+    }
+  }
+
   private static HttpResponse<Buffer> send(JsonObject event) throws Exception {
     String body = event.encode();
     return post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now()));
