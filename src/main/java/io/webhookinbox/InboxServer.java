@@ -22,7 +22,9 @@ import io.webhookinbox.retry.SchedulerVerticle;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.webhookinbox.sources.cisive.CisiveOrderApplier;
+import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
+import io.webhookinbox.sources.cisive.StandardWebhookSignature;
 import io.webhookinbox.sources.stripe.PaymentApplier;
 import io.webhookinbox.sources.stripe.StripeWebhook;
 import org.slf4j.Logger;
@@ -96,8 +98,11 @@ public final class InboxServer implements AutoCloseable {
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
     Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight());
-    HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(),
-      HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
+    StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
+      ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
+      : null;
+    HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(), BearerAuth.options(config.jwt()),
+      cisiveSignature, HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
       metrics, OpenApiRoute.load(), new AtomicReference<>());
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
@@ -115,8 +120,10 @@ public final class InboxServer implements AutoCloseable {
 
     InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, shared.routes());
     AtomicInteger workerNumber = new AtomicInteger();
-    return vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
-          poolPerWorker, appliers, settings, metrics), new DeploymentOptions().setInstances(workers))
+    // Operator overrides load first: the workers and the scheduler act on settings from their first moment.
+    return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
+      .compose(id -> vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
+          poolPerWorker, appliers, settings, metrics), new DeploymentOptions().setInstances(workers)))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
       .compose(id -> {
         server.schedulerDeployment = id;
@@ -124,8 +131,6 @@ public final class InboxServer implements AutoCloseable {
           shared.readiness()));
       })
       .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database())))
-      // Overrides load before the HTTP verticles take traffic.
-      .compose(id -> vertx.deployVerticle(new OverridesVerticle(config.database(), settings)))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {

@@ -61,6 +61,8 @@ final class Statistics {
     ORDER BY received_at DESC
     LIMIT 10""";
 
+  static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
   private final Pool pool;
 
   Statistics(Pool pool) {
@@ -82,14 +84,20 @@ final class Statistics {
       firstHour = end;
       lastHour = end;
     }
-    Future<RowSet<Row>> rollupCounts = pool.preparedQuery(ROLLUP_COUNTS).execute(Tuple.of(firstHour, lastHour, type));
-    Future<RowSet<Row>> rollupLatency = pool.preparedQuery(ROLLUP_LATENCY).execute(Tuple.of(firstHour, lastHour, type));
-    Future<RowSet<Row>> rawCounts = pool.preparedQuery(RAW_COUNTS)
-      .execute(Tuple.of(start, firstHour, lastHour, end, start, end).addValue(type));
-    Future<RowSet<Row>> rawLatency = pool.preparedQuery(RAW_LATENCY)
-      .execute(Tuple.of(start, firstHour, lastHour, end, type));
-    Future<RowSet<Row>> failures = pool.preparedQuery(RECENT_FAILURES).execute(Tuple.of(start, end, type));
-    return Future.all(rollupCounts, rollupLatency, rawCounts, rawLatency, failures).map(done -> {
+    OffsetDateTime rollupFrom = firstHour;
+    OffsetDateTime rollupTo = lastHour;
+    // One connection, one snapshot: an event changing status meanwhile is counted once, in one place.
+    return pool.withTransaction(connection -> connection.query(SNAPSHOT).execute().compose(begun -> {
+      Future<RowSet<Row>> rollupCounts = connection.preparedQuery(ROLLUP_COUNTS)
+        .execute(Tuple.of(rollupFrom, rollupTo, type));
+      Future<RowSet<Row>> rollupLatency = connection.preparedQuery(ROLLUP_LATENCY)
+        .execute(Tuple.of(rollupFrom, rollupTo, type));
+      Future<RowSet<Row>> rawCounts = connection.preparedQuery(RAW_COUNTS)
+        .execute(Tuple.of(start, rollupFrom, rollupTo, end, start, end).addValue(type));
+      Future<RowSet<Row>> rawLatency = connection.preparedQuery(RAW_LATENCY)
+        .execute(Tuple.of(start, rollupFrom, rollupTo, end, type));
+      Future<RowSet<Row>> failures = connection.preparedQuery(RECENT_FAILURES).execute(Tuple.of(start, end, type));
+      return Future.all(rollupCounts, rollupLatency, rawCounts, rawLatency, failures).map(done -> {
       Totals totals = new Totals();
       totals.add(rollupCounts.result());
       totals.add(rawCounts.result());
@@ -100,7 +108,8 @@ final class Statistics {
         .put("startDate", start.toString())
         .put("endDate", end.toString())
         .put("eventType", type);
-    });
+      });
+    }));
   }
 
   private static void addLatency(long[] latency, RowSet<Row> rows) {

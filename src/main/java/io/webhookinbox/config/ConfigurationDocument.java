@@ -64,11 +64,6 @@ public final class ConfigurationDocument {
       if (READ_ONLY.contains(field)) {
         continue;
       }
-      if ("signatureVerification".equals(field) && Boolean.FALSE.equals(value)) {
-        // The signature is the Stripe endpoint's only authentication: an API call must not be able to drop it.
-        throw invalid(ErrorCode.VALIDATION_FAILED, "/signatureVerification",
-          "cannot be switched off through the API; only in the config file, on a developer machine");
-      }
       if (TOP_LEVEL.containsKey(field)) {
         String[] parts = TOP_LEVEL.get(field).split("\\.");
         section(overrides, parts[0]).put(parts[1], value);
@@ -86,6 +81,32 @@ public final class ConfigurationDocument {
       }
     }
     return overrides;
+  }
+
+  /**
+   * Refuses overrides that would switch Stripe signature checks off, however the value is spelt: the signature is
+   * that endpoint's only authentication, so only the config file (a developer machine) may drop it.
+   */
+  public static void refuseUnsafe(JsonObject overrides) {
+    JsonObject webhooks = overrides.getJsonObject("webhooks");
+    if (webhooks != null && webhooks.containsKey("signatureVerification")
+      && !WebhookSettings.from(new JsonObject().put("signatureVerification",
+        webhooks.getValue("signatureVerification"))).signatureVerification()) {
+      throw invalid(ErrorCode.VALIDATION_FAILED, "/signatureVerification",
+        "cannot be switched off through the API; only in the config file, on a developer machine");
+    }
+  }
+
+  /** Stored overrides without anything {@link #refuseUnsafe} would refuse (defence against a row written by hand). */
+  public static JsonObject withoutUnsafe(JsonObject overrides) {
+    try {
+      refuseUnsafe(overrides);
+      return overrides;
+    } catch (ApiError | IllegalArgumentException unsafe) {
+      JsonObject cleaned = overrides.copy();
+      cleaned.getJsonObject("webhooks").remove("signatureVerification");
+      return cleaned;
+    }
   }
 
   /** Turns a settings check failure ("retry.multiplier must be …") into a 400 on the API field it came from. */

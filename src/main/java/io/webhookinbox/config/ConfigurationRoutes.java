@@ -45,6 +45,7 @@ public final class ConfigurationRoutes {
     } catch (IllegalArgumentException e) {
       throw ConfigurationDocument.rejected(e);
     }
+    ConfigurationDocument.refuseUnsafe(overrides);
     save(ctx, overrides);
   }
 

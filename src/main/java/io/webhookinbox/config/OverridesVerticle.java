@@ -65,7 +65,7 @@ public final class OverridesVerticle extends VerticleBase {
       }
       Row row = rows.iterator().next();
       long version = row.getLong("version");
-      if (version != appliedVersion) {
+      if (version > appliedVersion) {
         apply(row.getJsonObject("overrides"), version, row.getString("updated_by"));
       }
       return (Void) null;
@@ -73,8 +73,12 @@ public final class OverridesVerticle extends VerticleBase {
   }
 
   private void apply(JsonObject overrides, long version, String by) {
+    if (version <= appliedVersion) {
+      // Notifications and replies can arrive out of order; an older version never replaces a newer one.
+      return;
+    }
     try {
-      settings.applyOverrides(overrides);
+      settings.applyOverrides(ConfigurationDocument.withoutUnsafe(overrides));
       appliedVersion = version;
       LOG.info("Configuration overrides version {} by {} in force: {}", version, by, overrides.encode());
     } catch (IllegalArgumentException e) {

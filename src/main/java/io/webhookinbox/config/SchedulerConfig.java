@@ -20,7 +20,7 @@ public record SchedulerConfig(boolean enabled, long pollIntervalMs, int batchSiz
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("pollIntervalMs", pollIntervalMs).put("batchSize", batchSize)
+    return new JsonObject().put("enabled", enabled).put("pollIntervalMs", pollIntervalMs).put("batchSize", batchSize)
       .put("leaseTimeoutMs", leaseTimeoutMs);
   }
 }

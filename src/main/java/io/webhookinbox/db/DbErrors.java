@@ -11,13 +11,18 @@ public final class DbErrors {
   private DbErrors() {
   }
 
-  /** True when PostgreSQL could not be reached or dropped us: nothing was stored, the sender should retry. */
+  /**
+   * True when PostgreSQL could not be reached, dropped us, or refused for a moment (deadlock, serialization, lock
+   * timeout, cancelled statement): nothing was stored, the caller should retry (503).
+   */
   public static boolean unavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
         String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-        // 08: connection exception, 53: insufficient resources, 57P0x: admin shutdown / cannot connect now.
-        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+        // 08 connection, 53 resources, 57P0x shutdown / cannot connect now, 40 rollback (deadlock, serialization),
+        // 55P03 lock not available, 57014 statement cancelled.
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.startsWith("40")
+          || state.equals("55P03") || state.equals("57014");
       }
       if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
         || t instanceof java.nio.channels.ClosedChannelException
@@ -27,6 +32,16 @@ public final class DbErrors {
       }
     }
     return false;
+  }
+
+  /** The SQLSTATE when PostgreSQL rejected a value the caller sent (class 22, data exception), else null. */
+  public static String rejectedValue(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+        return pg.getSqlState();
+      }
+    }
+    return null;
   }
 
   /** A short description for logs and {@code last_error}: SQLSTATE and message, never row contents. */

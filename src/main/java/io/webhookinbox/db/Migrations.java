@@ -2,14 +2,16 @@ package io.webhookinbox.db;
 
 import io.webhookinbox.config.DatabaseConfig;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Flyway migrations from {@code db/migration}. Blocking JDBC: run before the reactive pool exists. */
 public final class Migrations {
   /** The newest migration this build ships (a test keeps it equal to the newest file in db/migration). */
-  public static final String LATEST_VERSION = "4";
+  public static final String LATEST_VERSION = "5";
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   private Migrations() {
@@ -23,9 +25,11 @@ public final class Migrations {
   }
 
   private static Flyway flyway(DatabaseConfig config) {
-    return Flyway.configure()
+    FluentConfiguration configuration = Flyway.configure()
       .dataSource(config.jdbcUrl(), config.user(), config.password())
-      .locations("classpath:db/migration")
-      .load();
+      .locations("classpath:db/migration");
+    // A transactional advisory lock keeps a transaction open, which CREATE INDEX CONCURRENTLY waits for forever.
+    configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+    return configuration.load();
   }
 }

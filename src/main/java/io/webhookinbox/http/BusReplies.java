@@ -14,8 +14,14 @@ public final class BusReplies {
   }
 
   public static void fail(Message<?> message, Throwable failure, Logger log, String what) {
+    String rejectedValue = DbErrors.rejectedValue(failure);
     if (failure instanceof Refused refused) {
       message.fail(refused.code.code(), refused.getMessage());
+    } else if (rejectedValue != null) {
+      // The caller sent something PostgreSQL cannot hold (a date beyond its range, …): theirs to fix, not ours.
+      log.warn("Value rejected by PostgreSQL while {}: {}", what, DbErrors.describe(failure));
+      message.fail(ErrorCode.VALIDATION_FAILED.code(),
+        "A value in the request cannot be stored (SQLSTATE " + rejectedValue + ")");
     } else if (DbErrors.unavailable(failure)) {
       log.warn("Database unavailable while {}: {}", what, DbErrors.describe(failure));
       message.fail(ErrorCode.DATABASE_UNAVAILABLE.code(), "database unavailable");

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.webhookinbox.admin.AdminRoutes;
 import io.webhookinbox.config.ConfigurationRoutes;
@@ -50,9 +51,9 @@ public final class HttpVerticle extends VerticleBase {
    * What the process shares with its HTTP verticles; {@code routes} receives the endpoint list once the first
    * router is built.
    */
-  public record Shared(Schemas schemas, RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness,
-                       HealthChecks readiness, InboxMetrics metrics, Buffer openApi,
-                       AtomicReference<List<String>> routes) {
+  public record Shared(Schemas schemas, JWTAuthOptions jwt, StandardWebhookSignature cisiveSignature,
+                       RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness,
+                       InboxMetrics metrics, Buffer openApi, AtomicReference<List<String>> routes) {
   }
 
   private final AppConfig config;
@@ -67,7 +68,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BearerAuth auth = BearerAuth.create(vertx, config.jwt());
+    BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt().scopeClaim());
     IngestClient ingest = new IngestClient(vertx.eventBus(), settings);
 
     Router router = Router.router(vertx);
@@ -76,11 +77,8 @@ public final class HttpVerticle extends VerticleBase {
     OpenApiRoute.mount(router, shared.openApi());
     router.route("/api/*").handler(shared.lifecycle().gate());
     long bodyLimit = config.http().bodyLimitBytes();
-    StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
-      ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
-      : null;
     RateLimits limits = shared.rateLimits();
-    new CisiveWebhook(shared.schemas().cisive(), ingest, cisiveSignature)
+    new CisiveWebhook(shared.schemas().cisive(), ingest, shared.cisiveSignature())
       .mount(router, auth, limits.ingest(), bodyLimit);
     new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
       .mount(router, limits.stripe(), bodyLimit);

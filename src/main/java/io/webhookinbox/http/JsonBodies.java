@@ -70,7 +70,7 @@ public final class JsonBodies {
     String unstorable = findUnstorable(object, "");
     if (unstorable != null) {
       throw ApiError.field(ErrorCode.VALIDATION_FAILED, unstorable,
-        "contains the NUL character (\\u0000) or an unpaired surrogate escape, which cannot be stored");
+        "contains the NUL character (\\u0000), an unpaired surrogate escape or an out-of-range number, which cannot be stored");
     }
     return object;
   }
@@ -91,6 +91,11 @@ public final class JsonBodies {
   static String findUnstorable(Object value, String pointer) {
     if (value instanceof String text) {
       return storable(text) ? null : pointer;
+    }
+    if (value instanceof Double number && !Double.isFinite(number)
+      || value instanceof Float number32 && !Float.isFinite(number32)) {
+      // A number too large for a double (1e999999): jsonb cannot hold it either.
+      return pointer;
     }
     if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {

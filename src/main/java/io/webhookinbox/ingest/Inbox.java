@@ -81,8 +81,10 @@ final class Inbox {
             return Future.succeededFuture((EventStatus) null);
           }
           LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
-          if (!settings.webhooks().enabled(claimed.event().eventType())) {
-            // A replayed ignored event whose type is still not enabled stays ignored.
+          SourceApplier applier = appliers.get(claimed.event().source());
+          if (!settings.webhooks().enabled(claimed.event().eventType())
+            || applier != null && !applier.applicable(claimed.event())) {
+            // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
             return EventStore.finish(connection, id, EventStatus.IGNORED, null, elapsedMs(startedNanos))
               .compose(done -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
                 EventStatus.IGNORED.db(), null))

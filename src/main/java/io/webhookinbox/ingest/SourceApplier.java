@@ -10,5 +10,13 @@ import io.vertx.sqlclient.SqlConnection;
 public interface SourceApplier {
   String source();
 
+  /**
+   * Whether this event can be applied at all (its type is one this source processes and it names its resource).
+   * Checked at delivery and again at replay; an event that cannot is stored as {@code ignored}.
+   */
+  default boolean applicable(StoredEvent event) {
+    return true;
+  }
+
   Future<Applied> apply(SqlConnection connection, StoredEvent event);
 }

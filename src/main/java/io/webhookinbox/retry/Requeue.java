@@ -71,7 +71,12 @@ final class Requeue {
   private void manual(Message<JsonObject> message) {
     String eventId = message.body().getString("eventId");
     String source = message.body().getString("source");
-    pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(eventId, source, MANUAL_LEASE_MS))
+    Future<Void> unambiguous = source != null ? Future.succeededFuture()
+      : pool.preparedQuery(STATUS_OF).execute(Tuple.of(eventId, (Object) null)).compose(rows -> rows.size() > 1
+        ? Future.failedFuture(new BusReplies.Refused(ErrorCode.BAD_REQUEST,
+          "Several sources used this event id; add ?source=cisive or ?source=stripe"))
+        : Future.succeededFuture());
+    unambiguous.compose(checked -> pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(eventId, source, MANUAL_LEASE_MS)))
       .compose(rows -> {
         if (rows.size() == 0) {
           return explainRefusal(eventId, source);

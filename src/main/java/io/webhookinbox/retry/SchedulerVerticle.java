@@ -33,6 +33,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public static final String NOTIFY_CHANNEL = "webhook_inbox_retry";
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
   private static final long MIN_DELAY_MS = 25;
+  private static final long LOCKED_DUE_BACKOFF_MS = 1000;
 
   /**
    * Due retries and expired leases, each from its own partial index ({@code now()} is stable, so it can drive an
@@ -119,7 +120,7 @@ public final class SchedulerVerticle extends VerticleBase {
     if (config.enabled()) {
       inFlightBatch = claimAndDispatch(config);
       nextDelay = inFlightBatch.compose(claimed -> claimed >= config.batchSize()
-        ? Future.succeededFuture(0L) : nextDueInMs(config));
+        ? Future.succeededFuture(0L) : nextDueInMs(config, claimed == 0));
     } else {
       nextDelay = Future.succeededFuture(config.pollIntervalMs());
     }
@@ -176,7 +177,11 @@ public final class SchedulerVerticle extends VerticleBase {
     return vertx.eventBus().request(IngestVerticle.RETRY_ADDRESS, claim, options);
   }
 
-  private Future<Long> nextDueInMs(SchedulerConfig config) {
+  /**
+   * @param claimedNothing an event due now that this poll could not claim is locked by someone: another replica
+   *                       claiming it, or an attempt running past its lease. Wait a second rather than spin.
+   */
+  private Future<Long> nextDueInMs(SchedulerConfig config, boolean claimedNothing) {
     return pool.query(NEXT_DUE).execute().map((RowSet<Row> rows) -> {
       Row row = rows.iterator().next();
       metrics.retryBacklog(row.getLong("backlog"));
@@ -184,8 +189,8 @@ public final class SchedulerVerticle extends VerticleBase {
       if (dueIn == null) {
         return config.pollIntervalMs();
       }
-      // Due now but not claimed: another replica holds it for a moment. Do not spin.
-      return Math.min(config.pollIntervalMs(), Math.max(MIN_DELAY_MS, dueIn));
+      long delay = dueIn > 0 ? dueIn : claimedNothing ? LOCKED_DUE_BACKOFF_MS : MIN_DELAY_MS;
+      return Math.min(config.pollIntervalMs(), Math.max(MIN_DELAY_MS, delay));
     });
   }
 }

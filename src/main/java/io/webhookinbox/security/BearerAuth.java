@@ -10,6 +10,7 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.config.JwtConfig;
 import io.webhookinbox.http.AccessLogHandler;
@@ -38,13 +39,18 @@ public final class BearerAuth {
     this.scopeClaim = scopeClaim;
   }
 
-  public static BearerAuth create(Vertx vertx, JwtConfig config) {
+  /** Keys and checks from config. Blocking (reads PEM files): build once at start-up, off the event loops. */
+  public static JWTAuthOptions options(JwtConfig config) {
     JWTOptions checks = new JWTOptions()
       .setIssuer(config.issuer())
       .setAudience(List.of(config.audience()))
       .setLeeway(config.leewaySeconds())
       .setIgnoreExpiration(false);
-    return new BearerAuth(JWTAuth.create(vertx, JwtKeys.options(config).setJWTOptions(checks)), config.scopeClaim());
+    return JwtKeys.options(config).setJWTOptions(checks);
+  }
+
+  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, String scopeClaim) {
+    return new BearerAuth(JWTAuth.create(vertx, new JWTAuthOptions(options)), scopeClaim);
   }
 
   /** A route handler that lets the request through when the token is valid and grants any of {@code scopes}. */

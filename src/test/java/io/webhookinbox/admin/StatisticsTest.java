@@ -86,6 +86,12 @@ class StatisticsTest {
     db.execute("UPDATE webhook_events SET status = 'failed', last_error = 'again' WHERE event_id = 'evt-st-31'");
     db.execute("UPDATE webhook_events SET status = 'processing' WHERE event_id = 'evt-st-46'");
     assertMatchesRawRows(start, end, null);
+    // Many events in one statement, as a scheduler's claim or a bulk replay does, in both directions.
+    db.execute("UPDATE webhook_events SET status = 'processing' WHERE status = 'failed'");
+    assertMatchesRawRows(start, end, null);
+    db.execute("UPDATE webhook_events SET status = 'processed', processing_ms = 250 WHERE status = 'processing'");
+    db.execute("UPDATE webhook_events SET status = 'failed' WHERE status = 'dead'");
+    assertMatchesRawRows(start, end, null);
     assertMatchesRawRows("2026-10-01T03:10:00Z", "2026-10-01T12:00:00Z", null);
   }
 

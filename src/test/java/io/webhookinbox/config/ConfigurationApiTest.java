@@ -64,6 +64,7 @@ class ConfigurationApiTest {
     assertThat(config.getInteger("maxRetries")).isEqualTo(5);
     assertThat(config.getString("status")).isEqualTo("active");
     assertThat(config.getJsonObject("retry").getInteger("initialDelayMs")).isEqualTo(3000);
+    assertThat(config.getJsonObject("scheduler").getBoolean("enabled")).isTrue();
     JsonObject sources = config.getJsonObject("sources");
     assertThat(sources.getString("endpointUrl")).isEqualTo("file");
     assertThat(sources.getString("maxRetries")).isEqualTo("default");
@@ -132,6 +133,8 @@ class ConfigurationApiTest {
     assertRejected(put(replicaA, new JsonObject().put("colour", "blue"), 400), 5101, "/colour");
     assertRejected(put(replicaA, new JsonObject().put("status", "paused"), 400), 5101, "/status");
     assertRejected(put(replicaA, new JsonObject().put("signatureVerification", false), 400), 5101,
+      "/signatureVerification");
+    assertRejected(put(replicaA, new JsonObject().put("signatureVerification", "false"), 400), 5101,
       "/signatureVerification");
     assertRejected(put(replicaA, new JsonObject().put("endpointUrl", "not a url"), 400), 5101, "/endpointUrl");
     assertRejected(put(replicaA, new JsonObject().put("enabledEvents", new JsonArray().add("invoice.paid")), 400), 5112,

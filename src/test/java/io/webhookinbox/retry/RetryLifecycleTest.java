@@ -153,6 +153,15 @@ class RetryLifecycleTest {
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5117);
     assertThat(service.postAsAdmin("/api/webhooks/retry/evt-never-seen").statusCode()).isEqualTo(404);
+    // The same id under two sources: a retry must say which.
+    db.execute("INSERT INTO webhook_events (source, event_id, event_type, payload, payload_sha256, status,"
+      + " correlation_id, received_at) VALUES ('cisive', 'evt-twice', 'OrderCreated', '{}', 'x', 'dead', 'c', '2000-01-01Z'),"
+      + " ('stripe', 'evt-twice', 'payment_intent.succeeded', '{}', 'y', 'dead', 'c', '2000-01-01Z')");
+    HttpResponse<Buffer> ambiguous = service.postAsAdmin("/api/webhooks/retry/evt-twice");
+    assertThat(ambiguous.statusCode()).isEqualTo(400);
+    assertThat(ambiguous.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("?source=");
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-twice' AND status = 'dead'"))
+      .isEqualTo(2);
     assertThat(service.postAsAdmin("/api/webhooks/retry/bad%20id").statusCode()).isEqualTo(400);
   }
 

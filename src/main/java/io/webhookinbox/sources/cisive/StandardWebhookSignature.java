@@ -34,11 +34,16 @@ public final class StandardWebhookSignature {
     List<byte[]> keys = new ArrayList<>();
     for (int i = 0; i < secrets.size(); i++) {
       String secret = secrets.get(i);
+      byte[] key;
       try {
-        keys.add(Base64.getDecoder().decode(secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret));
+        key = Base64.getDecoder().decode(secret.startsWith(PREFIX) ? secret.substring(PREFIX.length()) : secret);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("cisive.webhookSecrets[" + i + "] is not whsec_<base64>");
       }
+      if (key.length == 0) {
+        throw new IllegalArgumentException("cisive.webhookSecrets[" + i + "] is empty");
+      }
+      keys.add(key);
     }
     return new StandardWebhookSignature(List.copyOf(keys), toleranceSeconds);
   }

@@ -57,6 +57,11 @@ public final class PaymentApplier implements SourceApplier {
   }
 
   @Override
+  public boolean applicable(StoredEvent event) {
+    return StripeWebhook.applicable(event.eventType(), event.externalId());
+  }
+
+  @Override
   public Future<Applied> apply(SqlConnection connection, StoredEvent event) {
     JsonObject object = event.payload().getJsonObject("data").getJsonObject("object");
     if (StripeWebhook.DISPUTE_CREATED.equals(event.eventType())) {

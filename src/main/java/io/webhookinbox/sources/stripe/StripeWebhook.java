@@ -62,6 +62,11 @@ public final class StripeWebhook {
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
   }
 
+  /** A Stripe event is applied only when this service processes its type and it names a payment intent. */
+  static boolean applicable(String type, String paymentIntentId) {
+    return PROCESSED_TYPES.contains(type) && paymentIntentId != null;
+  }
+
   private void precheck(RoutingContext ctx) {
     ingest.requireActive();
     if (settings.webhooks().signatureVerification() && sources.stripeSecrets().isEmpty()) {
@@ -92,8 +97,7 @@ public final class StripeWebhook {
     if (apiVersion != null && !apiVersion.equals(settings.webhooks().apiVersion())) {
       LOG.warn("Stripe event in API version {} (configured {})", apiVersion, settings.webhooks().apiVersion());
     }
-    // Applied only when this service processes the type, it is enabled, and it names a payment intent.
-    boolean apply = PROCESSED_TYPES.contains(type) && ingest.enabled(type) && paymentIntentId != null;
+    boolean apply = applicable(type, paymentIntentId) && ingest.enabled(type);
     IngestCommand command = new IngestCommand(SOURCE, eventId, type, paymentIntentId,
       OffsetDateTime.ofInstant(Instant.ofEpochSecond(event.getLong("created")), ZoneOffset.UTC), apiVersion, event,
       raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(bytes), apply, Instant.now(), receivedNanos);

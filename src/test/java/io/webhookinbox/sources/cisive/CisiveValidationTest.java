@@ -129,6 +129,16 @@ class CisiveValidationTest {
   }
 
   @Test
+  void numberTooLargeToStoreIs400NotA500() {
+    String body = CisiveEvents.created("evt-huge-1", "ORD-HUGE-1").put("vendorScore", 1).encode()
+      .replace("\"vendorScore\":1", "\"vendorScore\":1e999999");
+
+    JsonObject error = errorOf(post(Buffer.buffer(body)), 400, 5101);
+
+    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/vendorScore");
+  }
+
+  @Test
   void leapSecondThatJavaCannotHoldIs400() {
     JsonObject event = CisiveEvents.event("evt-leap-1", "OrderCreated", "2026-12-31T23:59:60Z", "ORD-LEAP-1", "Created");
 

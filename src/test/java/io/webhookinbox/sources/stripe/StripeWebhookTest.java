@@ -171,6 +171,18 @@ class StripeWebhookTest {
       assertThat(db.one("SELECT dispute->>'id' AS dispute, status, version FROM payments WHERE payment_intent_id = 'pi_dp_1'"))
         .isEqualTo(new JsonObject().put("dispute", "dp_1").put("status", "succeeded").put("version", 2));
 
+      // The dispute stored as ignored while disputes were off, replayed now, applies to its payment; one that
+      // names no payment intent can never apply and stays ignored instead of failing to its death.
+      send(StripeEvents.paymentIntent("evt_dp_pay0", "payment_intent.succeeded", "pi_dp_0", "succeeded", t));
+      assertThat(service.postAsAdmin("/api/webhooks/retry/evt_dp_0").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(db.one(
+        "SELECT status FROM webhook_events WHERE event_id = 'evt_dp_0'").getString("status")));
+      JsonObject orphan = StripeEvents.dispute("evt_dp_orphan", "dp_orphan", null, t);
+      assertThat(send(orphan).bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
+      assertThat(service.postAsAdmin("/api/webhooks/retry/evt_dp_orphan").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "ignored".equals(db.one(
+        "SELECT status FROM webhook_events WHERE event_id = 'evt_dp_orphan'").getString("status")));
+
       // A dispute for a payment not seen yet is stored and retried: 202, and the error names code 5113.
       HttpResponse<Buffer> early = send(StripeEvents.dispute("evt_dp_2", "dp_2", "pi_dp_later", t));
       assertThat(early.statusCode()).isEqualTo(202);
