@@ -23,7 +23,8 @@ CREATE TABLE webhook_events (
   received_at      timestamptz NOT NULL,
   processed_at     timestamptz,
   processing_ms    integer,
-  CONSTRAINT webhook_events_source_event_id_key UNIQUE (source, event_id),
+  -- event_id first: the same uniqueness, and it also serves lookups by event id alone (operators, replays).
+  CONSTRAINT webhook_events_event_id_source_key UNIQUE (event_id, source),
   CONSTRAINT webhook_events_status_check
     CHECK (status IN ('processing', 'processed', 'stale', 'ignored', 'failed', 'dead'))
 );

@@ -48,74 +48,48 @@ CREATE FUNCTION webhook_latency_bucket(ms integer) RETURNS smallint
 $$ SELECT width_bucket(ms, ARRAY[2, 3, 4, 6, 8, 11, 16, 21, 31, 51, 76, 101, 151, 201, 301, 501, 751, 1001, 2001,
                                  5001, 10001, 30001, 60001])::smallint $$;
 
--- Statement-level triggers: each statement's changes are summed per rollup row and applied in key order, so
--- statements touching many events (a scheduler's claim, a bulk replay) lock rollup rows in one global order and
--- cannot deadlock each other. Rows in 'processing' are not counted; updates that change neither status nor
--- processing time (lease renewals) change nothing.
-CREATE FUNCTION webhook_event_stats_apply(changes jsonb) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO webhook_event_stats AS s (hour, source, event_type, status, shard, events, timed, processing_ms_sum)
-  SELECT c.hour, c.source, c.event_type, c.status, c.shard, sum(c.events), sum(c.timed), sum(c.ms)
-    FROM jsonb_to_recordset(changes) AS c(hour timestamptz, source text, event_type text, status text,
-                                          shard smallint, events bigint, timed bigint, ms bigint)
-   GROUP BY 1, 2, 3, 4, 5
-  HAVING sum(c.events) <> 0 OR sum(c.timed) <> 0 OR sum(c.ms) <> 0
-   ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (hour, source, event_type, status, shard) DO UPDATE
-    SET events = s.events + EXCLUDED.events, timed = s.timed + EXCLUDED.timed,
-        processing_ms_sum = s.processing_ms_sum + EXCLUDED.processing_ms_sum
-$$;
-
-CREATE FUNCTION webhook_event_stats_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Row-level: the common statement touches one event and pays almost nothing (an insert as 'processing' and a
+-- lease renewal return at once). Statements that touch many events (a scheduler's claim, a bulk replay) take
+-- the advisory lock RollupLocks.MULTI_ROW first, so they never run side by side and lock rollup rows in
+-- conflicting orders; a one-event transaction locks one rollup row (then, maybe, one latency row, which those
+-- statements never touch), so it cannot close a deadlock with them.
+CREATE FUNCTION webhook_event_stats_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  shard_of smallint := (NEW.id % 8)::smallint;
 BEGIN
-  PERFORM webhook_event_stats_apply(coalesce((
-    SELECT jsonb_agg(jsonb_build_object('hour', date_trunc('hour', n.received_at, 'UTC'), 'source', n.source,
-             'event_type', n.event_type, 'status', n.status, 'shard', n.id % 8, 'events', 1,
-             'timed', (n.processing_ms IS NOT NULL)::int, 'ms', coalesce(n.processing_ms, 0)))
-      FROM new_rows n WHERE n.status <> 'processing'), '[]'));
-  INSERT INTO webhook_event_latency AS l (hour, source, event_type, bucket, shard, events)
-  SELECT date_trunc('hour', n.received_at, 'UTC'), n.source, n.event_type, webhook_latency_bucket(n.processing_ms),
-         (n.id % 8)::smallint, count(*)
-    FROM new_rows n WHERE n.status IN ('processed', 'stale') AND n.processing_ms IS NOT NULL
-   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (hour, source, event_type, bucket, shard) DO UPDATE SET events = l.events + EXCLUDED.events;
+  IF TG_OP = 'UPDATE' AND OLD.status IS NOT DISTINCT FROM NEW.status
+     AND OLD.processing_ms IS NOT DISTINCT FROM NEW.processing_ms THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' AND OLD.status <> 'processing' THEN
+    UPDATE webhook_event_stats
+       SET events = events - 1,
+           timed = timed - (OLD.processing_ms IS NOT NULL)::int,
+           processing_ms_sum = processing_ms_sum - coalesce(OLD.processing_ms, 0)
+     WHERE hour = date_trunc('hour', OLD.received_at, 'UTC') AND source = OLD.source
+       AND event_type = OLD.event_type AND status = OLD.status AND shard = shard_of;
+  END IF;
+  IF NEW.status <> 'processing' THEN
+    INSERT INTO webhook_event_stats AS s
+    VALUES (date_trunc('hour', NEW.received_at, 'UTC'), NEW.source, NEW.event_type, NEW.status, shard_of, 1,
+            (NEW.processing_ms IS NOT NULL)::int, coalesce(NEW.processing_ms, 0))
+    ON CONFLICT (hour, source, event_type, status, shard) DO UPDATE
+      SET events = s.events + 1, timed = s.timed + EXCLUDED.timed,
+          processing_ms_sum = s.processing_ms_sum + EXCLUDED.processing_ms_sum;
+    IF NEW.status IN ('processed', 'stale') AND NEW.processing_ms IS NOT NULL
+       AND (TG_OP = 'INSERT' OR OLD.status NOT IN ('processed', 'stale')) THEN
+      INSERT INTO webhook_event_latency AS l
+      VALUES (date_trunc('hour', NEW.received_at, 'UTC'), NEW.source, NEW.event_type,
+              webhook_latency_bucket(NEW.processing_ms), shard_of, 1)
+      ON CONFLICT (hour, source, event_type, bucket, shard) DO UPDATE SET events = l.events + 1;
+    END IF;
+  END IF;
   RETURN NULL;
 END $$;
 
-CREATE FUNCTION webhook_event_stats_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM webhook_event_stats_apply(coalesce((
-    SELECT jsonb_agg(c) FROM (
-      SELECT jsonb_build_object('hour', date_trunc('hour', o.received_at, 'UTC'), 'source', o.source,
-               'event_type', o.event_type, 'status', o.status, 'shard', o.id % 8, 'events', -1,
-               'timed', -(o.processing_ms IS NOT NULL)::int, 'ms', -coalesce(o.processing_ms, 0)) AS c
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-       WHERE o.status <> 'processing'
-         AND (o.status IS DISTINCT FROM n.status OR o.processing_ms IS DISTINCT FROM n.processing_ms)
-      UNION ALL
-      SELECT jsonb_build_object('hour', date_trunc('hour', n.received_at, 'UTC'), 'source', n.source,
-               'event_type', n.event_type, 'status', n.status, 'shard', n.id % 8, 'events', 1,
-               'timed', (n.processing_ms IS NOT NULL)::int, 'ms', coalesce(n.processing_ms, 0))
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-       WHERE n.status <> 'processing'
-         AND (o.status IS DISTINCT FROM n.status OR o.processing_ms IS DISTINCT FROM n.processing_ms)) changes),
-    '[]'));
-  INSERT INTO webhook_event_latency AS l (hour, source, event_type, bucket, shard, events)
-  SELECT date_trunc('hour', n.received_at, 'UTC'), n.source, n.event_type, webhook_latency_bucket(n.processing_ms),
-         (n.id % 8)::smallint, count(*)
-    FROM old_rows o JOIN new_rows n ON n.id = o.id
-   WHERE n.status IN ('processed', 'stale') AND n.processing_ms IS NOT NULL
-     AND o.status NOT IN ('processed', 'stale')
-   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (hour, source, event_type, bucket, shard) DO UPDATE SET events = l.events + EXCLUDED.events;
-  RETURN NULL;
-END $$;
-
-CREATE TRIGGER webhook_event_stats_insert
-  AFTER INSERT ON webhook_events REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION webhook_event_stats_after_insert();
-CREATE TRIGGER webhook_event_stats_update
-  AFTER UPDATE ON webhook_events REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION webhook_event_stats_after_update();
+CREATE TRIGGER webhook_event_stats
+  AFTER INSERT OR UPDATE OF status, processing_ms ON webhook_events
+  FOR EACH ROW EXECUTE FUNCTION webhook_event_stats_apply();
 
 -- Events stored before this migration.
 INSERT INTO webhook_event_stats

@@ -2,6 +2,4 @@
 -- transaction, which is why it holds nothing else).
 -- Event listings newest first (keyset pagination on received_at, id); also serves every received-time range.
 CREATE INDEX CONCURRENTLY IF NOT EXISTS webhook_events_received_id_idx ON webhook_events (received_at DESC, id DESC);
--- Operators look events up by id without knowing their source.
-CREATE INDEX CONCURRENTLY IF NOT EXISTS webhook_events_event_id_idx ON webhook_events (event_id);
 DROP INDEX CONCURRENTLY IF EXISTS webhook_events_received_at_idx;

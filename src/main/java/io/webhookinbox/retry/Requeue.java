@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.db.RollupLocks;
 import io.webhookinbox.http.BusReplies;
 import io.webhookinbox.http.ErrorCode;
 import io.webhookinbox.logging.LogContext;
@@ -112,7 +113,8 @@ final class Requeue {
     Tuple params = Tuple.of(query.getString("status"), query.getString("eventType"),
       offsetDateTime(query.getString("from")), offsetDateTime(query.getString("to")), query.getString("source"),
       query.getInteger("limit"));
-    pool.withTransaction(connection -> connection.preparedQuery(REQUEUE_MATCHING).execute(params)
+    pool.withTransaction(connection -> RollupLocks.multiRow(connection)
+        .compose(locked -> connection.preparedQuery(REQUEUE_MATCHING).execute(params))
         .compose(rows -> connection.query(NOTIFY).execute().map(rows)))
       .map(rows -> {
         JsonArray eventIds = new JsonArray();

@@ -14,6 +14,7 @@ import io.webhookinbox.config.SchedulerConfig;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.db.Listener;
+import io.webhookinbox.db.RollupLocks;
 import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.ops.InboxMetrics;
 import org.slf4j.Logger;
@@ -156,7 +157,9 @@ public final class SchedulerVerticle extends VerticleBase {
 
   /** Claims up to a batch and waits until the worker finished them all, which bounds the work in flight. */
   private Future<Integer> claimAndDispatch(SchedulerConfig config) {
-    return pool.preparedQuery(CLAIM_DUE).execute(Tuple.of(config.batchSize(), config.leaseTimeoutMs()))
+    return pool.withTransaction(connection -> RollupLocks.multiRow(connection)
+        .compose(locked -> connection.preparedQuery(CLAIM_DUE)
+          .execute(Tuple.of(config.batchSize(), config.leaseTimeoutMs()))))
       .compose(rows -> {
         List<Future<?>> attempts = new ArrayList<>();
         for (Row row : rows) {
