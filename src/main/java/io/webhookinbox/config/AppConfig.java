@@ -48,8 +48,4 @@ public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt,
   public AppConfig withJwt(JwtConfig newJwt) {
     return new AppConfig(http, database, newJwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
   }
-
-  public AppConfig withHttp(HttpConfig newHttp) {
-    return new AppConfig(newHttp, database, jwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
-  }
 }

@@ -19,8 +19,4 @@ public record HttpConfig(String host, int port, int instances, int bodyLimitByte
       Json.integer(json, p, "maxHeaderBytes", 16 * 1024, 1024, 1024 * 1024),
       Json.integer(json, p, "maxUriLength", 4096, 256, 64 * 1024));
   }
-
-  public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, instances, bodyLimitBytes, maxHeaderBytes, maxUriLength);
-  }
 }

@@ -78,10 +78,6 @@ public final class RuntimeSettings {
     return fileLayer.getJsonObject(section, new JsonObject()).containsKey(key) ? "file" : "default";
   }
 
-  public synchronized JsonObject overrides() {
-    return overrideLayer.copy();
-  }
-
   private static Snapshot parse(JsonObject merged) {
     return new Snapshot(RetryConfig.from(Json.section(merged, "retry")),
       SchedulerConfig.from(Json.section(merged, "scheduler")),

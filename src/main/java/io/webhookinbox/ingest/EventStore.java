@@ -81,8 +81,9 @@ final class EventStore {
       .map(EventStore::firstId);
   }
 
+  /** @param processingMs null for an event that was not applied (ignored): it has no processing time */
   static Future<Void> finish(SqlClient client, long id, EventStatus status, Integer resourceVersion,
-                             int processingMs) {
+                             Integer processingMs) {
     return client.preparedQuery(FINISH).execute(Tuple.of(id, status.db(), resourceVersion, processingMs))
       .mapEmpty();
   }

@@ -85,7 +85,7 @@ final class Inbox {
           if (!settings.webhooks().enabled(claimed.event().eventType())
             || applier != null && !applier.applicable(claimed.event())) {
             // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
-            return EventStore.finish(connection, id, EventStatus.IGNORED, null, elapsedMs(startedNanos))
+            return EventStore.finish(connection, id, EventStatus.IGNORED, null, null)
               .compose(done -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
                 EventStatus.IGNORED.db(), null))
               .map(EventStatus.IGNORED);

@@ -1,6 +1,5 @@
 package io.webhookinbox.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -16,9 +15,5 @@ public final class Payloads {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
-  }
-
-  public static String sha256Hex(String text) {
-    return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
   }
 }
