@@ -37,6 +37,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setPort(port)
         .setServerConfig("max_connections", "300")
+        // The service's own shutdown hook stops the server after draining; a hook of zonky's own would run at the
+        // same time and pull the database from under requests still in flight.
+        .setRegisterShutdownHook(false)
         .start();
       return new EmbeddedDatabase(server);
     } catch (IOException e) {
