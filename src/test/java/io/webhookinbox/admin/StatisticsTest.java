@@ -1,16 +1,12 @@
 package io.webhookinbox.admin;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
-import io.webhookinbox.support.TestDatabase;
-import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,16 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the expected figures are computed independently, straight from those rows, for windows on hour boundaries,
  * across partial hours, inside one hour, and after events change status (which the rollup must follow).
  */
-@ExtendWith({VertxExtension.class, PostgresExtension.class})
+@ExtendWith(PostgresExtension.class)
 class StatisticsTest {
-  private static TestService service;
-  private static TestDatabase db;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    db = database;
-    // 400 events 13 minutes apart from 2026-10-01T00:00Z (about 3.6 days), statuses and times by a fixed rule.
-    db.execute("""
+  /** 400 events 13 minutes apart from 2026-10-01T00:00Z (about 3.6 days), statuses and times by a fixed rule. */
+  private static final String EVENTS = """
       INSERT INTO webhook_events (source, event_id, event_type, external_id, payload, payload_sha256, status,
                                   attempts, correlation_id, received_at, processing_ms, last_error)
       SELECT CASE WHEN g % 5 = 0 THEN 'stripe' ELSE 'cisive' END,
@@ -47,14 +37,10 @@ class StatisticsTest {
       FROM generate_series(1, 400) g,
            LATERAL (SELECT CASE WHEN g % 23 = 0 THEN 'failed' WHEN g % 31 = 0 THEN 'dead'
                                 WHEN g % 41 = 0 THEN 'ignored' WHEN g % 43 = 0 THEN 'processing'
-                                WHEN g % 7 = 0 THEN 'stale' ELSE 'processed' END AS status) s""");
-    service = TestService.start(vertx, database);
-  }
+                                WHEN g % 7 = 0 THEN 'stale' ELSE 'processed' END AS status) s""";
 
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension(new JsonObject(), database -> database.execute(EVENTS));
 
   @Test
   void windowOnHourBoundaries() {
@@ -82,31 +68,31 @@ class StatisticsTest {
     String end = "2026-10-05T00:00:00Z";
     assertMatchesRawRows(start, end, null);
     // A failed event is retried successfully, a dead one is replayed and fails again, one is claimed.
-    db.execute("UPDATE webhook_events SET status = 'processed', processing_ms = 12, attempts = 3 WHERE event_id = 'evt-st-23'");
-    db.execute("UPDATE webhook_events SET status = 'failed', last_error = 'again' WHERE event_id = 'evt-st-31'");
-    db.execute("UPDATE webhook_events SET status = 'processing' WHERE event_id = 'evt-st-46'");
+    inbox.db().execute("UPDATE webhook_events SET status = 'processed', processing_ms = 12, attempts = 3 WHERE event_id = 'evt-st-23'");
+    inbox.db().execute("UPDATE webhook_events SET status = 'failed', last_error = 'again' WHERE event_id = 'evt-st-31'");
+    inbox.db().execute("UPDATE webhook_events SET status = 'processing' WHERE event_id = 'evt-st-46'");
     assertMatchesRawRows(start, end, null);
     // Many events in one statement, as a scheduler's claim or a bulk replay does, in both directions.
-    db.execute("UPDATE webhook_events SET status = 'processing' WHERE status = 'failed'");
+    inbox.db().execute("UPDATE webhook_events SET status = 'processing' WHERE status = 'failed'");
     assertMatchesRawRows(start, end, null);
-    db.execute("UPDATE webhook_events SET status = 'processed', processing_ms = 250 WHERE status = 'processing'");
-    db.execute("UPDATE webhook_events SET status = 'failed' WHERE status = 'dead'");
+    inbox.db().execute("UPDATE webhook_events SET status = 'processed', processing_ms = 250 WHERE status = 'processing'");
+    inbox.db().execute("UPDATE webhook_events SET status = 'failed' WHERE status = 'dead'");
     assertMatchesRawRows(start, end, null);
     assertMatchesRawRows("2026-10-01T03:10:00Z", "2026-10-01T12:00:00Z", null);
   }
 
   @Test
   void invalidWindowsAre400() {
-    assertThat(service.get("/api/webhooks/statistics?startDate=2026-10-02&endDate=2026-10-01", service.readToken())
+    assertThat(inbox.service().get("/api/webhooks/statistics?startDate=2026-10-02&endDate=2026-10-01", inbox.service().readToken())
       .statusCode()).isEqualTo(400);
-    assertThat(service.get("/api/webhooks/statistics?startDate=last-week", service.readToken()).statusCode())
+    assertThat(inbox.service().get("/api/webhooks/statistics?startDate=last-week", inbox.service().readToken()).statusCode())
       .isEqualTo(400);
   }
 
   private static void assertMatchesRawRows(String start, String end, String type) {
     String query = "/api/webhooks/statistics?startDate=" + encode(start) + "&endDate=" + encode(end)
       + (type == null ? "" : "&eventType=" + type);
-    JsonObject stats = OperatorApiTest.data(service.get(query, service.readToken()), 200);
+    JsonObject stats = OperatorApiTest.data(inbox.service().get(query, inbox.service().readToken()), 200);
 
     String window = "received_at >= ?::timestamptz AND received_at < ?::timestamptz"
       + (type == null ? "" : " AND event_type = '" + type + "'");
@@ -114,14 +100,14 @@ class StatisticsTest {
     for (String field : expected.fieldNames()) {
       assertSameNumber(stats.getValue(field), expected.getValue(field), field + " for " + query);
     }
-    List<Integer> times = db.query("SELECT processing_ms FROM webhook_events WHERE " + window
+    List<Integer> times = inbox.db().query("SELECT processing_ms FROM webhook_events WHERE " + window
         + " AND status IN ('processed', 'stale') ORDER BY processing_ms", start, end).stream()
       .map(row -> row.getInteger("processing_ms")).toList();
     assertSameNumber(stats.getValue("p95ProcessingTimeMs"), bucketBound(times, 0.95), "p95");
     assertSameNumber(stats.getValue("p50ProcessingTimeMs"), bucketBound(times, 0.50), "p50");
 
     JsonObject breakdown = stats.getJsonObject("eventTypeBreakdown");
-    for (JsonObject row : db.query("SELECT DISTINCT event_type FROM webhook_events WHERE " + window, start, end)) {
+    for (JsonObject row : inbox.db().query("SELECT DISTINCT event_type FROM webhook_events WHERE " + window, start, end)) {
       String eventType = row.getString("event_type");
       JsonObject expectedForType = counts(window + " AND event_type = '" + eventType + "'", start, end);
       for (String field : expectedForType.fieldNames()) {
@@ -129,7 +115,7 @@ class StatisticsTest {
           eventType + "." + field);
       }
     }
-    List<JsonObject> failures = db.query("SELECT event_id, attempts - 1 AS retries, last_error,"
+    List<JsonObject> failures = inbox.db().query("SELECT event_id, attempts - 1 AS retries, last_error,"
       + " to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') AS minute FROM webhook_events WHERE " + window
       + " AND status IN ('failed', 'dead') ORDER BY received_at DESC LIMIT 10", start, end);
     JsonArray recent = stats.getJsonArray("recentFailures");
@@ -155,7 +141,7 @@ class StatisticsTest {
 
   /** The figures, computed from the events themselves. */
   private static JsonObject counts(String where, String start, String end) {
-    JsonObject row = db.one("""
+    JsonObject row = inbox.db().one("""
       SELECT count(*) AS total,
              count(*) FILTER (WHERE status IN ('processed', 'stale')) AS successful,
              count(*) FILTER (WHERE status = 'failed') AS failed,

@@ -1,19 +1,16 @@
 package io.webhookinbox.ingest;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
-import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,29 +20,18 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Deliveries racing each other: exactly one application, every caller a 2xx, newest state wins. */
-@ExtendWith({VertxExtension.class, PostgresExtension.class})
+@ExtendWith(PostgresExtension.class)
 class ConcurrentDeliveryTest {
-  private static TestService service;
-  private static TestDatabase db;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    db = database;
-    service = TestService.start(vertx, database);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension();
 
   @Test
   void fiftyIdenticalDeliveriesAtOnceApplyExactlyOnce() {
     Buffer body = CisiveEvents.created("evt-race-1", "ORD-RACE-1").toBuffer();
-    String token = service.ingestToken();
+    String token = inbox.service().ingestToken();
     List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      inFlight.add(service.client().post(TestService.CISIVE_PATH)
+      inFlight.add(inbox.service().client().post(TestService.CISIVE_PATH)
         .putHeader("Authorization", "Bearer " + token)
         .putHeader("Content-Type", "application/json")
         .sendBuffer(body));
@@ -58,8 +44,8 @@ class ConcurrentDeliveryTest {
     }).toList();
     assertThat(statuses).filteredOn("processed"::equals).hasSize(1);
     assertThat(statuses).filteredOn("duplicate"::equals).hasSize(49);
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-race-1'")).isEqualTo(1);
-    assertThat(db.one("SELECT version FROM orders WHERE external_order_id = 'ORD-RACE-1'").getInteger("version"))
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-race-1'")).isEqualTo(1);
+    assertThat(inbox.db().one("SELECT version FROM orders WHERE external_order_id = 'ORD-RACE-1'").getInteger("version"))
       .isEqualTo(1);
   }
 
@@ -71,8 +57,8 @@ class ConcurrentDeliveryTest {
         "ORD-CONV-1", i % 2 == 0 ? "InProgress" : "OnHold"));
     }
     Collections.shuffle(events, new Random(42));
-    String token = service.ingestToken();
-    List<Future<HttpResponse<Buffer>>> inFlight = events.stream().map(event -> service.client()
+    String token = inbox.service().ingestToken();
+    List<Future<HttpResponse<Buffer>>> inFlight = events.stream().map(event -> inbox.service().client()
       .post(TestService.CISIVE_PATH)
       .putHeader("Authorization", "Bearer " + token)
       .putHeader("Content-Type", "application/json")
@@ -80,11 +66,11 @@ class ConcurrentDeliveryTest {
     Future.all(inFlight).await();
 
     inFlight.forEach(response -> assertThat(response.result().statusCode()).isEqualTo(200));
-    JsonObject order = db.one("SELECT status, version, last_event_id FROM orders WHERE external_order_id = 'ORD-CONV-1'");
+    JsonObject order = inbox.db().one("SELECT status, version, last_event_id FROM orders WHERE external_order_id = 'ORD-CONV-1'");
     assertThat(order.getString("last_event_id")).isEqualTo("evt-conv-19");
     assertThat(order.getString("status")).isEqualTo("OnHold");
-    long applied = db.count("SELECT count(*) FROM webhook_events WHERE external_id = 'ORD-CONV-1' AND status = 'processed'");
+    long applied = inbox.db().count("SELECT count(*) FROM webhook_events WHERE external_id = 'ORD-CONV-1' AND status = 'processed'");
     assertThat(order.getInteger("version")).isEqualTo((int) applied);
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE external_id = 'ORD-CONV-1'")).isEqualTo(20);
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE external_id = 'ORD-CONV-1'")).isEqualTo(20);
   }
 }

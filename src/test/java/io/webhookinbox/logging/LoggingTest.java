@@ -1,20 +1,17 @@
 package io.webhookinbox.logging;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.LogCapture;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
-import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,26 +26,17 @@ import static org.awaitility.Awaitility.await;
  * (junit-platform.properties), so the scan covers every line the whole suite made: failures, retries, dead
  * letters, rejections, shutdowns.
  */
-@ExtendWith({VertxExtension.class, PostgresExtension.class})
+@ExtendWith(PostgresExtension.class)
 @Order(Integer.MAX_VALUE)
 class LoggingTest {
   private static final List<String> PERSONAL_DATA = List.of(CisiveEvents.FIRST_NAME, CisiveEvents.LAST_NAME,
     CisiveEvents.EMAIL, CisiveEvents.DATE_OF_BIRTH, CisiveEvents.PHONE, "Evangelina", "Quarterfield");
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    service = TestService.start(vertx, database);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension();
 
   @Test
   void everyLineARequestCausesCarriesItsCorrelationIdAcrossVerticles() {
-    service.postCisive(CisiveEvents.created("evt-log-1", "ORD-LOG-1").toBuffer(), service.ingestToken(),
+    inbox.service().postCisive(CisiveEvents.created("evt-log-1", "ORD-LOG-1").toBuffer(), inbox.service().ingestToken(),
       Map.of("X-Correlation-ID", "corr-log-1"));
 
     // The access line is written when the response has ended, which can be just after the client saw it.
@@ -74,9 +62,9 @@ class LoggingTest {
   @Test
   void concurrentRequestsNeverSwapCorrelationIds() {
     List<io.vertx.core.Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>();
-    String token = service.ingestToken();
+    String token = inbox.service().ingestToken();
     for (int i = 0; i < 20; i++) {
-      inFlight.add(service.client().post(TestService.CISIVE_PATH)
+      inFlight.add(inbox.service().client().post(TestService.CISIVE_PATH)
         .putHeader("Authorization", "Bearer " + token)
         .putHeader("Content-Type", "application/json")
         .putHeader("X-Correlation-ID", "corr-par-" + i)
@@ -96,20 +84,20 @@ class LoggingTest {
     List<HttpResponse<Buffer>> responses = new ArrayList<>();
     // Accepted, duplicate, conflicting, invalid (PII next to broken fields), unauthorised.
     JsonObject event = CisiveEvents.created("evt-pii-1", "ORD-PII-1");
-    responses.add(service.postCisive(event));
-    responses.add(service.postCisive(event));
+    responses.add(inbox.service().postCisive(event));
+    responses.add(inbox.service().postCisive(event));
     JsonObject conflicting = event.copy();
     conflicting.getJsonObject("order").put("status", "Cancelled");
-    responses.add(service.postCisive(conflicting));
+    responses.add(inbox.service().postCisive(conflicting));
     JsonObject invalid = CisiveEvents.created("evt-pii-2", "ORD-PII-2");
     invalid.getJsonObject("order").getJsonObject("candidate")
       .put("email", CisiveEvents.FIRST_NAME + " at home").put("dateOfBirth", CisiveEvents.LAST_NAME)
       .put("phone", CisiveEvents.PHONE.repeat(5));
     invalid.getJsonObject("order").put("status", CisiveEvents.EMAIL);
-    responses.add(service.postCisive(invalid));
-    responses.add(service.postCisive(Buffer.buffer("{\"candidate\": \"" + CisiveEvents.EMAIL + "\" oops"),
-      service.ingestToken(), Map.of()));
-    responses.add(service.postCisive(event.toBuffer(), "bogus." + CisiveEvents.LAST_NAME + ".x", Map.of()));
+    responses.add(inbox.service().postCisive(invalid));
+    responses.add(inbox.service().postCisive(Buffer.buffer("{\"candidate\": \"" + CisiveEvents.EMAIL + "\" oops"),
+      inbox.service().ingestToken(), Map.of()));
+    responses.add(inbox.service().postCisive(event.toBuffer(), "bogus." + CisiveEvents.LAST_NAME + ".x", Map.of()));
 
     assertThat(responses).extracting(HttpResponse::statusCode).containsExactly(200, 200, 409, 400, 400, 401);
     for (HttpResponse<Buffer> response : responses) {

@@ -10,13 +10,12 @@ import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.FaultInjection;
 import io.webhookinbox.support.LogCapture;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
-import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -34,16 +33,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith({VertxExtension.class, PostgresExtension.class})
 class RetryLifecycleTest {
   static final RetryConfig FAST_RETRIES = new RetryConfig(400, 2.0, 10_000, 0.0, 3);
-  private static TestService service;
-  private static TestDatabase db;
   private static FaultInjection faults;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    db = database;
-    faults = FaultInjection.install(database);
-    service = TestService.start(vertx, TestService.config(database, fastRetryConfig()));
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension(fastRetryConfig(),
+    database -> faults = FaultInjection.install(database));
 
   static JsonObject fastRetryConfig() {
     return new JsonObject()
@@ -51,32 +44,27 @@ class RetryLifecycleTest {
       .put("scheduler", new JsonObject().put("pollIntervalMs", 500).put("batchSize", 5).put("leaseTimeoutMs", 2000));
   }
 
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
-
   @Test
   void failingEventIs202ThenRetriedOnTheBackoffScheduleThenDead() {
     faults.failOrder("ORD-R1");
-    double deadBefore = deadLetters(service);
+    double deadBefore = deadLetters(inbox.service());
 
-    HttpResponse<Buffer> response = service.postCisive(CisiveEvents.created("evt-r1", "ORD-R1"));
+    HttpResponse<Buffer> response = inbox.service().postCisive(CisiveEvents.created("evt-r1", "ORD-R1"));
 
     assertThat(response.statusCode()).isEqualTo(202);
     JsonObject data = response.bodyAsJsonObject().getJsonObject("data");
     assertThat(data.getString("status")).isEqualTo("queued");
     assertThat(data.getString("eventId")).isEqualTo("evt-r1");
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-r1'")).isEqualTo(1);
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-r1'")).isEqualTo(1);
 
     awaitStatus("evt-r1", "dead");
-    JsonObject event = db.one("SELECT attempts, last_error, next_attempt_at, lease_token FROM webhook_events"
+    JsonObject event = inbox.db().one("SELECT attempts, last_error, next_attempt_at, lease_token FROM webhook_events"
       + " WHERE event_id = 'evt-r1'");
     assertThat(event.getInteger("attempts")).isEqualTo(4);
     assertThat(event.getString("last_error")).contains("injected failure for ORD-R1");
     assertThat(event.getValue("next_attempt_at")).isNull();
     assertThat(event.getValue("lease_token")).isNull();
-    assertThat(db.count("SELECT count(*) FROM orders WHERE external_order_id = 'ORD-R1'")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id = 'ORD-R1'")).isZero();
     assertThat(faults.applications("evt-r1")).isZero();
 
     List<JsonObject> attempts = attempts("evt-r1");
@@ -86,8 +74,8 @@ class RetryLifecycleTest {
     assertGap(attempts.get(1), attempts.get(2), 400);
     assertGap(attempts.get(2), attempts.get(3), 800);
 
-    assertThat(deadLetters(service)).isEqualTo(deadBefore + 1);
-    String metrics = service.get("/metrics", null).bodyAsString();
+    assertThat(deadLetters(inbox.service())).isEqualTo(deadBefore + 1);
+    String metrics = inbox.service().get("/metrics", null).bodyAsString();
     assertThat(metrics).contains("webhook_dead_letters_total{source=\"cisive\"}")
       .contains("webhook_retries_total{outcome=\"dead\",source=\"cisive\"}")
       .contains("webhook_retries_total{outcome=\"failed\",source=\"cisive\"}");
@@ -105,37 +93,37 @@ class RetryLifecycleTest {
   @Test
   void eventThatStopsFailingIsAppliedOnceOnRetry() {
     faults.failOrder("ORD-R2");
-    assertThat(service.postCisive(CisiveEvents.created("evt-r2", "ORD-R2")).statusCode()).isEqualTo(202);
+    assertThat(inbox.service().postCisive(CisiveEvents.created("evt-r2", "ORD-R2")).statusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(10)).until(() -> attempts("evt-r2").size() >= 2);
 
     faults.heal("ORD-R2");
     awaitStatus("evt-r2", "processed");
 
     assertThat(faults.applications("evt-r2")).isEqualTo(1);
-    assertThat(db.one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-R2'"))
+    assertThat(inbox.db().one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-R2'"))
       .isEqualTo(new JsonObject().put("status", "Created").put("version", 1));
-    assertThat(db.one("SELECT resource_version, processed_at IS NOT NULL AS done FROM webhook_events"
+    assertThat(inbox.db().one("SELECT resource_version, processed_at IS NOT NULL AS done FROM webhook_events"
       + " WHERE event_id = 'evt-r2'")).isEqualTo(new JsonObject().put("resource_version", 1).put("done", true));
     assertThat(attempts("evt-r2")).last().extracting(a -> a.getString("outcome")).isEqualTo("processed");
     // A sender retrying now gets a duplicate, not a second application.
-    assertThat(service.postCisive(CisiveEvents.created("evt-r2", "ORD-R2")).bodyAsJsonObject()
+    assertThat(inbox.service().postCisive(CisiveEvents.created("evt-r2", "ORD-R2")).bodyAsJsonObject()
       .getJsonObject("data").getString("status")).isEqualTo("duplicate");
   }
 
   @Test
   void manualRetryRequeuesADeadEventAtOnce() {
     faults.failOrder("ORD-R3");
-    service.postCisive(CisiveEvents.created("evt-r3", "ORD-R3"));
+    inbox.service().postCisive(CisiveEvents.created("evt-r3", "ORD-R3"));
     awaitStatus("evt-r3", "dead");
     faults.heal("ORD-R3");
 
-    HttpResponse<Buffer> forbidden = service.send(service.client().post("/api/webhooks/retry/evt-r3"), null,
-      service.token("reader", "webhooks:read"), null, java.util.Map.of());
+    HttpResponse<Buffer> forbidden = inbox.service().send(inbox.service().client().post("/api/webhooks/retry/evt-r3"), null,
+      inbox.service().token("reader", "webhooks:read"), null, java.util.Map.of());
     assertThat(forbidden.statusCode()).isEqualTo(403);
-    assertThat(service.send(service.client().post("/api/webhooks/retry/evt-r3"), null, null, null,
+    assertThat(inbox.service().send(inbox.service().client().post("/api/webhooks/retry/evt-r3"), null, null, null,
       java.util.Map.of()).statusCode()).isEqualTo(401);
 
-    HttpResponse<Buffer> retried = service.postAsAdmin("/api/webhooks/retry/evt-r3");
+    HttpResponse<Buffer> retried = inbox.service().postAsAdmin("/api/webhooks/retry/evt-r3");
 
     assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
     JsonObject body = retried.bodyAsJsonObject();
@@ -149,20 +137,20 @@ class RetryLifecycleTest {
     awaitStatus("evt-r3", "processed");
     assertThat(faults.applications("evt-r3")).isEqualTo(1);
 
-    HttpResponse<Buffer> again = service.postAsAdmin("/api/webhooks/retry/evt-r3");
+    HttpResponse<Buffer> again = inbox.service().postAsAdmin("/api/webhooks/retry/evt-r3");
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5117);
-    assertThat(service.postAsAdmin("/api/webhooks/retry/evt-never-seen").statusCode()).isEqualTo(404);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/evt-never-seen").statusCode()).isEqualTo(404);
     // The same id under two sources: a retry must say which.
-    db.execute("INSERT INTO webhook_events (source, event_id, event_type, payload, payload_sha256, status,"
+    inbox.db().execute("INSERT INTO webhook_events (source, event_id, event_type, payload, payload_sha256, status,"
       + " correlation_id, received_at) VALUES ('cisive', 'evt-twice', 'OrderCreated', '{}', 'x', 'dead', 'c', '2000-01-01Z'),"
       + " ('stripe', 'evt-twice', 'payment_intent.succeeded', '{}', 'y', 'dead', 'c', '2000-01-01Z')");
-    HttpResponse<Buffer> ambiguous = service.postAsAdmin("/api/webhooks/retry/evt-twice");
+    HttpResponse<Buffer> ambiguous = inbox.service().postAsAdmin("/api/webhooks/retry/evt-twice");
     assertThat(ambiguous.statusCode()).isEqualTo(400);
     assertThat(ambiguous.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("?source=");
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-twice' AND status = 'dead'"))
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-twice' AND status = 'dead'"))
       .isEqualTo(2);
-    assertThat(service.postAsAdmin("/api/webhooks/retry/bad%20id").statusCode()).isEqualTo(400);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/bad%20id").statusCode()).isEqualTo(400);
   }
 
   @Test
@@ -171,16 +159,16 @@ class RetryLifecycleTest {
     List<String> created = List.of("evt-b1", "evt-b2", "evt-b3");
     for (String id : created) {
       faults.failOrder("ORD-" + id);
-      service.postCisive(CisiveEvents.created(id, "ORD-" + id));
+      inbox.service().postCisive(CisiveEvents.created(id, "ORD-" + id));
     }
     faults.failOrder("ORD-evt-b4");
-    service.postCisive(CisiveEvents.event("evt-b4", "OrderUpdated", "2026-11-20T10:00:00Z", "ORD-evt-b4", "Submitted"));
+    inbox.service().postCisive(CisiveEvents.event("evt-b4", "OrderUpdated", "2026-11-20T10:00:00Z", "ORD-evt-b4", "Submitted"));
     for (String id : List.of("evt-b1", "evt-b2", "evt-b3", "evt-b4")) {
       awaitStatus(id, "dead");
     }
     faults.healAll();
 
-    HttpResponse<Buffer> firstTwo = service.postAsAdmin("/api/webhooks/retry?status=dead&eventType=OrderCreated&limit=2&from="
+    HttpResponse<Buffer> firstTwo = inbox.service().postAsAdmin("/api/webhooks/retry?status=dead&eventType=OrderCreated&limit=2&from="
       + from.replace("+", "%2B"));
 
     assertThat(firstTwo.statusCode()).as(firstTwo.bodyAsString()).isEqualTo(200);
@@ -192,7 +180,7 @@ class RetryLifecycleTest {
     assertThat(status("evt-b3")).isEqualTo("dead");
     assertThat(status("evt-b4")).isEqualTo("dead");
 
-    HttpResponse<Buffer> rest = service.postAsAdmin("/api/webhooks/retry?status=dead&from=" + from.replace("+", "%2B"));
+    HttpResponse<Buffer> rest = inbox.service().postAsAdmin("/api/webhooks/retry?status=dead&from=" + from.replace("+", "%2B"));
     assertThat(rest.bodyAsJsonObject().getJsonObject("data").getInteger("requeued")).isEqualTo(2);
     awaitStatus("evt-b3", "processed");
     awaitStatus("evt-b4", "processed");
@@ -200,11 +188,11 @@ class RetryLifecycleTest {
       assertThat(faults.applications(id)).isEqualTo(1);
     }
 
-    assertThat(service.postAsAdmin("/api/webhooks/retry?status=processed").statusCode()).isEqualTo(400);
-    assertThat(service.postAsAdmin("/api/webhooks/retry?limit=0").statusCode()).isEqualTo(400);
-    assertThat(service.postAsAdmin("/api/webhooks/retry?limit=1001").statusCode()).isEqualTo(400);
-    assertThat(service.postAsAdmin("/api/webhooks/retry?from=yesterday").statusCode()).isEqualTo(400);
-    assertThat(service.postAsAdmin("/api/webhooks/retry?from=2026-11-02&to=2026-11-01").statusCode()).isEqualTo(400);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry?status=processed").statusCode()).isEqualTo(400);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry?limit=0").statusCode()).isEqualTo(400);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry?limit=1001").statusCode()).isEqualTo(400);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry?from=yesterday").statusCode()).isEqualTo(400);
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry?from=2026-11-02&to=2026-11-01").statusCode()).isEqualTo(400);
   }
 
   @Test
@@ -214,9 +202,9 @@ class RetryLifecycleTest {
       ids.add("evt-mr-" + i);
       faults.failOrder("ORD-MR-" + i);
     }
-    try (TestService replica = TestService.start(vertx, TestService.config(db, fastRetryConfig()))) {
+    try (TestService replica = TestService.start(vertx, TestService.config(inbox.db(), fastRetryConfig()))) {
       for (int i = 0; i < ids.size(); i++) {
-        TestService target = i % 2 == 0 ? service : replica;
+        TestService target = i % 2 == 0 ? inbox.service() : replica;
         assertThat(target.postCisive(CisiveEvents.created(ids.get(i), "ORD-MR-" + i)).statusCode()).isEqualTo(202);
       }
       faults.healAll();
@@ -227,32 +215,32 @@ class RetryLifecycleTest {
     for (String id : ids) {
       assertThat(faults.applications(id)).as(id).isEqualTo(1);
     }
-    assertThat(db.count("SELECT count(*) FROM orders WHERE external_order_id LIKE 'ORD-MR-%' AND version = 1"))
+    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id LIKE 'ORD-MR-%' AND version = 1"))
       .isEqualTo(30);
   }
 
   @Test
   void leaseLeftByADeadReplicaExpiresAndTheEventIsRecovered() {
     // Pause this replica's scheduler (an operator override) so the test can stage the crash.
-    service.server().settings().applyOverrides(new JsonObject().put("scheduler", new JsonObject().put("enabled", false)));
+    inbox.service().server().settings().applyOverrides(new JsonObject().put("scheduler", new JsonObject().put("enabled", false)));
     JsonObject zombie;
     try {
       faults.failOrder("ORD-L1");
-      assertThat(service.postCisive(CisiveEvents.created("evt-l1", "ORD-L1")).statusCode()).isEqualTo(202);
+      assertThat(inbox.service().postCisive(CisiveEvents.created("evt-l1", "ORD-L1")).statusCode()).isEqualTo(202);
       // A replica claims the event and dies mid-attempt: its lease is still on the row.
-      zombie = db.one("UPDATE webhook_events SET status = 'processing', attempts = attempts + 1,"
+      zombie = inbox.db().one("UPDATE webhook_events SET status = 'processing', attempts = attempts + 1,"
         + " lease_token = gen_random_uuid(), lease_until = clock_timestamp() + interval '1 second'"
         + " WHERE event_id = 'evt-l1' RETURNING id, lease_token::text AS lease_token");
       faults.heal("ORD-L1");
     } finally {
-      service.server().settings().applyOverrides(new JsonObject());
+      inbox.service().server().settings().applyOverrides(new JsonObject());
     }
 
     awaitStatus("evt-l1", "processed");
     assertThat(faults.applications("evt-l1")).isEqualTo(1);
 
     // The dead replica's worker comes back with its old lease: it must change nothing.
-    JsonObject reply = service.server().vertx().eventBus().<JsonObject>request(IngestVerticle.RETRY_ADDRESS,
+    JsonObject reply = inbox.service().server().vertx().eventBus().<JsonObject>request(IngestVerticle.RETRY_ADDRESS,
       new JsonObject().put("id", zombie.getLong("id")).put("source", "cisive")
         .put("leaseToken", zombie.getString("lease_token"))).await().body();
     assertThat(reply.getString("status")).isEqualTo("lease-lost");
@@ -266,12 +254,12 @@ class RetryLifecycleTest {
   }
 
   static String status(String eventId) {
-    List<JsonObject> rows = db.query("SELECT status FROM webhook_events WHERE event_id = ?", eventId);
+    List<JsonObject> rows = inbox.db().query("SELECT status FROM webhook_events WHERE event_id = ?", eventId);
     return rows.isEmpty() ? null : rows.get(0).getString("status");
   }
 
   static List<JsonObject> attempts(String eventId) {
-    return db.query("SELECT a.attempt, a.outcome, (extract(epoch FROM a.started_at) * 1000)::bigint AS started_ms,"
+    return inbox.db().query("SELECT a.attempt, a.outcome, (extract(epoch FROM a.started_at) * 1000)::bigint AS started_ms,"
       + " (extract(epoch FROM a.finished_at) * 1000)::bigint AS finished_ms FROM webhook_event_attempts a"
       + " JOIN webhook_events e ON e.id = a.event_row_id WHERE e.event_id = ? ORDER BY a.attempt", eventId);
   }

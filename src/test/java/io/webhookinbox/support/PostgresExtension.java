@@ -132,9 +132,14 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return database(context);
+  }
+
+  /** The database the extension made for the class of {@code context} (for other extensions). */
+  public static TestDatabase database(ExtensionContext context) {
     TestDatabase database = store(context).get(TestDatabase.class, TestDatabase.class);
     if (database == null) {
-      throw new IllegalStateException("No test database: is PostgresExtension registered on the class?");
+      throw new IllegalStateException("No test database: register PostgresExtension on the class first");
     }
     return database;
   }

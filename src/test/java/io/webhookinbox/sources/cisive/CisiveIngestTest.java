@@ -1,18 +1,14 @@
 package io.webhookinbox.sources.cisive;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
-import io.webhookinbox.support.TestDatabase;
-import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -20,28 +16,17 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The happy path and its idempotency rules, through real HTTP into a real database. */
-@ExtendWith({VertxExtension.class, PostgresExtension.class})
+@ExtendWith(PostgresExtension.class)
 class CisiveIngestTest {
-  private static TestService service;
-  private static TestDatabase db;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    db = database;
-    service = TestService.start(vertx, database);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension();
 
   @Test
   void newOrderIsStoredOnceWithAuditFieldsAndAnswered200() {
     JsonObject event = CisiveEvents.created("evt-new-1", "ORD-NEW-1");
     event.getJsonObject("order").put("vendorExtra", new JsonObject().put("kept", true));
 
-    HttpResponse<Buffer> response = service.postCisive(event.toBuffer(), service.token("cisive-prod", "webhooks:ingest"),
+    HttpResponse<Buffer> response = inbox.service().postCisive(event.toBuffer(), inbox.service().token("cisive-prod", "webhooks:ingest"),
       Map.of("X-Correlation-ID", "corr-new-1"));
 
     assertThat(response.statusCode()).isEqualTo(200);
@@ -55,7 +40,7 @@ class CisiveIngestTest {
     assertThat(data.getInteger("orderVersion")).isEqualTo(1);
     assertThat(data.getString("correlationId")).isEqualTo("corr-new-1");
 
-    JsonObject stored = db.one("SELECT source, event_type, external_id, status, attempts, correlation_id, principal,"
+    JsonObject stored = inbox.db().one("SELECT source, event_type, external_id, status, attempts, correlation_id, principal,"
       + " payload_sha256, payload->'order'->'vendorExtra'->>'kept' AS extra, processed_at IS NOT NULL AS processed,"
       + " processing_ms, resource_version, schema_version FROM webhook_events WHERE event_id = 'evt-new-1'");
     assertThat(stored.getString("source")).isEqualTo("cisive");
@@ -72,7 +57,7 @@ class CisiveIngestTest {
     assertThat(stored.getInteger("resource_version")).isEqualTo(1);
     assertThat(stored.getString("schema_version")).isEqualTo("1.0");
 
-    JsonObject order = db.one("SELECT status, package_code, client_reference, candidate->>'lastName' AS last_name,"
+    JsonObject order = inbox.db().one("SELECT status, package_code, client_reference, candidate->>'lastName' AS last_name,"
       + " document->'vendorExtra'->>'kept' AS extra, last_event_id, version, source_system, created_by, updated_by,"
       + " created_correlation_id, updated_correlation_id, created_on = updated_on AS same_time"
       + " FROM orders WHERE external_order_id = 'ORD-NEW-1'");
@@ -94,50 +79,50 @@ class CisiveIngestTest {
   @Test
   void replayIsDuplicateAndChangesNothing() {
     JsonObject event = CisiveEvents.created("evt-dup-1", "ORD-DUP-1");
-    assertThat(service.postCisive(event).bodyAsJsonObject().getJsonObject("data").getString("status"))
+    assertThat(inbox.service().postCisive(event).bodyAsJsonObject().getJsonObject("data").getString("status"))
       .isEqualTo("processed");
-    JsonObject before = db.one("SELECT version, updated_on::text AS updated_on FROM orders WHERE external_order_id = 'ORD-DUP-1'");
+    JsonObject before = inbox.db().one("SELECT version, updated_on::text AS updated_on FROM orders WHERE external_order_id = 'ORD-DUP-1'");
 
     // Same event, re-serialised with different key order and whitespace: still the same payload.
     Buffer reformatted = Buffer.buffer(new JsonObject(event.encode()).encodePrettily());
-    HttpResponse<Buffer> replay = service.postCisive(reformatted, service.ingestToken(), Map.of());
+    HttpResponse<Buffer> replay = inbox.service().postCisive(reformatted, inbox.service().ingestToken(), Map.of());
 
     assertThat(replay.statusCode()).isEqualTo(200);
     JsonObject data = replay.bodyAsJsonObject().getJsonObject("data");
     assertThat(data.getString("status")).isEqualTo("duplicate");
     assertThat(data.getInteger("orderVersion")).isEqualTo(1);
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-dup-1'")).isEqualTo(1);
-    assertThat(db.one("SELECT version, updated_on::text AS updated_on FROM orders WHERE external_order_id = 'ORD-DUP-1'"))
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-dup-1'")).isEqualTo(1);
+    assertThat(inbox.db().one("SELECT version, updated_on::text AS updated_on FROM orders WHERE external_order_id = 'ORD-DUP-1'"))
       .isEqualTo(before);
   }
 
   @Test
   void sameEventIdWithDifferentPayloadIs409AndNotApplied() {
-    service.postCisive(CisiveEvents.created("evt-conflict-1", "ORD-CONFLICT-1"));
+    inbox.service().postCisive(CisiveEvents.created("evt-conflict-1", "ORD-CONFLICT-1"));
     JsonObject changed = CisiveEvents.created("evt-conflict-1", "ORD-CONFLICT-1");
     changed.getJsonObject("order").put("status", "Cancelled");
 
-    HttpResponse<Buffer> response = service.postCisive(changed);
+    HttpResponse<Buffer> response = inbox.service().postCisive(changed);
 
     assertThat(response.statusCode()).isEqualTo(409);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5104);
     assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/eventId");
-    assertThat(db.one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-CONFLICT-1'"))
+    assertThat(inbox.db().one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-CONFLICT-1'"))
       .isEqualTo(new JsonObject().put("status", "Created").put("version", 1));
   }
 
   @Test
   void updateBumpsVersionAndKeepsCreatorWhileRecordingUpdater() {
-    service.postCisive(CisiveEvents.event("evt-upd-1", "OrderCreated", "2026-11-20T10:00:00Z", "ORD-UPD-1", "Created"),
+    inbox.service().postCisive(CisiveEvents.event("evt-upd-1", "OrderCreated", "2026-11-20T10:00:00Z", "ORD-UPD-1", "Created"),
       "creator-client", "corr-upd-1");
-    HttpResponse<Buffer> update = service.postCisive(
+    HttpResponse<Buffer> update = inbox.service().postCisive(
       CisiveEvents.event("evt-upd-2", "OrderUpdated", "2026-11-20T11:00:00Z", "ORD-UPD-1", "InProgress"),
       "updater-client", "corr-upd-2");
 
     assertThat(update.statusCode()).isEqualTo(200);
     assertThat(update.bodyAsJsonObject().getJsonObject("data").getInteger("orderVersion")).isEqualTo(2);
-    JsonObject order = db.one("SELECT status, version, created_by, updated_by, created_correlation_id,"
+    JsonObject order = inbox.db().one("SELECT status, version, created_by, updated_by, created_correlation_id,"
       + " updated_correlation_id, updated_on > created_on AS later, last_event_id FROM orders"
       + " WHERE external_order_id = 'ORD-UPD-1'");
     assertThat(order.getString("status")).isEqualTo("InProgress");
@@ -152,12 +137,12 @@ class CisiveIngestTest {
 
   @Test
   void orderUpdatedForUnknownOrderCreatesIt() {
-    HttpResponse<Buffer> response = service.postCisive(
+    HttpResponse<Buffer> response = inbox.service().postCisive(
       CisiveEvents.event("evt-unknown-1", "OrderUpdated", "2026-11-20T10:00:00Z", "ORD-UNKNOWN-1", "Submitted"));
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("processed");
-    assertThat(db.one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-UNKNOWN-1'"))
+    assertThat(inbox.db().one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-UNKNOWN-1'"))
       .isEqualTo(new JsonObject().put("status", "Submitted").put("version", 1));
   }
 
@@ -168,23 +153,23 @@ class CisiveIngestTest {
     JsonObject at1015 = CisiveEvents.event("evt-ooo-b", "OrderUpdated", "2026-11-20T15:45:00+05:30", "ORD-OOO-1", "Submitted");
     JsonObject at1030 = CisiveEvents.event("evt-ooo-c", "OrderUpdated", "2026-11-20T10:30:00.000z", "ORD-OOO-1", "InProgress");
 
-    assertThat(statusOf(service.postCisive(at1030))).isEqualTo("processed");
-    assertThat(statusOf(service.postCisive(at1000))).isEqualTo("stale");
-    HttpResponse<Buffer> middle = service.postCisive(at1015);
+    assertThat(statusOf(inbox.service().postCisive(at1030))).isEqualTo("processed");
+    assertThat(statusOf(inbox.service().postCisive(at1000))).isEqualTo("stale");
+    HttpResponse<Buffer> middle = inbox.service().postCisive(at1015);
     assertThat(statusOf(middle)).isEqualTo("stale");
     assertThat(middle.bodyAsJsonObject().getJsonObject("data").getInteger("orderVersion")).isEqualTo(1);
 
-    JsonObject order = db.one("SELECT status, version, last_event_id, last_event_occurred_at FROM orders"
+    JsonObject order = inbox.db().one("SELECT status, version, last_event_id, last_event_occurred_at FROM orders"
       + " WHERE external_order_id = 'ORD-OOO-1'");
     assertThat(order.getString("status")).isEqualTo("InProgress");
     assertThat(order.getInteger("version")).isEqualTo(1);
     assertThat(order.getString("last_event_id")).isEqualTo("evt-ooo-c");
-    assertThat(db.query("SELECT event_id, status FROM webhook_events WHERE external_id = 'ORD-OOO-1' ORDER BY event_id"))
+    assertThat(inbox.db().query("SELECT event_id, status FROM webhook_events WHERE external_id = 'ORD-OOO-1' ORDER BY event_id"))
       .containsExactly(
         new JsonObject().put("event_id", "evt-ooo-a").put("status", "stale"),
         new JsonObject().put("event_id", "evt-ooo-b").put("status", "stale"),
         new JsonObject().put("event_id", "evt-ooo-c").put("status", "processed"));
-    assertThat(OffsetDateTime.parse(db.one("SELECT to_json(last_event_occurred_at)#>>'{}' AS t FROM orders"
+    assertThat(OffsetDateTime.parse(inbox.db().one("SELECT to_json(last_event_occurred_at)#>>'{}' AS t FROM orders"
       + " WHERE external_order_id = 'ORD-OOO-1'").getString("t")).toInstant())
       .isEqualTo(OffsetDateTime.parse("2026-11-20T10:30:00Z").toInstant());
   }
@@ -193,23 +178,23 @@ class CisiveIngestTest {
   void inOrderEventsEachApplyOnce() {
     String[] statuses = {"Created", "Submitted", "InProgress", "OnHold", "Completed"};
     for (int i = 0; i < statuses.length; i++) {
-      HttpResponse<Buffer> response = service.postCisive(CisiveEvents.event("evt-seq-" + i, i == 0 ? "OrderCreated"
+      HttpResponse<Buffer> response = inbox.service().postCisive(CisiveEvents.event("evt-seq-" + i, i == 0 ? "OrderCreated"
         : "OrderUpdated", "2026-11-20T1" + i + ":00:00+00:00", "ORD-SEQ-1", statuses[i]));
       assertThat(response.bodyAsJsonObject().getJsonObject("data").getInteger("orderVersion")).isEqualTo(i + 1);
     }
-    assertThat(db.one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-SEQ-1'"))
+    assertThat(inbox.db().one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-SEQ-1'"))
       .isEqualTo(new JsonObject().put("status", "Completed").put("version", 5));
   }
 
   @Test
   void insaneCorrelationIdIsReplacedByUuid() {
-    HttpResponse<Buffer> response = service.postCisive(CisiveEvents.created("evt-corr-1", "ORD-CORR-1").toBuffer(),
-      service.ingestToken(), Map.of("X-Correlation-ID", "bad id with spaces <script>"));
+    HttpResponse<Buffer> response = inbox.service().postCisive(CisiveEvents.created("evt-corr-1", "ORD-CORR-1").toBuffer(),
+      inbox.service().ingestToken(), Map.of("X-Correlation-ID", "bad id with spaces <script>"));
 
     String correlationId = response.getHeader("X-Correlation-ID");
     assertThat(correlationId).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     assertThat(response.bodyAsJsonObject().getJsonObject("data").getString("correlationId")).isEqualTo(correlationId);
-    assertThat(db.one("SELECT correlation_id FROM webhook_events WHERE event_id = 'evt-corr-1'").getString("correlation_id"))
+    assertThat(inbox.db().one("SELECT correlation_id FROM webhook_events WHERE event_id = 'evt-corr-1'").getString("correlation_id"))
       .isEqualTo(correlationId);
   }
 

@@ -1,19 +1,16 @@
 package io.webhookinbox.sources.cisive;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
-import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -22,21 +19,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input gets a clear 4xx naming the field and the reason, and nothing is stored. */
-@ExtendWith({VertxExtension.class, PostgresExtension.class})
+@ExtendWith(PostgresExtension.class)
 class CisiveValidationTest {
-  private static TestService service;
-  private static TestDatabase db;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    db = database;
-    service = TestService.start(vertx, database);
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension();
 
   @Test
   void malformedJsonIs400WithPosition() {
@@ -173,15 +159,15 @@ class CisiveValidationTest {
     Buffer body = CisiveEvents.created("evt-ct-1", "ORD-CT-1").toBuffer();
     for (String contentType : new String[] {"text/plain", "application/x-www-form-urlencoded",
       "application/json; charset=iso-8859-1"}) {
-      HttpResponse<Buffer> response = service.send(service.client().post(TestService.CISIVE_PATH), body,
-        service.ingestToken(), contentType, Map.of());
+      HttpResponse<Buffer> response = inbox.service().send(inbox.service().client().post(TestService.CISIVE_PATH), body,
+        inbox.service().ingestToken(), contentType, Map.of());
       errorOf(response, 415, 5106);
     }
-    errorOf(service.send(service.client().post(TestService.CISIVE_PATH), body, service.ingestToken(), null, Map.of()),
+    errorOf(inbox.service().send(inbox.service().client().post(TestService.CISIVE_PATH), body, inbox.service().ingestToken(), null, Map.of()),
       415, 5106);
     assertNothingStored();
 
-    HttpResponse<Buffer> ok = service.send(service.client().post(TestService.CISIVE_PATH), body, service.ingestToken(),
+    HttpResponse<Buffer> ok = inbox.service().send(inbox.service().client().post(TestService.CISIVE_PATH), body, inbox.service().ingestToken(),
       "application/json; charset=UTF-8", Map.of());
     assertThat(ok.statusCode()).isEqualTo(200);
   }
@@ -192,18 +178,18 @@ class CisiveValidationTest {
     event.getJsonObject("order").put("clientReference", "Zürich – 東京 – 🚀");
 
     assertThat(post(Buffer.buffer(event.encode().getBytes(StandardCharsets.UTF_8))).statusCode()).isEqualTo(200);
-    assertThat(db.one("SELECT client_reference FROM orders WHERE external_order_id = 'ORD-UTF8-1'")
+    assertThat(inbox.db().one("SELECT client_reference FROM orders WHERE external_order_id = 'ORD-UTF8-1'")
       .getString("client_reference")).isEqualTo("Zürich – 東京 – 🚀");
   }
 
   @Test
   void unknownRoutesAndMethodsUseTheEnvelope() {
-    errorOf(service.send(service.client().get("/api/nothing-here"), null, null, null, Map.of()), 404, 5115);
-    errorOf(service.send(service.client().get(TestService.CISIVE_PATH), null, null, null, Map.of()), 405, 5116);
+    errorOf(inbox.service().send(inbox.service().client().get("/api/nothing-here"), null, null, null, Map.of()), 404, 5115);
+    errorOf(inbox.service().send(inbox.service().client().get(TestService.CISIVE_PATH), null, null, null, Map.of()), 405, 5116);
   }
 
   private static HttpResponse<Buffer> post(Buffer body) {
-    return service.postCisive(body, service.ingestToken(), Map.of());
+    return inbox.service().postCisive(body, inbox.service().ingestToken(), Map.of());
   }
 
   static JsonObject errorOf(HttpResponse<Buffer> response, int status, int code) {
@@ -223,7 +209,7 @@ class CisiveValidationTest {
   }
 
   private static void assertNothingStored() {
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id NOT IN ('evt-near-limit', 'evt-utf8-1', 'evt-ct-1')")).isZero();
-    assertThat(db.count("SELECT count(*) FROM orders WHERE external_order_id NOT IN ('ORD-NEAR-LIMIT', 'ORD-UTF8-1', 'ORD-CT-1')")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id NOT IN ('evt-near-limit', 'evt-utf8-1', 'evt-ct-1')")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id NOT IN ('ORD-NEAR-LIMIT', 'ORD-UTF8-1', 'ORD-CT-1')")).isZero();
   }
 }

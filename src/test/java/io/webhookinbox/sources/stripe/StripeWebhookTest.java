@@ -7,14 +7,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.StripeEvents;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,21 +32,10 @@ import static org.awaitility.Awaitility.await;
 class StripeWebhookTest {
   static final String PRIMARY = "whsec_test_primary_0123456789abcdef";
   static final String ROTATED = "whsec_test_rotated_fedcba9876543210";
-  private static TestService service;
-  private static TestDatabase db;
-
-  @BeforeAll
-  static void start(Vertx vertx, TestDatabase database) {
-    db = database;
-    service = TestService.start(vertx, TestService.config(database, new JsonObject()
-      .put("stripe", new JsonObject().put("webhookSecrets", new JsonArray().add(PRIMARY).add(ROTATED))
-        .put("toleranceSeconds", 300))));
-  }
-
-  @AfterAll
-  static void stop() {
-    service.close();
-  }
+  @RegisterExtension
+  static final InboxExtension inbox = new InboxExtension(new JsonObject()
+    .put("stripe", new JsonObject().put("webhookSecrets", new JsonArray().add(PRIMARY).add(ROTATED))
+      .put("toleranceSeconds", 300)), database -> { });
 
   @Test
   void signedPaymentEventIsStoredAndUpsertedAndReplayIsDuplicate() throws Exception {
@@ -60,19 +49,19 @@ class StripeWebhookTest {
     assertThat(data.getString("status")).isEqualTo("processed");
     assertThat(data.getString("paymentId")).isEqualTo("pi_ok_1");
     assertThat(data.getInteger("paymentVersion")).isEqualTo(1);
-    JsonObject payment = db.one("SELECT status, amount, currency, metadata->>'orderRef' AS ref, livemode, version,"
+    JsonObject payment = inbox.db().one("SELECT status, amount, currency, metadata->>'orderRef' AS ref, livemode, version,"
       + " last_event_id, source_system FROM payments WHERE payment_intent_id = 'pi_ok_1'");
     assertThat(payment).isEqualTo(new JsonObject().put("status", "succeeded").put("amount", 12_500L)
       .put("currency", "gbp").put("ref", "ORD-77").put("livemode", false).put("version", 1)
       .put("last_event_id", "evt_ok_1").put("source_system", "Stripe"));
-    assertThat(db.one("SELECT source, external_id, principal, status FROM webhook_events WHERE event_id = 'evt_ok_1'"))
+    assertThat(inbox.db().one("SELECT source, external_id, principal, status FROM webhook_events WHERE event_id = 'evt_ok_1'"))
       .isEqualTo(new JsonObject().put("source", "stripe").put("external_id", "pi_ok_1")
         .put("principal", "stripe-signature").put("status", "processed"));
 
     // Stripe retries with a fresh timestamp and signature: the event id makes it a duplicate.
     HttpResponse<Buffer> replay = post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now()));
     assertThat(replay.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("duplicate");
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt_ok_1'")).isEqualTo(1);
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt_ok_1'")).isEqualTo(1);
   }
 
   @Test
@@ -106,7 +95,7 @@ class StripeWebhookTest {
     assertRejected(post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now() + 301)), 401);
     assertRejected(post(body, null), 401);
     assertRejected(post(body, "t=" + now() + ",v1=" + "ab".repeat(32)), 401);
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt_bad_1'")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt_bad_1'")).isZero();
 
     assertThat(post(body, Webhook.Signature.generateSignatureHeader(body, PRIMARY, now() - 290)).statusCode())
       .isEqualTo(200);
@@ -133,12 +122,12 @@ class StripeWebhookTest {
 
     assertThat(older.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("stale");
     assertThat(sameSecondFailure.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("stale");
-    assertThat(db.one("SELECT status, version, last_event_id FROM payments WHERE payment_intent_id = 'pi_ord_1'"))
+    assertThat(inbox.db().one("SELECT status, version, last_event_id FROM payments WHERE payment_intent_id = 'pi_ord_1'"))
       .isEqualTo(new JsonObject().put("status", "succeeded").put("version", 1).put("last_event_id", "evt_ord_2"));
 
     send(StripeEvents.paymentIntent("evt_ord_4", "payment_intent.canceled", "pi_ord_2", "canceled", t + 5));
     send(StripeEvents.paymentIntent("evt_ord_5", "payment_intent.payment_failed", "pi_ord_2", "requires_payment_method", t));
-    assertThat(db.one("SELECT status FROM payments WHERE payment_intent_id = 'pi_ord_2'").getString("status"))
+    assertThat(inbox.db().one("SELECT status FROM payments WHERE payment_intent_id = 'pi_ord_2'").getString("status"))
       .isEqualTo("canceled");
   }
 
@@ -152,7 +141,7 @@ class StripeWebhookTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
-    assertThat(db.one("SELECT status, event_type FROM webhook_events WHERE event_id = 'evt_cus_1'"))
+    assertThat(inbox.db().one("SELECT status, event_type FROM webhook_events WHERE event_id = 'evt_cus_1'"))
       .isEqualTo(new JsonObject().put("status", "ignored").put("event_type", "customer.created"));
   }
 
@@ -162,36 +151,36 @@ class StripeWebhookTest {
     HttpResponse<Buffer> disabled = send(StripeEvents.dispute("evt_dp_0", "dp_0", "pi_dp_0", t));
     assertThat(disabled.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
 
-    service.server().settings().applyOverrides(new JsonObject().put("webhooks", new JsonObject()
+    inbox.service().server().settings().applyOverrides(new JsonObject().put("webhooks", new JsonObject()
       .put("enabledEvents", new JsonArray().add("payment_intent.succeeded").add("charge.dispute.created"))));
     try {
       send(StripeEvents.paymentIntent("evt_dp_pay", "payment_intent.succeeded", "pi_dp_1", "succeeded", t));
       HttpResponse<Buffer> dispute = send(StripeEvents.dispute("evt_dp_1", "dp_1", "pi_dp_1", t + 30));
       assertThat(dispute.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("processed");
-      assertThat(db.one("SELECT dispute->>'id' AS dispute, status, version FROM payments WHERE payment_intent_id = 'pi_dp_1'"))
+      assertThat(inbox.db().one("SELECT dispute->>'id' AS dispute, status, version FROM payments WHERE payment_intent_id = 'pi_dp_1'"))
         .isEqualTo(new JsonObject().put("dispute", "dp_1").put("status", "succeeded").put("version", 2));
 
       // The dispute stored as ignored while disputes were off, replayed now, applies to its payment; one that
       // names no payment intent can never apply and stays ignored instead of failing to its death.
       send(StripeEvents.paymentIntent("evt_dp_pay0", "payment_intent.succeeded", "pi_dp_0", "succeeded", t));
-      assertThat(service.postAsAdmin("/api/webhooks/retry/evt_dp_0").statusCode()).isEqualTo(200);
-      await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(db.one(
+      assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/evt_dp_0").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "processed".equals(inbox.db().one(
         "SELECT status FROM webhook_events WHERE event_id = 'evt_dp_0'").getString("status")));
       JsonObject orphan = StripeEvents.dispute("evt_dp_orphan", "dp_orphan", null, t);
       assertThat(send(orphan).bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
-      assertThat(service.postAsAdmin("/api/webhooks/retry/evt_dp_orphan").statusCode()).isEqualTo(200);
-      await().atMost(Duration.ofSeconds(10)).until(() -> "ignored".equals(db.one(
+      assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/evt_dp_orphan").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "ignored".equals(inbox.db().one(
         "SELECT status FROM webhook_events WHERE event_id = 'evt_dp_orphan'").getString("status")));
 
       // A dispute for a payment not seen yet is stored and retried: 202, and the error names code 5113.
       HttpResponse<Buffer> early = send(StripeEvents.dispute("evt_dp_2", "dp_2", "pi_dp_later", t));
       assertThat(early.statusCode()).isEqualTo(202);
-      await().atMost(Duration.ofSeconds(10)).until(() -> db.one("SELECT last_error FROM webhook_events"
+      await().atMost(Duration.ofSeconds(10)).until(() -> inbox.db().one("SELECT last_error FROM webhook_events"
         + " WHERE event_id = 'evt_dp_2'").getString("last_error") != null);
-      assertThat(db.one("SELECT last_error FROM webhook_events WHERE event_id = 'evt_dp_2'").getString("last_error"))
+      assertThat(inbox.db().one("SELECT last_error FROM webhook_events WHERE event_id = 'evt_dp_2'").getString("last_error"))
         .contains("5113 payment not found: pi_dp_later");
     } finally {
-      service.server().settings().applyOverrides(new JsonObject());
+      inbox.service().server().settings().applyOverrides(new JsonObject());
     }
   }
 
@@ -242,7 +231,7 @@ class StripeWebhookTest {
   }
 
   static HttpResponse<Buffer> post(String body, String signatureHeader) {
-    return service.send(service.client().post(StripeWebhook.PATH), Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)),
+    return inbox.service().send(inbox.service().client().post(StripeWebhook.PATH), Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)),
       null, "application/json; charset=utf-8",
       signatureHeader == null ? Map.of() : Map.of("Stripe-Signature", signatureHeader));
   }
