@@ -174,27 +174,22 @@ class GracefulShutdownIT {
       .setSubject(subject).setExpiresInSeconds(600));
   }
 
-  /** The HTTP status, or -1 when the connection failed (the service is gone or closed it). */
   private int post(String base, String token, String body) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(base + "/api/webhooks/cisive/orders"))
-          .timeout(Duration.ofSeconds(30))
-          .header("Authorization", "Bearer " + token)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return statusOf(HttpRequest.newBuilder(URI.create(base + "/api/webhooks/cisive/orders"))
+      .timeout(Duration.ofSeconds(30))
+      .header("Authorization", "Bearer " + token)
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   private int get(String url) {
+    return statusOf(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build());
+  }
+
+  /** The HTTP status, or -1 when the connection failed (the service is gone or closed it). */
+  private int statusOf(HttpRequest request) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
