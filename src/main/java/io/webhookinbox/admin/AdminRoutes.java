@@ -3,12 +3,12 @@ package io.webhookinbox.admin;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.webhookinbox.http.ApiError;
-import io.webhookinbox.http.BusRequests;
-import io.webhookinbox.http.ErrorCode;
-import io.webhookinbox.http.QueryParams;
-import io.webhookinbox.http.RateLimiter;
-import io.webhookinbox.http.Responses;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.BusRequests;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.QueryParams;
+import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.api.Responses;
 import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.security.Scope;
 

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.db.Pools;
-import io.webhookinbox.http.BusReplies;
+import io.webhookinbox.db.BusReplies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

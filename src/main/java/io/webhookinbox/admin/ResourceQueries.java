@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import io.webhookinbox.http.BusReplies;
-import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.db.BusReplies;
+import io.webhookinbox.api.ErrorCode;
 
 /**
  * Current orders and payments with their event history. Personal data (the candidate, the payment documents that

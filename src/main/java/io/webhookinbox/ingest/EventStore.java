@@ -6,7 +6,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import io.webhookinbox.retry.SchedulerVerticle;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -45,7 +44,7 @@ final class EventStore {
   static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, attempt, started_at,"
     + " finished_at, outcome, error) VALUES ($1, $2, $3, clock_timestamp(), $4, $5) ON CONFLICT DO NOTHING";
 
-  static final String NOTIFY_RETRY = "SELECT pg_notify('" + SchedulerVerticle.NOTIFY_CHANNEL + "', '')";
+  static final String NOTIFY_RETRY = "SELECT pg_notify('" + IngestVerticle.RETRY_CHANNEL + "', '')";
 
   /** An event already stored under the same (source, event id). */
   record Existing(EventStatus status, Integer resourceVersion, String externalId, boolean samePayload) {

@@ -5,9 +5,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.webhookinbox.config.RuntimeSettings;
-import io.webhookinbox.http.ApiError;
-import io.webhookinbox.http.BusErrors;
-import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.BusErrors;
+import io.webhookinbox.api.ErrorCode;
 
 /** The HTTP side of the event bus hop to the worker; every way it can fail becomes an error envelope. */
 public final class IngestClient {

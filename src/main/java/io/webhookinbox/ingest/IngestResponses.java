@@ -2,10 +2,10 @@ package io.webhookinbox.ingest;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.webhookinbox.http.ApiError;
-import io.webhookinbox.http.CorrelationIdHandler;
-import io.webhookinbox.http.ErrorCode;
-import io.webhookinbox.http.Responses;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.CorrelationIdHandler;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.Responses;
 
 /** Turns a worker outcome into the HTTP answer every source uses; only the resource's field names differ. */
 public final class IngestResponses {

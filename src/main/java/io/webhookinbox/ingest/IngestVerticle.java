@@ -6,9 +6,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.db.Pools;
-import io.webhookinbox.http.BusReplies;
-import io.webhookinbox.logging.LogContext;
-import io.webhookinbox.ops.InboxMetrics;
+import io.webhookinbox.db.BusReplies;
+import io.webhookinbox.telemetry.LogContext;
+import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.config.RuntimeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +26,8 @@ public final class IngestVerticle extends VerticleBase {
   public static final String RETRY_ADDRESS = "webhook-inbox.ingest.retry";
   /** Liveness asks a worker to answer here: an event loop stuck in a worker shows up as a failed probe. */
   public static final String PING_ADDRESS = "webhook-inbox.ingest.ping";
+  /** PostgreSQL channel notified when an event becomes due for a retry; the scheduler listens on it. */
+  public static final String RETRY_CHANNEL = "webhook_inbox_retry";
   public static final String CORRELATION_HEADER = "correlationId";
   public static final String PRINCIPAL_HEADER = "principal";
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);

@@ -3,8 +3,8 @@ package io.webhookinbox.ops;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import io.webhookinbox.http.ApiError;
-import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.ErrorCode;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

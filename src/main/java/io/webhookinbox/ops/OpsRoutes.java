@@ -1,5 +1,6 @@
 package io.webhookinbox.ops;
 
+import io.webhookinbox.telemetry.InboxMetrics;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;

@@ -1,5 +1,6 @@
 package io.webhookinbox.retry;
 
+import io.webhookinbox.ingest.IngestVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -9,9 +10,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.RollupLocks;
-import io.webhookinbox.http.BusReplies;
-import io.webhookinbox.http.ErrorCode;
-import io.webhookinbox.logging.LogContext;
+import io.webhookinbox.db.BusReplies;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.telemetry.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ final class Requeue {
     FROM picked WHERE e.id = picked.id
     RETURNING e.event_id""";
 
-  static final String NOTIFY = "SELECT pg_notify('" + SchedulerVerticle.NOTIFY_CHANNEL + "', '')";
+  static final String NOTIFY = "SELECT pg_notify('" + IngestVerticle.RETRY_CHANNEL + "', '')";
 
   private final Vertx vertx;
   private final Pool pool;

@@ -16,7 +16,7 @@ import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.db.Listener;
 import io.webhookinbox.db.RollupLocks;
 import io.webhookinbox.ingest.IngestVerticle;
-import io.webhookinbox.ops.InboxMetrics;
+import io.webhookinbox.telemetry.InboxMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
  * from any replica wakes it at once; an idle poll is two index lookups on small partial indexes.
  */
 public final class SchedulerVerticle extends VerticleBase {
-  public static final String NOTIFY_CHANNEL = "webhook_inbox_retry";
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
   private static final long MIN_DELAY_MS = 25;
   private static final long LOCKED_DUE_BACKOFF_MS = 1000;
@@ -88,7 +87,7 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Pools.create(vertx, database, 2, "scheduler");
     new Requeue(vertx, pool).register();
-    listener = Listener.start(vertx, database, NOTIFY_CHANNEL, payload -> pollSoon(), subscribed -> pollSoon(),
+    listener = Listener.start(vertx, database, IngestVerticle.RETRY_CHANNEL, payload -> pollSoon(), subscribed -> pollSoon(),
       1000, LOG);
     pollSoon();
     return Future.succeededFuture();

@@ -13,9 +13,9 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.config.JwtConfig;
-import io.webhookinbox.http.AccessLogHandler;
-import io.webhookinbox.http.ApiError;
-import io.webhookinbox.http.ErrorCode;
+import io.webhookinbox.api.AccessLogHandler;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.ErrorCode;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;

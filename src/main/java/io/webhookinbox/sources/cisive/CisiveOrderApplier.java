@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.webhookinbox.http.Rfc3339;
+import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.ingest.Applied;
 import io.webhookinbox.ingest.SourceApplier;
 import io.webhookinbox.ingest.StoredEvent;

@@ -1,8 +1,8 @@
 package io.webhookinbox.sources.stripe;
 
-import io.webhookinbox.http.ApiError;
-import io.webhookinbox.http.ErrorCode;
-import io.webhookinbox.http.FieldError;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.FieldError;
 import io.webhookinbox.security.Hmac;
 
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,114 @@
+package io.webhookinbox;
+
+import io.webhookinbox.api.AccessLogHandler;
+import io.webhookinbox.api.BusRequests;
+import io.webhookinbox.api.CorrelationIdHandler;
+import io.webhookinbox.api.FailureHandler;
+import io.webhookinbox.api.OpenApiRoute;
+import io.webhookinbox.api.RouteCatalog;
+import io.webhookinbox.api.SchemaValidator;
+import io.webhookinbox.security.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.webhookinbox.admin.AdminRoutes;
+import io.webhookinbox.overrides.ConfigurationRoutes;
+import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.LimitsConfig;
+import io.webhookinbox.telemetry.InboxMetrics;
+import io.webhookinbox.ops.Lifecycle;
+import io.webhookinbox.ops.OpsRoutes;
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.ingest.IngestClient;
+import io.webhookinbox.retry.RetryRoutes;
+import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.sources.cisive.CisiveWebhook;
+import io.webhookinbox.sources.cisive.StandardWebhookSignature;
+import io.webhookinbox.sources.stripe.StripeWebhook;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The HTTP front: correlation ids, access log, authentication, content checks, validation. It never touches the
+ * database; accepted deliveries go over the event bus to the worker. One instance runs per event loop.
+ */
+public final class HttpVerticle extends VerticleBase {
+  /** Validators built once (they read schema files) and shared by every instance. */
+  public record Schemas(SchemaValidator cisive, SchemaValidator stripe) {
+    public static Schemas load() {
+      return new Schemas(SchemaValidator.fromResource(CisiveWebhook.SCHEMA),
+        SchemaValidator.fromResource(StripeWebhook.SCHEMA));
+    }
+  }
+
+  /** Per-replica rate limiters, one per endpoint group, shared by every instance. */
+  public record RateLimits(RateLimiter ingest, RateLimiter stripe, RateLimiter admin) {
+    public static RateLimits of(LimitsConfig limits) {
+      return new RateLimits(new RateLimiter("ingest", limits.ingest(), limits.maxTrackedCallers()),
+        new RateLimiter("stripe", limits.stripe(), limits.maxTrackedCallers()),
+        new RateLimiter("admin", limits.admin(), limits.maxTrackedCallers()));
+    }
+  }
+
+  /**
+   * What the process shares with its HTTP verticles; {@code routes} receives the endpoint list once the first
+   * router is built.
+   */
+  public record Shared(Schemas schemas, JWTAuthOptions jwt, StandardWebhookSignature cisiveSignature,
+                       RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness,
+                       InboxMetrics metrics, Buffer openApi, AtomicReference<List<String>> routes) {
+  }
+
+  private final AppConfig config;
+  private final RuntimeSettings settings;
+  private final Shared shared;
+
+  public HttpVerticle(AppConfig config, RuntimeSettings settings, Shared shared) {
+    this.config = config;
+    this.settings = settings;
+    this.shared = shared;
+  }
+
+  @Override
+  public Future<?> start() {
+    BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt().scopeClaim());
+    IngestClient ingest = new IngestClient(vertx.eventBus(), settings);
+
+    Router router = Router.router(vertx);
+    router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
+    OpsRoutes.mount(router, shared.liveness(), shared.readiness(), shared.metrics());
+    OpenApiRoute.mount(router, shared.openApi());
+    router.route("/api/*").handler(shared.lifecycle().gate());
+    long bodyLimit = config.http().bodyLimitBytes();
+    RateLimits limits = shared.rateLimits();
+    new CisiveWebhook(shared.schemas().cisive(), ingest, shared.cisiveSignature())
+      .mount(router, auth, limits.ingest(), bodyLimit);
+    new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
+      .mount(router, limits.stripe(), bodyLimit);
+    BusRequests bus = new BusRequests(vertx.eventBus(), () -> settings.webhooks().timeoutSeconds());
+    new RetryRoutes(bus).mount(router, auth, limits.admin());
+    new AdminRoutes(bus).mount(router, auth, limits.admin());
+    new ConfigurationRoutes(bus, settings).mount(router, auth, limits.admin());
+
+    FailureHandler failures = new FailureHandler();
+    router.route().failureHandler(failures);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, failures);
+    }
+
+    shared.routes().compareAndSet(null, RouteCatalog.of(router));
+
+    HttpServerOptions options = new HttpServerOptions()
+      .setHost(config.http().host())
+      .setPort(config.http().port())
+      .setMaxHeaderSize(config.http().maxHeaderBytes())
+      .setMaxInitialLineLength(config.http().maxUriLength())
+      .setIdleTimeout(120);
+    return vertx.createHttpServer(options).requestHandler(router).listen();
+  }
+}

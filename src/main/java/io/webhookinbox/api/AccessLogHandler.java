@@ -1,0 +1,42 @@
+package io.webhookinbox.api;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One JSON line per request when it ends: method, path, status, duration, bytes, and what the handlers learned
+ * (event type, principal, error code). Correlation and event ids come from the logging context.
+ */
+public final class AccessLogHandler implements Handler<RoutingContext> {
+  public static final String EVENT_TYPE = "access.eventType";
+  public static final String PRINCIPAL = "access.principal";
+  public static final String ERROR_CODE = "access.errorCode";
+  private static final Logger LOG = LoggerFactory.getLogger("access");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long started = System.nanoTime();
+    ctx.addEndHandler(ended -> {
+      LoggingEventBuilder line = LOG.atInfo()
+        .setMessage("request")
+        .addKeyValue("method", ctx.request().method().name())
+        .addKeyValue("path", ctx.request().path())
+        .addKeyValue("status", ctx.response().getStatusCode())
+        .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000.0)
+        .addKeyValue("bytesIn", ctx.request().bytesRead())
+        .addKeyValue("bytesOut", ctx.response().bytesWritten());
+      // The event id is already on the line through the logging context.
+      for (String key : new String[] {EVENT_TYPE, PRINCIPAL, ERROR_CODE}) {
+        Object value = ctx.get(key);
+        if (value != null) {
+          line = line.addKeyValue(key.substring("access.".length()), value);
+        }
+      }
+      line.log();
+    });
+    ctx.next();
+  }
+}

@@ -1,0 +1,68 @@
+package io.webhookinbox.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The one place where failures become the error envelope. Internals never reach the body. */
+public final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ApiError error = toApiError(ctx.failure(), ctx.statusCode());
+    // An ApiError was raised on purpose (and a worker's own failure is logged where it happened).
+    if (error.code() == ErrorCode.INTERNAL_ERROR && !(ctx.failure() instanceof ApiError)) {
+      LOG.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+    }
+    ctx.put(AccessLogHandler.ERROR_CODE, error.code().code());
+    if (ctx.response().headWritten()) {
+      // Too late for an envelope: the status line is gone. Closing tells the client the response is incomplete.
+      ctx.response().reset();
+      return;
+    }
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    }
+    if (error.retryAfterSeconds() != null) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(error.retryAfterSeconds()));
+    }
+    Responses.send(ctx, error.status(), envelope(ctx, error));
+  }
+
+  static ApiError toApiError(Throwable failure, int status) {
+    if (failure instanceof ApiError apiError) {
+      return apiError;
+    }
+    if (failure instanceof HttpException httpException) {
+      return ApiError.of(ErrorCode.forStatus(httpException.getStatusCode()));
+    }
+    if (failure == null && status > 0) {
+      return ApiError.of(ErrorCode.forStatus(status));
+    }
+    return ApiError.of(ErrorCode.INTERNAL_ERROR);
+  }
+
+  private static JsonObject envelope(RoutingContext ctx, ApiError error) {
+    List<FieldError> details = error.details();
+    JsonArray detailsJson = new JsonArray();
+    details.forEach(detail -> detailsJson.add(detail.toJson()));
+    return new JsonObject()
+      .put("success", false)
+      .put("error", new JsonObject()
+        .put("code", error.code().code())
+        .put("message", error.getMessage())
+        .put("details", detailsJson)
+        .put("timestamp", Instant.now().toString())
+        .put("path", ctx.request().path())
+        .put("correlationId", CorrelationIdHandler.get(ctx)));
+  }
+}

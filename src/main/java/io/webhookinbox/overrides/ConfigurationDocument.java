@@ -1,0 +1,140 @@
+package io.webhookinbox.overrides;
+
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.config.WebhookSettings;
+import io.vertx.core.json.JsonObject;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.FieldError;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The configuration as the API shows and accepts it: {@code endpointUrl, enabledEvents, apiVersion,
+ * signatureVerification, timeoutSeconds, maxRetries, status} plus {@code retry} and {@code scheduler} settings,
+ * mapped onto the run-time sections ({@code maxRetries} is {@code retry.maxAttempts}).
+ */
+public final class ConfigurationDocument {
+  /** API field → "section.key" in the run-time settings. */
+  private static final Map<String, String> TOP_LEVEL = Map.of(
+    "endpointUrl", "webhooks.endpointUrl",
+    "enabledEvents", "webhooks.enabledEvents",
+    "apiVersion", "webhooks.apiVersion",
+    "signatureVerification", "webhooks.signatureVerification",
+    "timeoutSeconds", "webhooks.timeoutSeconds",
+    "maxRetries", "retry.maxAttempts",
+    "status", "webhooks.status");
+  private static final Map<String, List<String>> NESTED = Map.of(
+    "retry", List.of("initialDelayMs", "multiplier", "maxDelayMs", "jitter"),
+    "scheduler", List.of("enabled", "pollIntervalMs", "batchSize", "leaseTimeoutMs"));
+  /** Shown by GET and ignored by PUT, so a GET body can be edited and sent back. */
+  private static final Set<String> READ_ONLY = Set.of("sources", "lastChange");
+
+  private ConfigurationDocument() {
+  }
+
+  /** The effective configuration with, for each value, where it came from. */
+  public static JsonObject view(RuntimeSettings settings) {
+    JsonObject settingsJson = settings.get().toJson();
+    JsonObject document = new JsonObject();
+    JsonObject sources = new JsonObject();
+    TOP_LEVEL.forEach((field, path) -> {
+      String[] parts = path.split("\\.");
+      document.put(field, settingsJson.getJsonObject(parts[0]).getValue(parts[1]));
+      sources.put(field, settings.sourceOf(parts[0], parts[1]));
+    });
+    NESTED.forEach((section, keys) -> {
+      JsonObject values = new JsonObject();
+      JsonObject origin = new JsonObject();
+      for (String key : keys) {
+        values.put(key, settingsJson.getJsonObject(section).getValue(key));
+        origin.put(key, settings.sourceOf(section, key));
+      }
+      document.put(section, values);
+      sources.put(section, origin);
+    });
+    return document.put("sources", sources);
+  }
+
+  /** A PUT body as override sections; unknown fields are a 400 naming them. */
+  public static JsonObject toOverrides(JsonObject body) {
+    JsonObject overrides = new JsonObject();
+    for (String field : body.fieldNames()) {
+      Object value = body.getValue(field);
+      if (READ_ONLY.contains(field)) {
+        continue;
+      }
+      if (TOP_LEVEL.containsKey(field)) {
+        String[] parts = TOP_LEVEL.get(field).split("\\.");
+        section(overrides, parts[0]).put(parts[1], value);
+      } else if (NESTED.containsKey(field) && value instanceof JsonObject nested) {
+        for (String key : nested.fieldNames()) {
+          if (!NESTED.get(field).contains(key)) {
+            throw invalid(ErrorCode.VALIDATION_FAILED, "/" + field + "/" + key, "unknown setting");
+          }
+          section(overrides, field).put(key, nested.getValue(key));
+        }
+      } else if (NESTED.containsKey(field)) {
+        throw invalid(ErrorCode.VALIDATION_FAILED, "/" + field, "must be an object");
+      } else {
+        throw invalid(ErrorCode.VALIDATION_FAILED, "/" + field, "unknown setting");
+      }
+    }
+    return overrides;
+  }
+
+  /**
+   * Refuses overrides that would switch Stripe signature checks off, however the value is spelt: the signature is
+   * that endpoint's only authentication, so only the config file (a developer machine) may drop it.
+   */
+  public static void refuseUnsafe(JsonObject overrides) {
+    JsonObject webhooks = overrides.getJsonObject("webhooks");
+    if (webhooks != null && webhooks.containsKey("signatureVerification")
+      && !WebhookSettings.from(new JsonObject().put("signatureVerification",
+        webhooks.getValue("signatureVerification"))).signatureVerification()) {
+      throw invalid(ErrorCode.VALIDATION_FAILED, "/signatureVerification",
+        "cannot be switched off through the API; only in the config file, on a developer machine");
+    }
+  }
+
+  /** Stored overrides without anything {@link #refuseUnsafe} would refuse (defence against a row written by hand). */
+  public static JsonObject withoutUnsafe(JsonObject overrides) {
+    try {
+      refuseUnsafe(overrides);
+      return overrides;
+    } catch (ApiError | IllegalArgumentException unsafe) {
+      JsonObject cleaned = overrides.copy();
+      cleaned.getJsonObject("webhooks").remove("signatureVerification");
+      return cleaned;
+    }
+  }
+
+  /** Turns a settings check failure ("retry.multiplier must be …") into a 400 on the API field it came from. */
+  public static ApiError rejected(IllegalArgumentException failure) {
+    String message = failure.getMessage();
+    if (failure instanceof WebhookSettings.UnsupportedEventType unsupported) {
+      return invalid(ErrorCode.UNSUPPORTED_EVENT_TYPE, "/enabledEvents",
+        "unsupported event type " + unsupported.type() + "; supported: " + WebhookSettings.SUPPORTED_EVENTS);
+    }
+    String key = message.split(" ", 2)[0];
+    String reason = message.substring(key.length()).trim();
+    String field = TOP_LEVEL.entrySet().stream().filter(entry -> entry.getValue().equals(key)).map(Map.Entry::getKey)
+      .findFirst().map(name -> "/" + name).orElse("/" + key.replace('.', '/'));
+    return invalid(ErrorCode.VALIDATION_FAILED, field, reason.isEmpty() ? "is invalid" : reason);
+  }
+
+  private static JsonObject section(JsonObject overrides, String name) {
+    JsonObject section = overrides.getJsonObject(name);
+    if (section == null) {
+      section = new JsonObject();
+      overrides.put(name, section);
+    }
+    return section;
+  }
+
+  private static ApiError invalid(ErrorCode code, String field, String reason) {
+    return new ApiError(code, "Configuration rejected", List.of(new FieldError(field, reason)));
+  }
+}

@@ -1,0 +1,59 @@
+package io.webhookinbox.overrides;
+
+import io.webhookinbox.config.RuntimeSettings;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.webhookinbox.api.BusRequests;
+import io.webhookinbox.api.JsonBodies;
+import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.api.Responses;
+import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.Scope;
+
+/**
+ * {@code GET/PUT /api/webhooks/configuration} and {@code DELETE /api/webhooks/configuration/overrides}. PUT sets
+ * the operator overrides (the fields given; others fall back to the file, then the defaults) for every replica.
+ */
+public final class ConfigurationRoutes {
+  public static final String CONFIGURATION = "/api/webhooks/configuration";
+  public static final String OVERRIDES = "/api/webhooks/configuration/overrides";
+  private static final int BODY_LIMIT = 64 * 1024;
+
+  private final BusRequests bus;
+  private final RuntimeSettings settings;
+
+  public ConfigurationRoutes(BusRequests bus, RuntimeSettings settings) {
+    this.bus = bus;
+    this.settings = settings;
+  }
+
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
+    router.get(CONFIGURATION).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(ctx -> Responses.ok(ctx, ConfigurationDocument.view(settings)));
+    router.put(CONFIGURATION).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(JsonBodies.requireJson());
+    router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::put);
+    router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(ctx -> save(ctx, new JsonObject()));
+  }
+
+  private void put(RoutingContext ctx) {
+    JsonObject overrides = ConfigurationDocument.toOverrides(JsonBodies.parseObject(ctx.body().buffer()));
+    try {
+      settings.preview(overrides);
+    } catch (IllegalArgumentException e) {
+      throw ConfigurationDocument.rejected(e);
+    }
+    ConfigurationDocument.refuseUnsafe(overrides);
+    save(ctx, overrides);
+  }
+
+  private void save(RoutingContext ctx, JsonObject overrides) {
+    bus.call(OverridesVerticle.PUT_ADDRESS, new JsonObject().put("overrides", overrides)
+        .put("principal", BearerAuth.principal(ctx).subject()))
+      .onSuccess(saved -> Responses.ok(ctx, ConfigurationDocument.view(settings).put("lastChange", saved)))
+      .onFailure(ctx::fail);
+  }
+}

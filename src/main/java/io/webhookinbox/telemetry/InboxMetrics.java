@@ -1,0 +1,80 @@
+package io.webhookinbox.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's own meters. Label values come from fixed sets only (sources, known event types, outcomes), so
+ * cardinality stays bounded whatever senders put in a body.
+ */
+public final class InboxMetrics {
+  private static final Set<String> KNOWN_TYPES = Set.of("OrderCreated", "OrderUpdated", "payment_intent.succeeded",
+    "payment_intent.payment_failed", "payment_intent.canceled", "charge.dispute.created");
+  private static final Set<String> KNOWN_SOURCES = Set.of("cisive", "stripe");
+
+  private final PrometheusMeterRegistry registry;
+  private final AtomicLong retryBacklog = new AtomicLong();
+
+  public InboxMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("webhook_retry_backlog", retryBacklog, AtomicLong::get)
+      .description("Events waiting for a retry (status failed)")
+      .register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** One delivery answered: outcome is the ingest status (processed, duplicate, stale, ignored, queued, ...). */
+  public void received(String source, String eventType, String outcome) {
+    Counter.builder("webhook_events_received_total")
+      .description("Deliveries answered, by source, event type and outcome")
+      .tag("source", bounded(source, KNOWN_SOURCES))
+      .tag("type", bounded(eventType, KNOWN_TYPES))
+      .tag("outcome", outcome)
+      .register(registry).increment();
+  }
+
+  /** A histogram, so p50/p95/p99 aggregate across replicas with {@code histogram_quantile} in Prometheus. */
+  public void processed(String source, Duration took) {
+    Timer.builder("webhook_event_processing_seconds")
+      .description("Time from receipt to commit of an applied event")
+      .tag("source", bounded(source, KNOWN_SOURCES))
+      .publishPercentileHistogram()
+      .minimumExpectedValue(Duration.ofMillis(1))
+      .maximumExpectedValue(Duration.ofSeconds(30))
+      .register(registry).record(took);
+  }
+
+  /** One retry attempt finished: outcome processed, stale, ignored, failed or dead. */
+  public void retried(String source, String outcome) {
+    Counter.builder("webhook_retries_total")
+      .description("Retry attempts, by outcome")
+      .tag("source", bounded(source, KNOWN_SOURCES))
+      .tag("outcome", outcome)
+      .register(registry).increment();
+  }
+
+  public void deadLettered(String source) {
+    Counter.builder("webhook_dead_letters_total")
+      .description("Events that exhausted their retries")
+      .tag("source", bounded(source, KNOWN_SOURCES))
+      .register(registry).increment();
+  }
+
+  public void retryBacklog(long due) {
+    retryBacklog.set(due);
+  }
+
+  private static String bounded(String value, Set<String> known) {
+    return value != null && known.contains(value) ? value : "other";
+  }
+}
