@@ -1,9 +1,11 @@
 package io.webhookinbox.db;
 
+import io.netty.channel.ChannelException;
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
+import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /** Classifies database failures: an unreachable database means 503, anything else is an error of its own. */
@@ -24,14 +26,21 @@ public final class DbErrors {
         return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.startsWith("40")
           || state.equals("55P03") || state.equals("57014");
       }
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof TimeoutException
-        || t instanceof java.nio.channels.ClosedChannelException
-        || t.getClass().getName().startsWith("io.netty.channel.")
-        || String.valueOf(t.getMessage()).toLowerCase().contains("timeout")) {
+      // IOException covers refused and reset connections, closed channels and netty's native socket errors.
+      if (t instanceof IOException || t instanceof ClosedConnectionException || t instanceof TimeoutException
+        || t instanceof ChannelException || poolWaitTimedOut(t)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The SQL pool fails a wait for a connection with a plain {@link VertxException} ("Timeout waiting for
+   * connection" or "Timeout"): vertx-sql-client 5 has no type for it, so its message is the only signal.
+   */
+  private static boolean poolWaitTimedOut(Throwable t) {
+    return t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Timeout");
   }
 
   /** The SQLSTATE when PostgreSQL rejected a value the caller sent (class 22, data exception), else null. */
