@@ -6,9 +6,11 @@ import io.vertx.core.json.JsonObject;
  * Ingestion settings read at start-up (the processing timeout is a run-time setting: {@code webhooks.timeoutSeconds}).
  *
  * @param workerInstances worker verticle instances; 0 means one per event loop
+ * @param maxBatch        the most deliveries one group commit stores together
  */
-public record IngestConfig(int workerInstances) {
+public record IngestConfig(int workerInstances, int maxBatch) {
   static IngestConfig from(JsonObject json) {
-    return new IngestConfig(Json.integer(json, "ingest.", "workerInstances", 0, 0, 256));
+    return new IngestConfig(Json.integer(json, "ingest.", "workerInstances", 0, 0, 256),
+      Json.integer(json, "ingest.", "maxBatch", 64, 1, 1000));
   }
 }

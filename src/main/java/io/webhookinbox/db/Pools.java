@@ -23,6 +23,8 @@ public final class Pools {
       .setUser(config.user())
       .setPassword(config.password())
       .setCachePreparedStatements(true)
+      // The group commit statement is about 3,500 characters; the default limit (2,048) would re-parse it each time.
+      .setPreparedStatementCacheSqlLimit(8192)
       .setPipeliningLimit(256)
       .setReconnectAttempts(0);
   }

@@ -9,6 +9,10 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The SQL on {@code webhook_events} that ingestion and retries run, all prepared and cached per connection. */
@@ -29,6 +33,9 @@ final class EventStore {
     + " processed_at = clock_timestamp(), processing_ms = $4, lease_token = NULL, lease_until = NULL,"
     + " next_attempt_at = NULL WHERE id = $1";
 
+  static final String SET_RESOURCE_VERSION = "UPDATE webhook_events SET resource_version = $3"
+    + " WHERE event_id = $1 AND source = $2";
+
   static final String FIND_EXISTING = "SELECT status, resource_version, external_id,"
     + " payload = $3::text::jsonb AS same_payload FROM webhook_events WHERE source = $1 AND event_id = $2";
 
@@ -44,10 +51,69 @@ final class EventStore {
   static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, attempt, started_at,"
     + " finished_at, outcome, error) VALUES ($1, $2, $3, clock_timestamp(), $4, $5) ON CONFLICT DO NOTHING";
 
+  /**
+   * Group commit, first half: the batch's deliveries of one source ($1) as rows, those already stored (compared
+   * by jsonb, like {@link #FIND_EXISTING}), the fresh ones, and the newest fresh event per resource. Deliveries
+   * with the same event id never share a batch.
+   */
+  private static final String BATCH_SELECT = """
+    WITH input AS (
+      SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                           $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::bool[], $13::int[])
+        AS i(event_id, event_type, external_id, occurred_at, schema_version, payload, payload_sha256,
+             correlation_id, principal, received_at, apply, waited_ms)
+    ),
+    existing AS (
+      SELECT e.event_id, e.status, e.resource_version, e.external_id, e.payload = i.payload::jsonb AS same_payload
+        FROM webhook_events e JOIN input i ON e.event_id = i.event_id AND e.source = $1
+    ),
+    fresh AS (
+      SELECT i.*, i.payload::jsonb AS document FROM input i
+       WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = i.event_id)
+    ),
+    newest AS (
+      SELECT DISTINCT ON (external_id) * FROM fresh WHERE apply ORDER BY external_id, occurred_at DESC, event_id DESC
+    ),
+    """;
+
+  /**
+   * Group commit, second half, after the source's {@code upserted} and {@code current} CTEs: every fresh event is
+   * inserted in its final status (processed when it is what its resource now reflects, stale when a newer event
+   * is, ignored when its type is not applied), and each delivery gets one row back: its new status, or what is
+   * stored under its id. A fresh event that comes back with neither lost a race with another replica.
+   */
+  private static final String BATCH_RECORD = """
+    ,
+    inserted AS (
+      INSERT INTO webhook_events (source, event_id, event_type, external_id, occurred_at, schema_version, payload,
+                                  payload_sha256, correlation_id, principal, received_at, status, attempts,
+                                  resource_version, processed_at, processing_ms)
+      SELECT $1, f.event_id, f.event_type, f.external_id, f.occurred_at, f.schema_version, f.document,
+             f.payload_sha256, f.correlation_id, f.principal, f.received_at,
+             CASE WHEN NOT f.apply THEN 'ignored' WHEN u.event_id = f.event_id THEN 'processed' ELSE 'stale' END, 1,
+             CASE WHEN f.apply THEN coalesce(u.version, c.version) END,
+             CASE WHEN f.apply THEN clock_timestamp() END,
+             CASE WHEN f.apply
+               THEN f.waited_ms + (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int END
+        FROM fresh f LEFT JOIN upserted u ON u.resource_id = f.external_id
+             LEFT JOIN current c ON c.resource_id = f.external_id
+       ORDER BY f.event_id
+      ON CONFLICT (event_id, source) DO NOTHING
+      RETURNING event_id, status, resource_version
+    )
+    SELECT event_id, n.status, n.resource_version, x.status AS existing_status,
+           x.resource_version AS existing_version, x.external_id AS existing_external_id, x.same_payload
+      FROM input i LEFT JOIN inserted n USING (event_id) LEFT JOIN existing x USING (event_id)
+    """;
+
   static final String NOTIFY_RETRY = "SELECT pg_notify('" + IngestVerticle.RETRY_CHANNEL + "', '')";
 
   /** An event already stored under the same (source, event id). */
   record Existing(EventStatus status, Integer resourceVersion, String externalId, boolean samePayload) {
+  }
+
+  /** What the group commit statement says of one delivery: its new status, or the stored event's. */
+  record BatchRow(EventStatus inserted, Integer version, Existing existing) {
   }
 
   /** A claimed event ready for another attempt. */
@@ -80,11 +146,77 @@ final class EventStore {
       .map(EventStore::firstId);
   }
 
+  /** The group commit statement of a source whose applier gives {@code sourceCtes} (see SourceApplier). */
+  static String batchStatement(String sourceCtes) {
+    return BATCH_SELECT + sourceCtes + BATCH_RECORD;
+  }
+
+  /**
+   * Records and applies the deliveries (all of one source, distinct event ids) in one statement; the rows come
+   * back in the deliveries' order.
+   */
+  static Future<List<BatchRow>> ingestBatch(SqlClient client, String statement, String source,
+                                            List<Delivery> deliveries) {
+    int n = deliveries.size();
+    String[] ids = new String[n];
+    String[] types = new String[n];
+    String[] externalIds = new String[n];
+    OffsetDateTime[] occurredAt = new OffsetDateTime[n];
+    String[] schemaVersions = new String[n];
+    String[] payloads = new String[n];
+    String[] hashes = new String[n];
+    String[] correlationIds = new String[n];
+    String[] principals = new String[n];
+    OffsetDateTime[] receivedAt = new OffsetDateTime[n];
+    Boolean[] apply = new Boolean[n];
+    Integer[] waitedMs = new Integer[n];
+    long now = System.nanoTime();
+    Map<String, Integer> position = new HashMap<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      Delivery delivery = deliveries.get(i);
+      IngestCommand command = delivery.command();
+      position.put(command.eventId(), i);
+      ids[i] = command.eventId();
+      types[i] = command.eventType();
+      externalIds[i] = command.externalId();
+      occurredAt[i] = command.occurredAt();
+      schemaVersions[i] = command.schemaVersion();
+      payloads[i] = command.rawPayload();
+      hashes[i] = command.payloadSha256();
+      correlationIds[i] = delivery.correlationId();
+      principals[i] = delivery.principal();
+      receivedAt[i] = OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC);
+      apply[i] = command.apply();
+      waitedMs[i] = (int) Math.min(Integer.MAX_VALUE, (now - command.receivedNanos()) / 1_000_000);
+    }
+    Tuple params = Tuple.tuple().addString(source).addArrayOfString(ids).addArrayOfString(types)
+      .addArrayOfString(externalIds).addArrayOfOffsetDateTime(occurredAt).addArrayOfString(schemaVersions)
+      .addArrayOfString(payloads).addArrayOfString(hashes).addArrayOfString(correlationIds)
+      .addArrayOfString(principals).addArrayOfOffsetDateTime(receivedAt).addArrayOfBoolean(apply)
+      .addArrayOfInteger(waitedMs);
+    return client.preparedQuery(statement).execute(params).map(rows -> {
+      BatchRow[] ordered = new BatchRow[n];
+      for (Row row : rows) {
+        String inserted = row.getString("status");
+        String existing = row.getString("existing_status");
+        ordered[position.get(row.getString("event_id"))] = new BatchRow(
+          inserted == null ? null : EventStatus.fromDb(inserted), row.getInteger("resource_version"),
+          existing == null ? null : new Existing(EventStatus.fromDb(existing), row.getInteger("existing_version"),
+            row.getString("existing_external_id"), Boolean.TRUE.equals(row.getBoolean("same_payload"))));
+      }
+      return Arrays.asList(ordered);
+    });
+  }
+
   /** @param processingMs null for an event that was not applied (ignored): it has no processing time */
   static Future<Void> finish(SqlClient client, long id, EventStatus status, Integer resourceVersion,
                              Integer processingMs) {
     return client.preparedQuery(FINISH).execute(Tuple.of(id, status.db(), resourceVersion, processingMs))
       .mapEmpty();
+  }
+
+  static Future<Void> setResourceVersion(SqlClient client, String source, String eventId, Integer version) {
+    return client.preparedQuery(SET_RESOURCE_VERSION).execute(Tuple.of(eventId, source, version)).mapEmpty();
   }
 
   static Future<Existing> findExisting(SqlClient client, IngestCommand command) {

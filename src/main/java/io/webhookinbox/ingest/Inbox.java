@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,12 +61,101 @@ final class Inbox {
       .recover(failure -> failure instanceof ApplyFailed applyFailed
         ? queueFirstFailure(command, correlationId, principal, applyFailed.getCause())
         : Future.failedFuture(failure))
-      .onSuccess(result -> {
-        metrics.received(command.source(), command.eventType(), result.status().json());
-        if (result.status() == IngestStatus.PROCESSED || result.status() == IngestStatus.STALE) {
-          metrics.processed(command.source(), Duration.ofNanos(System.nanoTime() - command.receivedNanos()));
+      .onSuccess(result -> recordMetrics(command, result));
+  }
+
+  private void recordMetrics(IngestCommand command, IngestOutcome result) {
+    metrics.received(command.source(), command.eventType(), result.status().json());
+    if (result.status() == IngestStatus.PROCESSED || result.status() == IngestStatus.STALE) {
+      metrics.processed(command.source(), Duration.ofNanos(System.nanoTime() - command.receivedNanos()));
+    }
+  }
+
+  /**
+   * A group commit of new deliveries of one source, distinct event ids, in one transaction and one statement
+   * ({@code statement}, from {@link EventStore#batchStatement}). When the statement fails for a reason of its
+   * own (an event PostgreSQL refuses) or an event was stored meanwhile by another replica, nothing of the batch
+   * is kept and each delivery runs alone, so one bad event cannot fail its neighbours; a batch of one that could
+   * not be applied is queued for a retry at once, as a delivery of its own would be.
+   */
+  Future<List<IngestOutcome>> ingestBatch(String source, String statement, List<Delivery> deliveries) {
+    return pool.withTransaction(connection -> EventStore.ingestBatch(connection, statement, source, deliveries)
+        .compose(rows -> withStaleVersions(connection, appliers.get(source), deliveries, rows))
+        .map(rows -> outcomes(deliveries, rows)))
+      .onSuccess(outcomes -> {
+        metrics.groupCommitted(source, outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+          recordMetrics(deliveries.get(i).command(), outcomes.get(i));
         }
+      })
+      .recover(failure -> {
+        if (DbErrors.unavailable(failure)) {
+          return Future.failedFuture(failure);
+        }
+        if (!(failure instanceof RaceLost)) {
+          if (deliveries.size() == 1) {
+            Delivery only = deliveries.get(0);
+            return queueFirstFailure(only.command(), only.correlationId(), only.principal(), failure)
+              .onSuccess(outcome -> recordMetrics(only.command(), outcome)).map(List::of);
+          }
+          LOG.warn("A group commit of {} events failed, storing them one by one: {}", deliveries.size(),
+            DbErrors.describe(failure));
+        }
+        List<Future<IngestOutcome>> alone = deliveries.stream()
+          .map(d -> ingest(d.command(), d.correlationId(), d.principal())).toList();
+        return Future.all(alone).map(all -> alone.stream().map(Future::result).toList());
       });
+  }
+
+  /**
+   * A stale event whose resource another replica created after the batch's snapshot was stored without a
+   * version; it gets the resource's version now (rare: a second statement only then).
+   */
+  private static Future<List<EventStore.BatchRow>> withStaleVersions(SqlConnection connection, SourceApplier applier,
+                                                                     List<Delivery> deliveries,
+                                                                     List<EventStore.BatchRow> rows) {
+    Future<List<EventStore.BatchRow>> filled = Future.succeededFuture(new ArrayList<>(rows));
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i).inserted() == EventStatus.STALE && rows.get(i).version() == null) {
+        int index = i;
+        IngestCommand command = deliveries.get(i).command();
+        filled = filled.compose(list -> applier.currentVersion(connection, command.externalId())
+          .compose(version -> EventStore.setResourceVersion(connection, command.source(), command.eventId(), version)
+            .map(done -> {
+              list.set(index, new EventStore.BatchRow(EventStatus.STALE, version, null));
+              return list;
+            })));
+      }
+    }
+    return filled;
+  }
+
+  /** The worker's line for a delivery stored by a group commit; call it on the delivery's own context. */
+  static void logStored(IngestCommand command, IngestOutcome outcome) {
+    if (outcome.status() == IngestStatus.PROCESSED || outcome.status() == IngestStatus.STALE) {
+      LOG.info("Event {} {}", command.eventType(), outcome.status().json());
+    }
+  }
+
+  private static List<IngestOutcome> outcomes(List<Delivery> deliveries, List<EventStore.BatchRow> rows) {
+    List<IngestOutcome> outcomes = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      IngestCommand command = deliveries.get(i).command();
+      EventStore.BatchRow row = rows.get(i);
+      if (row.inserted() != null) {
+        IngestStatus status = switch (row.inserted()) {
+          case PROCESSED -> IngestStatus.PROCESSED;
+          case STALE -> IngestStatus.STALE;
+          default -> IngestStatus.IGNORED;
+        };
+        outcomes.add(outcome(command, status, row.version()));
+      } else if (row.existing() != null) {
+        outcomes.add(duplicateOutcome(command, row.existing()));
+      } else {
+        throw new RaceLost();
+      }
+    }
+    return outcomes;
   }
 
   /**
@@ -177,15 +268,20 @@ final class Inbox {
       if (existing == null) {
         throw new IllegalStateException("Event row vanished while checking a duplicate");
       }
-      if (!existing.samePayload()) {
-        return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
-      }
-      IngestStatus status = switch (existing.status()) {
-        case FAILED, PROCESSING -> IngestStatus.QUEUED;
-        default -> IngestStatus.DUPLICATE;
-      };
-      return new IngestOutcome(command.eventId(), status, existing.externalId(), existing.resourceVersion());
+      return duplicateOutcome(command, existing);
     });
+  }
+
+  /** A delivery whose event id is stored already: the same event again, or a conflicting reuse of its id. */
+  private static IngestOutcome duplicateOutcome(IngestCommand command, EventStore.Existing existing) {
+    if (!existing.samePayload()) {
+      return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
+    }
+    IngestStatus status = switch (existing.status()) {
+      case FAILED, PROCESSING -> IngestStatus.QUEUED;
+      default -> IngestStatus.DUPLICATE;
+    };
+    return new IngestOutcome(command.eventId(), status, existing.externalId(), existing.resourceVersion());
   }
 
   private static IngestOutcome outcome(IngestCommand command, IngestStatus status, Integer resourceVersion) {
@@ -194,6 +290,13 @@ final class Inbox {
 
   private static int elapsedMs(long startedNanos) {
     return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - startedNanos) / 1_000_000);
+  }
+
+  /** A fresh event of a group commit was stored meanwhile by another replica: the batch is rolled back. */
+  private static final class RaceLost extends RuntimeException {
+    RaceLost() {
+      super("an event of the batch was stored concurrently", null, false, false);
+    }
   }
 
   /** Marks a failure that happened after the event row was written or locked in the same transaction. */

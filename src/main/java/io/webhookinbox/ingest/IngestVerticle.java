@@ -13,6 +13,7 @@ import io.webhookinbox.config.RuntimeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -38,14 +39,20 @@ public final class IngestVerticle extends VerticleBase {
   private final Map<String, SourceApplier> appliers;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
+  private final int maxBatch;
+  private final Map<String, GroupCommit> groupCommits = new HashMap<>();
   private Inbox inbox;
 
-  /** @param instance this instance's number, which names its pool in the metrics ({@code ingest-1}, …) */
-  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, Map<String, SourceApplier> appliers,
-                        RuntimeSettings settings, InboxMetrics metrics) {
+  /**
+   * @param instance this instance's number, which names its pool in the metrics ({@code ingest-1}, …)
+   * @param maxBatch the most deliveries one group commit holds
+   */
+  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, int maxBatch,
+                        Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
     this.instance = instance;
     this.poolSize = poolSize;
+    this.maxBatch = maxBatch;
     this.appliers = Map.copyOf(appliers);
     this.settings = settings;
     this.metrics = metrics;
@@ -54,6 +61,13 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     inbox = new Inbox(Pools.create(vertx, database, poolSize, "ingest-" + instance), appliers, settings, metrics);
+    appliers.forEach((source, applier) -> {
+      if (applier.batchUpsert() != null) {
+        String statement = EventStore.batchStatement(applier.batchUpsert());
+        groupCommits.put(source, new GroupCommit(poolSize, maxBatch,
+          batch -> inbox.ingestBatch(source, statement, batch)));
+      }
+    });
     return Future.all(
       vertx.eventBus().<IngestCommand>localConsumer(ADDRESS, this::onIngest).completion(),
       vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion(),
@@ -64,8 +78,13 @@ public final class IngestVerticle extends VerticleBase {
     IngestCommand command = message.body();
     String correlationId = message.headers().get(CORRELATION_HEADER);
     LogContext.bind(correlationId, command.eventId());
-    inbox.ingest(command, correlationId, message.headers().get(PRINCIPAL_HEADER))
-      .onSuccess(message::reply)
+    String principal = message.headers().get(PRINCIPAL_HEADER);
+    GroupCommit groupCommit = groupCommits.get(command.source());
+    Future<IngestOutcome> stored = groupCommit != null
+      ? groupCommit.submit(new Delivery(command, correlationId, principal))
+          .onSuccess(outcome -> Inbox.logStored(command, outcome))
+      : inbox.ingest(command, correlationId, principal);
+    stored.onSuccess(message::reply)
       .onFailure(failure -> BusReplies.fail(message, failure, LOG, "storing event"));
   }
 

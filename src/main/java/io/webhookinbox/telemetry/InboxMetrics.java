@@ -1,6 +1,7 @@
 package io.webhookinbox.telemetry;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -68,6 +69,14 @@ public final class InboxMetrics {
       .description("Events that exhausted their retries")
       .tag("source", bounded(source, KNOWN_SOURCES))
       .register(registry).increment();
+  }
+
+  /** One group commit stored {@code events} deliveries in one transaction. */
+  public void groupCommitted(String source, int events) {
+    DistributionSummary.builder("webhook_group_commit_events")
+      .description("Deliveries stored per group commit (one transaction)")
+      .tag("source", bounded(source, KNOWN_SOURCES))
+      .register(registry).record(events);
   }
 
   public void retryBacklog(long due) {

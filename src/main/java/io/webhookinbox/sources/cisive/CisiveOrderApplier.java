@@ -37,11 +37,55 @@ public final class CisiveOrderApplier implements SourceApplier {
     WHERE (o.last_event_occurred_at, o.last_event_id) < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id)
     RETURNING version""";
 
+  /** {@link #UPSERT_ORDER} for the newest event per order of a group commit (see {@link #batchUpsert()}). */
+  static final String BATCH_UPSERT = """
+    current AS (
+      SELECT external_order_id AS resource_id, version FROM orders
+       WHERE external_order_id IN (SELECT external_id FROM fresh)
+    ),
+    upserted AS (
+    INSERT INTO orders AS o (external_order_id, status, package_code, client_reference, ordered_at, completed_at,
+                             candidate, document, last_event_id, last_event_occurred_at,
+                             created_by, created_correlation_id, updated_by, updated_correlation_id)
+    SELECT external_id, document->'order'->>'status', document->'order'->>'packageCode',
+           document->'order'->>'clientReference', (document->'order'->>'orderedAt')::timestamptz,
+           (document->'order'->>'completedAt')::timestamptz, document->'order'->'candidate', document->'order',
+           event_id, occurred_at, principal, correlation_id, principal, correlation_id
+      FROM newest ORDER BY external_id
+    ON CONFLICT (external_order_id) DO UPDATE SET
+      status = EXCLUDED.status,
+      package_code = EXCLUDED.package_code,
+      client_reference = EXCLUDED.client_reference,
+      ordered_at = EXCLUDED.ordered_at,
+      completed_at = EXCLUDED.completed_at,
+      candidate = EXCLUDED.candidate,
+      document = EXCLUDED.document,
+      last_event_id = EXCLUDED.last_event_id,
+      last_event_occurred_at = EXCLUDED.last_event_occurred_at,
+      version = o.version + 1,
+      updated_by = EXCLUDED.updated_by,
+      updated_on = now(),
+      updated_correlation_id = EXCLUDED.updated_correlation_id
+    WHERE (o.last_event_occurred_at, o.last_event_id) < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id)
+    RETURNING external_order_id AS resource_id, version, last_event_id AS event_id
+    )""";
+
   static final String CURRENT_VERSION = "SELECT version FROM orders WHERE external_order_id = $1";
 
   @Override
   public String source() {
     return CisiveWebhook.SOURCE;
+  }
+
+  @Override
+  public Future<Integer> currentVersion(SqlConnection connection, String externalOrderId) {
+    return connection.preparedQuery(CURRENT_VERSION).execute(Tuple.of(externalOrderId))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("version"));
+  }
+
+  @Override
+  public String batchUpsert() {
+    return BATCH_UPSERT;
   }
 
   @Override
@@ -58,8 +102,7 @@ public final class CisiveOrderApplier implements SourceApplier {
       if (rows.size() > 0) {
         return Future.succeededFuture(new Applied(false, rows.iterator().next().getInteger("version")));
       }
-      return connection.preparedQuery(CURRENT_VERSION).execute(Tuple.of(event.externalId()))
-        .map(current -> new Applied(true, current.iterator().next().getInteger("version")));
+      return currentVersion(connection, event.externalId()).map(version -> new Applied(true, version));
     });
   }
 }

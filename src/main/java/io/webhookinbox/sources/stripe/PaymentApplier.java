@@ -91,7 +91,8 @@ public final class PaymentApplier implements SourceApplier {
       });
   }
 
-  private static Future<Integer> currentVersion(SqlConnection connection, String paymentIntentId) {
+  @Override
+  public Future<Integer> currentVersion(SqlConnection connection, String paymentIntentId) {
     return connection.preparedQuery(CURRENT_VERSION).execute(Tuple.of(paymentIntentId))
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("version"));
   }

@@ -1,0 +1,88 @@
+package io.webhookinbox.ingest;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Group commit for one worker: a delivery starts a transaction at once while fewer than {@code maxRunning} are
+ * running; otherwise it waits, and the deliveries that arrived meanwhile go together in the next transaction
+ * (at most {@code maxBatch}, never two with the same event id). Each sender is answered after the commit that
+ * holds its event, on its own context, so the lines it causes carry its correlation id. Runs on the worker's
+ * event loop only, so it needs no locks.
+ */
+final class GroupCommit {
+  /** {@code context} is the delivery's own (its event-bus message's), where its answer must complete. */
+  private record Waiting(Delivery delivery, Promise<IngestOutcome> answer, Context context) {
+    void complete(AsyncResult<IngestOutcome> result) {
+      if (context == null) {
+        answer.handle(result);
+      } else {
+        context.runOnContext(ignored -> answer.handle(result));
+      }
+    }
+  }
+
+  private final int maxRunning;
+  private final int maxBatch;
+  private final Function<List<Delivery>, Future<List<IngestOutcome>>> commit;
+  private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+  private int running;
+
+  /** @param commit stores a batch and completes with one outcome per delivery, in order */
+  GroupCommit(int maxRunning, int maxBatch, Function<List<Delivery>, Future<List<IngestOutcome>>> commit) {
+    this.maxRunning = maxRunning;
+    this.maxBatch = maxBatch;
+    this.commit = commit;
+  }
+
+  Future<IngestOutcome> submit(Delivery delivery) {
+    Promise<IngestOutcome> answer = Promise.promise();
+    queue.add(new Waiting(delivery, answer, Vertx.currentContext()));
+    startBatches();
+    return answer.future();
+  }
+
+  int waiting() {
+    return queue.size();
+  }
+
+  private void startBatches() {
+    while (running < maxRunning && !queue.isEmpty()) {
+      List<Waiting> batch = takeBatch();
+      running++;
+      commit.apply(batch.stream().map(Waiting::delivery).toList()).onComplete(result -> {
+        running--;
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).complete(result.succeeded()
+            ? Future.succeededFuture(result.result().get(i)) : Future.failedFuture(result.cause()));
+        }
+        startBatches();
+      });
+    }
+  }
+
+  /** The oldest waiting deliveries, skipping (and keeping for the next batch) a second one of the same event. */
+  private List<Waiting> takeBatch() {
+    List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
+    Set<String> keys = new HashSet<>();
+    for (Iterator<Waiting> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+      Waiting next = it.next();
+      if (keys.add(next.delivery().key())) {
+        batch.add(next);
+        it.remove();
+      }
+    }
+    return batch;
+  }
+}
