@@ -9,9 +9,13 @@ import io.webhookinbox.db.EmbeddedDatabase;
 import io.webhookinbox.db.Migrations;
 import io.webhookinbox.security.DevSecret;
 import io.webhookinbox.security.TokenMinter;
+import io.webhookinbox.telemetry.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -32,8 +36,14 @@ public final class WebhookInbox {
     try {
       switch (command) {
         case "serve" -> serve();
-        case "migrate" -> migrate();
-        case "token" -> System.out.println(token(loadConfig(), rest));
+        case "migrate" -> {
+          migrate();
+          Logs.flush();
+        }
+        case "token" -> {
+          System.out.println(token(loadConfig(), rest));
+          Logs.flush();
+        }
         default -> {
           System.err.println("usage: java -jar webhook-inbox.jar [serve | migrate | token [--sub S] [--scope \"A B\"] [--ttl SECONDS]]");
           System.exit(2);
@@ -41,6 +51,7 @@ public final class WebhookInbox {
       }
     } catch (RuntimeException e) {
       LOG.error("{} failed: {}", command, e.getMessage(), e);
+      Logs.flush();
       System.exit(1);
     }
   }
@@ -59,6 +70,7 @@ public final class WebhookInbox {
 
   private static void serve() {
     AppConfig config = loadConfig();
+    noteInterpretedValidator();
     EmbeddedDatabase embedded = config.database().embedded() ? EmbeddedDatabase.startFor(config.database()) : null;
     AppConfig effective = embedded == null ? config : config.withDatabase(embedded.connectionFor(config.database()));
     if (effective.database().migrateOnStart()) {
@@ -71,7 +83,19 @@ public final class WebhookInbox {
       if (embedded != null) {
         embedded.close();
       }
+      Logs.flush();
     }, "shutdown"));
+  }
+
+  /**
+   * vertx-json-schema validates in one method larger than HotSpot compiles by default (8,000 bytes), so without
+   * -XX:-DontCompileHugeMethods every delivery's schema check runs interpreted, several times slower.
+   */
+  private static void noteInterpretedValidator() {
+    HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    if (hotspot != null && Boolean.parseBoolean(hotspot.getVMOption("DontCompileHugeMethods").getValue())) {
+      LOG.info("Schema validation runs interpreted; start the JVM with -XX:-DontCompileHugeMethods for throughput");
+    }
   }
 
   private static void migrate() {

@@ -2,6 +2,7 @@ package io.webhookinbox.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,7 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The service's own meters. Label values come from fixed sets only (sources, known event types, outcomes), so
@@ -22,11 +25,16 @@ public final class InboxMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final AtomicLong retryBacklog = new AtomicLong();
+  private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
 
   public InboxMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Gauge.builder("webhook_retry_backlog", retryBacklog, AtomicLong::get)
       .description("Events waiting for a retry (status failed)")
+      .register(registry);
+    FunctionCounter.builder("webhook_log_lines_dropped", LogContextAsyncAppender.class,
+        ignored -> LogContextAsyncAppender.dropped())
+      .description("Log lines dropped because the asynchronous appender's buffer was full")
       .register(registry);
   }
 
@@ -36,23 +44,26 @@ public final class InboxMetrics {
 
   /** One delivery answered: outcome is the ingest status (processed, duplicate, stale, ignored, queued, ...). */
   public void received(String source, String eventType, String outcome) {
-    Counter.builder("webhook_events_received_total")
+    String boundedSource = bounded(source, KNOWN_SOURCES);
+    String boundedType = bounded(eventType, KNOWN_TYPES);
+    meter(boundedSource + '/' + boundedType + '/' + outcome, () -> Counter.builder("webhook_events_received_total")
       .description("Deliveries answered, by source, event type and outcome")
-      .tag("source", bounded(source, KNOWN_SOURCES))
-      .tag("type", bounded(eventType, KNOWN_TYPES))
+      .tag("source", boundedSource)
+      .tag("type", boundedType)
       .tag("outcome", outcome)
-      .register(registry).increment();
+      .register(registry), Counter.class).increment();
   }
 
   /** A histogram, so p50/p95/p99 aggregate across replicas with {@code histogram_quantile} in Prometheus. */
   public void processed(String source, Duration took) {
-    Timer.builder("webhook_event_processing_seconds")
+    String boundedSource = bounded(source, KNOWN_SOURCES);
+    meter("processed/" + boundedSource, () -> Timer.builder("webhook_event_processing_seconds")
       .description("Time from receipt to commit of an applied event")
-      .tag("source", bounded(source, KNOWN_SOURCES))
+      .tag("source", boundedSource)
       .publishPercentileHistogram()
       .minimumExpectedValue(Duration.ofMillis(1))
       .maximumExpectedValue(Duration.ofSeconds(30))
-      .register(registry).record(took);
+      .register(registry), Timer.class).record(took);
   }
 
   /** One retry attempt finished: outcome processed, stale, ignored, failed or dead. */
@@ -73,14 +84,20 @@ public final class InboxMetrics {
 
   /** One group commit stored {@code events} deliveries in one transaction. */
   public void groupCommitted(String source, int events) {
-    DistributionSummary.builder("webhook_group_commit_events")
+    String boundedSource = bounded(source, KNOWN_SOURCES);
+    meter("groupCommit/" + boundedSource, () -> DistributionSummary.builder("webhook_group_commit_events")
       .description("Deliveries stored per group commit (one transaction)")
-      .tag("source", bounded(source, KNOWN_SOURCES))
-      .register(registry).record(events);
+      .tag("source", boundedSource)
+      .register(registry), DistributionSummary.class).record(events);
   }
 
   public void retryBacklog(long due) {
     retryBacklog.set(due);
+  }
+
+  /** The hot meters, built once per label set (the sets are bounded) instead of looked up by the registry each time. */
+  private <M> M meter(String key, Supplier<M> create, Class<M> type) {
+    return type.cast(meters.computeIfAbsent(key, ignored -> create.get()));
   }
 
   private static String bounded(String value, Set<String> known) {
