@@ -137,6 +137,11 @@ class ConfigurationApiTest {
     assertRejected(put(replicaA, new JsonObject().put("signatureVerification", "false"), 400), 5101,
       "/signatureVerification");
     assertRejected(put(replicaA, new JsonObject().put("endpointUrl", "not a url"), 400), 5101, "/endpointUrl");
+    // Beyond int: (int) 4294968296 would be 1000, a valid timeout.
+    assertRejected(put(replicaA, new JsonObject().put("timeoutSeconds", 4294968296L), 400), 5101, "/timeoutSeconds");
+    assertRejected(put(replicaA, new JsonObject().put("maxRetries", "4294967301"), 400), 5101, "/maxRetries");
+    assertRejected(put(replicaA, new JsonObject().put("scheduler", new JsonObject().put("batchSize", 1e12)), 400),
+      5101, "/scheduler/batchSize");
     assertRejected(put(replicaA, new JsonObject().put("enabledEvents", new JsonArray().add("invoice.paid")), 400), 5112,
       "/enabledEvents");
     assertThat(replicaA.send(replicaA.client().put(PATH), Buffer.buffer("{oops"), replicaA.adminToken(),

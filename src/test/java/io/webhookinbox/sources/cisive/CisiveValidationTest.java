@@ -136,6 +136,33 @@ class CisiveValidationTest {
   }
 
   @Test
+  void occurredAtBeyondTheAllowedSkewIsRefusedSoItCannotFreezeTheOrder() {
+    String hoursAhead = java.time.Instant.now().plus(java.time.Duration.ofHours(3)).toString();
+    JsonObject fromTheFuture = CisiveEvents.event("evt-future-1", "OrderCreated", hoursAhead, "ORD-FUTURE-1", "Created");
+
+    JsonObject error = errorOf(post(fromTheFuture.toBuffer()), 400, 5101);
+
+    assertThat(reasons(error)).containsExactly("/occurredAt : must not be more than 300 seconds in the future");
+    assertNothingStored();
+    String withinSkew = java.time.Instant.now().plusSeconds(60).toString();
+    assertThat(post(CisiveEvents.event("evt-future-2", "OrderCreated", withinSkew, "ORD-FUTURE-2", "Created")
+      .toBuffer()).statusCode()).as("a sender's clock a minute ahead").isEqualTo(200);
+  }
+
+  @Test
+  void reasonsNameTheRuleNeverTheValueSent() {
+    JsonObject event = CisiveEvents.created("evt-echo-1", "ORD-ECHO-1");
+    event.put("eventType", "OrderSecretlyDeleted");
+    event.getJsonObject("order").put("packageCode", "P".repeat(65)).remove("status");
+
+    List<String> reasons = reasons(errorOf(post(event.toBuffer()), 400, 5101));
+
+    assertThat(reasons).contains("/order/status : is required", "/order/packageCode : must be at most 64 characters long")
+      .anyMatch(reason -> reason.startsWith("/eventType : must be one of"));
+    assertThat(String.join("\n", reasons)).doesNotContain("OrderSecretlyDeleted").doesNotContain("PPPP");
+  }
+
+  @Test
   void bodyOverOneMebibyteIs413() {
     JsonObject event = CisiveEvents.created("evt-big-1", "ORD-BIG-1");
     event.put("padding", "x".repeat(1024 * 1024));
@@ -209,7 +236,7 @@ class CisiveValidationTest {
   }
 
   private static void assertNothingStored() {
-    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id NOT IN ('evt-near-limit', 'evt-utf8-1', 'evt-ct-1')")).isZero();
-    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id NOT IN ('ORD-NEAR-LIMIT', 'ORD-UTF8-1', 'ORD-CT-1')")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id NOT IN ('evt-near-limit', 'evt-utf8-1', 'evt-ct-1', 'evt-future-2')")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id NOT IN ('ORD-NEAR-LIMIT', 'ORD-UTF8-1', 'ORD-CT-1', 'ORD-FUTURE-2')")).isZero();
   }
 }

@@ -200,6 +200,22 @@ class StripeWebhookTest {
   }
 
   @Test
+  void numericRuleReasonsNameTheBoundNeverTheValueSent() throws Exception {
+    JsonObject negative = StripeEvents.paymentIntent("evt_bound_1", "payment_intent.succeeded", "pi_bound_1",
+      "succeeded", now());
+    negative.getJsonObject("data").getJsonObject("object").put("amount", -987654321);
+    negative.put("created", 123456789012345L);
+
+    HttpResponse<Buffer> response = send(negative);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    String details = response.bodyAsJsonObject().getJsonObject("error").getJsonArray("details").encode();
+    assertThat(details).contains("{\"field\":\"/data/object/amount\",\"reason\":\"must be at least 0\"}")
+      .contains("{\"field\":\"/created\",\"reason\":\"must be at most 99999999999\"}")
+      .doesNotContain("987654321").doesNotContain("123456789012345");
+  }
+
+  @Test
   void missingSecretIs500WithCode5109(Vertx vertx, TestDatabase database) throws Exception {
     try (TestService unconfigured = TestService.start(vertx, TestService.config(database, new JsonObject()))) {
       String body = StripeEvents.paymentIntent("evt_nosecret", "payment_intent.succeeded", "pi_x", "succeeded", now())
