@@ -109,7 +109,7 @@ class ConfigurationApiTest {
     assertThat(replicaB.postAsAdmin("/api/webhooks/retry/evt-cfg-ignored").statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> "processed".equals(replicaB.get(
       "/api/webhooks/events/evt-cfg-ignored", replicaB.readToken()).bodyAsJsonObject().getJsonObject("data")
-      .getString("processingStatus")));
+      .getString("inboxStatus")));
   }
 
   @Test
@@ -174,7 +174,7 @@ class ConfigurationApiTest {
   private static void assertRejected(JsonObject body, int code, String field) {
     JsonObject error = body.getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(code);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo(field);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("reason")).isNotBlank();
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo(field);
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("reason")).isNotBlank();
   }
 }

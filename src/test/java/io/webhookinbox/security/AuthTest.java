@@ -194,7 +194,7 @@ class AuthTest {
     assertThat(response.statusCode()).isEqualTo(403);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5103);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("reason")).contains("webhooks:ingest");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("reason")).contains("webhooks:ingest");
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-auth-denied'")).isZero();
   }
 
@@ -252,7 +252,7 @@ class AuthTest {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(401);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5102);
-    assertThat(error.getJsonArray("details").getJsonObject(0))
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0))
       .isEqualTo(new JsonObject().put("field", "Authorization").put("reason", reason));
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-auth-denied'")).isZero();
   }

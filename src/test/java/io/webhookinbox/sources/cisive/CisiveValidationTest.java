@@ -29,7 +29,7 @@ class CisiveValidationTest {
     HttpResponse<Buffer> response = post(Buffer.buffer("{\"eventId\": \"x\",\n \"order\": {"));
 
     JsonObject error = errorOf(response, 400, 5100);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("reason")).startsWith("invalid JSON at line 2");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("reason")).startsWith("invalid JSON at line 2");
     assertThat(error.getString("correlationId")).isEqualTo(response.getHeader("X-Correlation-ID"));
     assertThat(error.getString("path")).isEqualTo(TestService.CISIVE_PATH);
     assertThat(error.getString("timestamp")).isNotBlank();
@@ -100,7 +100,7 @@ class CisiveValidationTest {
 
     JsonObject error = errorOf(post(event.toBuffer()), 400, 5101);
 
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/order/clientReference");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/order/clientReference");
     assertNothingStored();
   }
 
@@ -111,7 +111,7 @@ class CisiveValidationTest {
 
     JsonObject error = errorOf(post(Buffer.buffer(body)), 400, 5101);
 
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/order/packageCode");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/order/packageCode");
   }
 
   @Test
@@ -121,7 +121,7 @@ class CisiveValidationTest {
 
     JsonObject error = errorOf(post(Buffer.buffer(body)), 400, 5101);
 
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/vendorScore");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/vendorScore");
   }
 
   @Test
@@ -131,7 +131,7 @@ class CisiveValidationTest {
     HttpResponse<Buffer> response = post(event.toBuffer());
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("details").getJsonObject(0)
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("fieldErrors").getJsonObject(0)
       .getString("field")).isEqualTo("/occurredAt");
   }
 
@@ -231,7 +231,7 @@ class CisiveValidationTest {
   }
 
   static List<String> reasons(JsonObject error) {
-    return error.getJsonArray("details").stream().map(JsonObject.class::cast)
+    return error.getJsonArray("fieldErrors").stream().map(JsonObject.class::cast)
       .map(detail -> detail.getString("field") + " : " + detail.getString("reason")).toList();
   }
 
