@@ -30,6 +30,7 @@ import io.webhookinbox.sources.cisive.CisiveWebhook;
 import io.webhookinbox.sources.cisive.StandardWebhookSignature;
 import io.webhookinbox.sources.stripe.StripeWebhook;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -76,7 +77,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt().scopeClaim());
+    BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt());
     IngestClient ingest = new IngestClient(vertx.eventBus(), settings);
 
     Router router = Router.router(vertx);
@@ -86,7 +87,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(shared.lifecycle().gate());
     long bodyLimit = config.http().bodyLimitBytes();
     RateLimits limits = shared.rateLimits();
-    new CisiveWebhook(shared.schemas().cisive(), ingest, shared.cisiveSignature())
+    new CisiveWebhook(shared.schemas().cisive(), ingest, shared.cisiveSignature(),
+      Duration.ofSeconds(config.sources().cisiveMaxFutureSkewSeconds()))
       .mount(router, auth, limits.ingest(), bodyLimit);
     new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
       .mount(router, limits.stripe(), bodyLimit);

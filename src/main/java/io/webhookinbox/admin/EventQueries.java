@@ -22,8 +22,16 @@ final class EventQueries {
   private static final String SUMMARY_COLUMNS = "id, source, event_id, event_type, external_id, status, processing_ms,"
     + " received_at, processed_at, attempts, last_error, correlation_id";
 
+  /**
+   * {@code metadata} is what the guide calls it: the payment's metadata as the event carried it (for
+   * {@code webhooks:admin} only, like the payment lookup, since a sender can put anything there), or the Cisive
+   * order's equivalent, its client reference and package code.
+   */
   static final String EVENT = "SELECT " + SUMMARY_COLUMNS + ", occurred_at, schema_version, principal,"
-    + " payload_sha256, next_attempt_at, resource_version, CASE WHEN $3 THEN payload END AS payload"
+    + " payload_sha256, next_attempt_at, resource_version, CASE WHEN $3 THEN payload END AS payload,"
+    + " CASE WHEN source = 'stripe' THEN CASE WHEN $3 THEN coalesce(payload #> '{data,object,metadata}', '{}') END"
+    + " ELSE jsonb_strip_nulls(jsonb_build_object('clientReference', payload #> '{order,clientReference}',"
+    + " 'packageCode', payload #> '{order,packageCode}')) END AS metadata"
     + " FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)";
 
   static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
@@ -57,7 +65,7 @@ final class EventQueries {
             .put("finishedAt", Rows.instant(attempt, "finished_at"))
             .put("outcome", attempt.getString("outcome"))
             .put("error", attempt.getString("error"))));
-          JsonObject event = summary(row).put("metadata", new JsonObject()
+          JsonObject event = summary(row).put("metadata", row.getValue("metadata")).put("inbox", new JsonObject()
             .put("occurredAt", Rows.instant(row, "occurred_at"))
             .put("schemaVersion", row.getString("schema_version"))
             .put("principal", row.getString("principal"))
@@ -135,13 +143,26 @@ final class EventQueries {
       .put("source", row.getString("source"))
       .put("eventType", row.getString("event_type"));
     return Rows.putExternalId(event, row.getString("source"), row.getString("external_id"))
-      .put("processingStatus", row.getString("status"))
+      .put("processingStatus", guideStatus(row.getString("status")))
+      .put("inboxStatus", row.getString("status"))
       .put("processingTimeMs", row.getInteger("processing_ms"))
       .put("receivedAt", Rows.instant(row, "received_at"))
       .put("processedAt", Rows.instant(row, "processed_at"))
       .put("retryCount", Math.max(0, attempts - 1))
       .put("errorMessage", row.getString("last_error"))
       .put("correlationId", row.getString("correlation_id"));
+  }
+
+  /**
+   * The guide's processing status: {@code completed} (processed, stale, ignored: nothing left to do),
+   * {@code processing}, or {@code failed} (waiting for a retry, or dead). {@code inboxStatus} keeps ours.
+   */
+  static String guideStatus(String status) {
+    return switch (status) {
+      case "processing" -> "processing";
+      case "failed", "dead" -> "failed";
+      default -> "completed";
+    };
   }
 
   /** A page position: the (received_at, id) of the last row returned, opaque to callers. */

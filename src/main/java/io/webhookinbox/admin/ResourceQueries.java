@@ -29,11 +29,14 @@ final class ResourceQueries {
            CASE WHEN $2 THEN metadata END AS metadata, CASE WHEN $2 THEN document END AS document
     FROM payments WHERE payment_intent_id = $1""";
 
+  /** The newest 1,000 events of a resource, listed oldest first. */
   static final String HISTORY = """
-    SELECT event_id, event_type, status, occurred_at, received_at FROM webhook_events
-    WHERE external_id = $1 AND source = $2
-    ORDER BY occurred_at, received_at
-    LIMIT 1000""";
+    SELECT event_id, event_type, status, occurred_at, received_at FROM (
+      SELECT id, event_id, event_type, status, occurred_at, received_at FROM webhook_events
+      WHERE external_id = $1 AND source = $2
+      ORDER BY occurred_at DESC, received_at DESC, id DESC
+      LIMIT 1000) newest
+    ORDER BY occurred_at, received_at, id""";
 
   private final Pool pool;
 

@@ -53,9 +53,12 @@ final class Statistics {
       AND status IN ('processed', 'stale') AND processing_ms IS NOT NULL AND ($5::text IS NULL OR event_type = $5)
     GROUP BY 1""";
 
+  /** The ten most recent failures by receipt; each one's time of failure is its last attempt's end. */
   static final String RECENT_FAILURES = """
-    SELECT event_id, event_type, last_error, received_at, attempts, status
-    FROM webhook_events
+    SELECT event_id, event_type, last_error, received_at, attempts, status,
+           coalesce((SELECT max(finished_at) FROM webhook_event_attempts a WHERE a.event_row_id = e.id), received_at)
+             AS failed_at
+    FROM webhook_events e
     WHERE status IN ('failed', 'dead') AND received_at >= $1 AND received_at < $2
       AND ($3::text IS NULL OR event_type = $3)
     ORDER BY received_at DESC
@@ -133,11 +136,14 @@ final class Statistics {
       }
     }
 
+    /** The guide's fields first; {@code eventTypeStatusBreakdown} has every figure per type. */
     JsonObject toJson(long[] latency, RowSet<Row> failures) {
       JsonObject breakdown = new JsonObject();
+      JsonObject statusBreakdown = new JsonObject();
       byType.forEach((type, counts) -> {
         if (counts.total() > 0) {
-          breakdown.put(type, counts.toJson());
+          breakdown.put(type, counts.total());
+          statusBreakdown.put(type, counts.toJson());
         }
       });
       JsonArray recent = new JsonArray();
@@ -147,13 +153,15 @@ final class Statistics {
           .put("eventType", row.getString("event_type"))
           .put("status", row.getString("status"))
           .put("errorMessage", row.getString("last_error"))
-          .put("timestamp", Rows.instant(row, "received_at"))
-          .put("retryCount", Math.max(0, row.getInteger("attempts") - 1)));
+          .put("timestamp", Rows.instant(row, "failed_at"))
+          .put("retryCount", Math.max(0, row.getInteger("attempts") - 1))
+          .put("receivedAt", Rows.instant(row, "received_at")));
       }
       return all.toJson()
         .put("p95ProcessingTimeMs", LatencyBuckets.quantile(latency, 0.95))
         .put("p50ProcessingTimeMs", LatencyBuckets.quantile(latency, 0.50))
         .put("eventTypeBreakdown", breakdown)
+        .put("eventTypeStatusBreakdown", statusBreakdown)
         .put("recentFailures", recent);
     }
   }
@@ -178,18 +186,23 @@ final class Statistics {
       return byStatus.getOrDefault(status, 0L);
     }
 
+    /**
+     * As the guide means them: {@code failedEvents} every event that failed (waiting for a retry or dead),
+     * {@code successRate} a percentage with two decimals, {@code averageProcessingTimeMs} whole milliseconds.
+     */
     JsonObject toJson() {
       long total = total();
       long successful = of("processed") + of("stale");
       return new JsonObject()
         .put("totalEvents", total)
         .put("successfulEvents", successful)
-        .put("failedEvents", of("failed"))
+        .put("failedEvents", of("failed") + of("dead"))
+        .put("retryPendingEvents", of("failed"))
         .put("deadEvents", of("dead"))
         .put("ignoredEvents", of("ignored"))
         .put("inProgressEvents", of("processing"))
-        .put("successRate", total == 0 ? null : Math.round(successful * 10000.0 / total) / 10000.0)
-        .put("averageProcessingTimeMs", timed == 0 ? null : Math.round(processingMs * 10.0 / timed) / 10.0);
+        .put("successRate", total == 0 ? null : Math.round(successful * 10000.0 / total) / 100.0)
+        .put("averageProcessingTimeMs", timed == 0 ? null : Math.round((double) processingMs / timed));
     }
   }
 }

@@ -51,16 +51,25 @@ public final class FailureHandler implements Handler<RoutingContext> {
     return ApiError.of(ErrorCode.INTERNAL_ERROR);
   }
 
+  /**
+   * The guide's two error shapes in one body: {@code status, message, code} at the top (its Stripe endpoint's
+   * answer) and {@code success:false, error:{code, message, details, timestamp, path}}, where {@code details} is a
+   * sentence. Each failing field with its reason is in {@code error.fieldErrors}.
+   */
   private static JsonObject envelope(RoutingContext ctx, ApiError error) {
-    List<FieldError> details = error.details();
-    JsonArray detailsJson = new JsonArray();
-    details.forEach(detail -> detailsJson.add(detail.toJson()));
+    List<FieldError> fields = error.details();
+    JsonArray fieldErrors = new JsonArray();
+    fields.forEach(field -> fieldErrors.add(field.toJson()));
     return new JsonObject()
       .put("success", false)
+      .put("status", "error")
+      .put("message", error.getMessage())
+      .put("code", error.code().code())
       .put("error", new JsonObject()
         .put("code", error.code().code())
         .put("message", error.getMessage())
-        .put("details", detailsJson)
+        .put("details", fields.isEmpty() ? null : String.join("; ", fields.stream().map(FieldError::sentence).toList()))
+        .put("fieldErrors", fieldErrors)
         .put("timestamp", Instant.now().toString())
         .put("path", ctx.request().path())
         .put("correlationId", CorrelationIdHandler.get(ctx)));

@@ -10,4 +10,9 @@ public record FieldError(String field, String reason) {
   public JsonObject toJson() {
     return new JsonObject().put("field", field).put("reason", reason);
   }
+
+  /** "field: reason", or the reason alone when it concerns the whole body. */
+  public String sentence() {
+    return field.isEmpty() ? reason : field + ": " + reason;
+  }
 }

@@ -1,5 +1,6 @@
 package io.webhookinbox.api;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Validates request bodies against a JSON Schema (draft 2020-12) from the classpath and reports each failing
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class SchemaValidator {
   private static final String BASE_URI = "https://webhook-inbox.local/schemas/";
-  private static final Pattern REQUIRED = Pattern.compile("required property \"(.+)\"");
   // Messages of combinator keywords that only say "a child failed": the child's own error is reported instead.
   private static final Set<String> STRUCTURAL = Set.of("properties", "$ref", "items", "prefixItems", "allOf",
     "anyOf", "oneOf", "additionalProperties", "patternProperties", "dependentSchemas", "then", "else");
@@ -62,11 +60,11 @@ public final class SchemaValidator {
     if (Boolean.TRUE.equals(result.getValid())) {
       return;
     }
-    List<FieldError> details = details(result);
+    List<FieldError> details = details(result, instance);
     throw new ApiError(ErrorCode.VALIDATION_FAILED, "Request body failed schema validation", details);
   }
 
-  private List<FieldError> details(OutputUnit result) {
+  private List<FieldError> details(OutputUnit result, Object root) {
     Set<FieldError> details = new LinkedHashSet<>();
     List<OutputUnit> errors = result.getErrors() == null ? List.of(result) : result.getErrors();
     for (OutputUnit error : errors) {
@@ -75,12 +73,17 @@ public final class SchemaValidator {
         continue;
       }
       String pointer = pointer(error.getInstanceLocation());
-      String message = error.getError() == null ? "is invalid" : error.getError();
-      Matcher required = REQUIRED.matcher(message);
-      if ("required".equals(keyword) && required.find()) {
-        details.add(new FieldError(pointer + "/" + JsonBodies.escape(required.group(1)), "is required"));
+      Object rule = keywordValue(error.getAbsoluteKeywordLocation());
+      if ("required".equals(keyword) && rule instanceof JsonArray required) {
+        // The missing names come from the schema's list and the instance, not from the validator's message.
+        Object instance = at(root, pointer);
+        for (Object name : required) {
+          if (instance instanceof JsonObject object && !object.containsKey((String) name)) {
+            details.add(new FieldError(pointer + "/" + JsonBodies.escape((String) name), "is required"));
+          }
+        }
       } else {
-        details.add(new FieldError(pointer, reason(keyword, keywordValue(error.getAbsoluteKeywordLocation()), message)));
+        details.add(new FieldError(pointer, reason(keyword, rule)));
       }
     }
     if (details.isEmpty()) {
@@ -89,22 +92,59 @@ public final class SchemaValidator {
     return new ArrayList<>(details);
   }
 
-  /** A reason phrased from the rule itself (the schema's value for the keyword), else the validator's message. */
-  private static String reason(String keyword, Object rule, String fallback) {
+  /**
+   * A reason phrased from the rule itself (the schema's value for the keyword). The validator's own messages can
+   * quote the value sent (minimum, maximum, multipleOf, const…), and bodies carry personal data, so they are never
+   * used: a keyword without a phrase here is named as it is.
+   */
+  private static String reason(String keyword, Object rule) {
     if (rule == null) {
-      return fallback;
+      return "does not satisfy the schema's " + keyword + " rule";
     }
     return switch (keyword) {
       case "pattern" -> "must match the pattern " + rule;
       case "enum" -> "must be one of " + rule;
+      case "const" -> "must be " + Json.encode(rule);
       case "type" -> "must be of type " + rule;
       case "minLength" -> "must be at least " + rule + " characters long";
       case "maxLength" -> "must be at most " + rule + " characters long";
       case "maxItems" -> "must have at most " + rule + " items";
       case "minItems" -> "must have at least " + rule + " items";
+      case "uniqueItems" -> "must not contain duplicate items";
+      case "minProperties" -> "must have at least " + rule + " properties";
+      case "maxProperties" -> "must have at most " + rule + " properties";
+      case "minimum" -> "must be at least " + rule;
+      case "maximum" -> "must be at most " + rule;
+      case "exclusiveMinimum" -> "must be greater than " + rule;
+      case "exclusiveMaximum" -> "must be less than " + rule;
+      case "multipleOf" -> "must be a multiple of " + rule;
       case "format" -> "must be a valid " + ("date-time".equals(rule) ? "RFC 3339 date-time" : rule);
-      default -> fallback;
+      case "additionalProperties", "unevaluatedProperties" -> "is not an allowed property";
+      case "false" -> "is not allowed";
+      default -> "does not satisfy the schema's " + keyword + " rule";
     };
+  }
+
+  /** The node of {@code root} at a JSON pointer, or null. */
+  private static Object at(Object root, String pointer) {
+    Object node = root;
+    for (String raw : pointer.split("/")) {
+      if (raw.isEmpty()) {
+        continue;
+      }
+      node = child(node, raw.replace("~1", "/").replace("~0", "~"));
+    }
+    return node;
+  }
+
+  private static Object child(Object node, String segment) {
+    if (node instanceof JsonObject object) {
+      return object.getValue(segment);
+    }
+    if (node instanceof JsonArray array && segment.matches("\\d{1,9}") && Integer.parseInt(segment) < array.size()) {
+      return array.getValue(Integer.parseInt(segment));
+    }
+    return null;
   }
 
   /** The value at an absolute keyword location such as {@code https://…/x.json#/$defs/order/properties/id/pattern}. */
@@ -117,12 +157,8 @@ public final class SchemaValidator {
       if (raw.isEmpty()) {
         continue;
       }
-      String segment = raw.replace("~1", "/").replace("~0", "~");
-      if (node instanceof JsonObject object) {
-        node = object.getValue(segment);
-      } else if (node instanceof JsonArray array && segment.matches("\\d+")) {
-        node = array.getValue(Integer.parseInt(segment));
-      } else {
+      node = child(node, raw.replace("~1", "/").replace("~0", "~"));
+      if (node == null) {
         return null;
       }
     }

@@ -42,6 +42,7 @@ public final class EnvOverrides {
     keys.put("STRIPE_TOLERANCE_SECONDS", "stripe.toleranceSeconds");
     keys.put("CISIVE_WEBHOOK_SECRETS", "cisive.webhookSecrets");
     keys.put("CISIVE_TOLERANCE_SECONDS", "cisive.toleranceSeconds");
+    keys.put("CISIVE_MAX_FUTURE_SKEW_SECONDS", "cisive.maxFutureSkewSeconds");
     return Map.copyOf(keys);
   }
 

@@ -19,7 +19,7 @@ final class Json {
     if (value instanceof JsonObject object) {
       return object;
     }
-    throw new IllegalArgumentException(key + " must be a mapping");
+    throw new InvalidSetting(key, "must be a mapping");
   }
 
   static String string(JsonObject json, String prefix, String key, String fallback) {
@@ -30,25 +30,27 @@ final class Json {
     if (value instanceof String || value instanceof Number || value instanceof Boolean) {
       return value.toString();
     }
-    throw new IllegalArgumentException(prefix + key + " must be a string");
+    throw new InvalidSetting(prefix + key, "must be a string");
   }
 
   static int integer(JsonObject json, String prefix, String key, int fallback, int min, int max) {
     Object value = json.getValue(key);
-    int result;
     if (value == null) {
-      result = fallback;
-    } else if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
-      result = number.intValue();
-    } else if (value instanceof String text && text.trim().matches("-?\\d+")) {
-      result = Integer.parseInt(text.trim());
+      return fallback;
+    }
+    double number;
+    if (value instanceof Number given && given.doubleValue() == Math.rint(given.doubleValue())) {
+      number = given.doubleValue();
+    } else if (value instanceof String text && text.trim().matches("-?\\d{1,18}")) {
+      number = Long.parseLong(text.trim());
     } else {
-      throw new IllegalArgumentException(prefix + key + " must be a whole number");
+      throw new InvalidSetting(prefix + key, "must be a whole number");
     }
-    if (result < min || result > max) {
-      throw new IllegalArgumentException(prefix + key + " must be between " + min + " and " + max + " (was " + result + ")");
+    // Checked before narrowing: intValue() of 4294968296 is 1000, which would pass.
+    if (number < min || number > max) {
+      throw new InvalidSetting(prefix + key, "must be between " + min + " and " + max);
     }
-    return result;
+    return (int) number;
   }
 
   static double decimal(JsonObject json, String prefix, String key, double fallback, double min, double max) {
@@ -62,13 +64,13 @@ final class Json {
       try {
         result = Double.parseDouble(text.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(prefix + key + " must be a number");
+        throw new InvalidSetting(prefix + key, "must be a number");
       }
     } else {
-      throw new IllegalArgumentException(prefix + key + " must be a number");
+      throw new InvalidSetting(prefix + key, "must be a number");
     }
     if (!(result >= min && result <= max)) {
-      throw new IllegalArgumentException(prefix + key + " must be between " + min + " and " + max + " (was " + result + ")");
+      throw new InvalidSetting(prefix + key, "must be between " + min + " and " + max);
     }
     return result;
   }
@@ -84,7 +86,7 @@ final class Json {
     if (value instanceof String text && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
       return Boolean.parseBoolean(text);
     }
-    throw new IllegalArgumentException(prefix + key + " must be true or false");
+    throw new InvalidSetting(prefix + key, "must be true or false");
   }
 
   /** A list given either as a YAML sequence or as one comma-separated string (the form env vars take). */
@@ -97,7 +99,7 @@ final class Json {
     if (value instanceof JsonArray array) {
       for (Object item : array) {
         if (!(item instanceof String text)) {
-          throw new IllegalArgumentException(prefix + key + " must be a list of strings");
+          throw new InvalidSetting(prefix + key, "must be a list of strings");
         }
         addTrimmed(result, text);
       }
@@ -106,7 +108,7 @@ final class Json {
         addTrimmed(result, part);
       }
     } else {
-      throw new IllegalArgumentException(prefix + key + " must be a list of strings");
+      throw new InvalidSetting(prefix + key, "must be a list of strings");
     }
     return List.copyOf(result);
   }

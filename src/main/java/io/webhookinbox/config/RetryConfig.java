@@ -19,7 +19,7 @@ public record RetryConfig(long initialDelayMs, double multiplier, long maxDelayM
       Json.decimal(json, p, "jitter", DEFAULTS.jitter, 0.0, 0.5),
       Json.integer(json, p, "maxAttempts", DEFAULTS.maxAttempts, 0, 100));
     if (config.maxDelayMs < config.initialDelayMs) {
-      throw new IllegalArgumentException(p + "maxDelayMs must not be below " + p + "initialDelayMs");
+      throw new InvalidSetting(p + "maxDelayMs", "must not be below " + p + "initialDelayMs");
     }
     return config;
   }

@@ -34,11 +34,11 @@ public record WebhookSettings(String endpointUrl, List<String> enabledEvents, St
     }
     String endpointUrl = Json.string(json, p, "endpointUrl", "").trim();
     if (!endpointUrl.isEmpty() && !isHttpUrl(endpointUrl)) {
-      throw new IllegalArgumentException(p + "endpointUrl must be an absolute http(s) URL");
+      throw new InvalidSetting(p + "endpointUrl", "must be an absolute http(s) URL");
     }
     String status = Json.string(json, p, "status", "active");
     if (!STATUSES.contains(status)) {
-      throw new IllegalArgumentException(p + "status must be one of " + STATUSES.stream().sorted().toList());
+      throw new InvalidSetting(p + "status", "must be one of " + STATUSES.stream().sorted().toList());
     }
     return new WebhookSettings(endpointUrl, List.copyOf(enabled), Json.string(json, p, "apiVersion", "2024-06-20"),
       Json.bool(json, p, "signatureVerification", true),

@@ -17,6 +17,12 @@ public final class IngestResponses {
    * an event id reused with a different payload.
    */
   public static void respond(RoutingContext ctx, IngestOutcome outcome, String idField, String versionField) {
+    respond(ctx, outcome, idField, versionField, new JsonObject());
+  }
+
+  /** @param topLevel fields a source's contract puts beside {@code success} and {@code data} */
+  public static void respond(RoutingContext ctx, IngestOutcome outcome, String idField, String versionField,
+                             JsonObject topLevel) {
     if (outcome.status() == IngestStatus.CONFLICT) {
       ctx.fail(ApiError.field(ErrorCode.CONFLICT, "/eventId", "was already received with a different payload"));
       return;
@@ -28,6 +34,6 @@ public final class IngestResponses {
       .put(idField, outcome.externalId())
       .put(versionField, outcome.resourceVersion())
       .put("correlationId", CorrelationIdHandler.get(ctx));
-    Responses.send(ctx, pending ? 202 : 200, new JsonObject().put("success", true).put("data", data));
+    Responses.send(ctx, pending ? 202 : 200, new JsonObject().put("success", true).mergeIn(topLevel).put("data", data));
   }
 }

@@ -1,5 +1,6 @@
 package io.webhookinbox.overrides;
 
+import io.webhookinbox.config.InvalidSetting;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.WebhookSettings;
 import io.vertx.core.json.JsonObject;
@@ -111,18 +112,18 @@ public final class ConfigurationDocument {
     }
   }
 
-  /** Turns a settings check failure ("retry.multiplier must be …") into a 400 on the API field it came from. */
+  /** Turns a settings check failure into a 400 on the API field it came from ({@code maxRetries} for retry.maxAttempts). */
   public static ApiError rejected(IllegalArgumentException failure) {
-    String message = failure.getMessage();
     if (failure instanceof WebhookSettings.UnsupportedEventType unsupported) {
       return invalid(ErrorCode.UNSUPPORTED_EVENT_TYPE, "/enabledEvents",
         "unsupported event type " + unsupported.type() + "; supported: " + WebhookSettings.SUPPORTED_EVENTS);
     }
-    String key = message.split(" ", 2)[0];
-    String reason = message.substring(key.length()).trim();
-    String field = TOP_LEVEL.entrySet().stream().filter(entry -> entry.getValue().equals(key)).map(Map.Entry::getKey)
-      .findFirst().map(name -> "/" + name).orElse("/" + key.replace('.', '/'));
-    return invalid(ErrorCode.VALIDATION_FAILED, field, reason.isEmpty() ? "is invalid" : reason);
+    if (!(failure instanceof InvalidSetting setting)) {
+      throw failure;
+    }
+    String field = TOP_LEVEL.entrySet().stream().filter(entry -> entry.getValue().equals(setting.key()))
+      .map(Map.Entry::getKey).findFirst().map(name -> "/" + name).orElse("/" + setting.key().replace('.', '/'));
+    return invalid(ErrorCode.VALIDATION_FAILED, field, setting.reason());
   }
 
   private static JsonObject section(JsonObject overrides, String name) {

@@ -36,7 +36,7 @@ public final class ConfigurationRoutes {
       .handler(JsonBodies.requireJson());
     router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::put);
     router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
-      .handler(ctx -> save(ctx, new JsonObject()));
+      .handler(ctx -> save(ctx, new JsonObject(), "Webhook configuration overrides removed; the file's values apply"));
   }
 
   private void put(RoutingContext ctx) {
@@ -47,13 +47,14 @@ public final class ConfigurationRoutes {
       throw ConfigurationDocument.rejected(e);
     }
     ConfigurationDocument.refuseUnsafe(overrides);
-    save(ctx, overrides);
+    save(ctx, overrides, "Webhook configuration updated successfully");
   }
 
-  private void save(RoutingContext ctx, JsonObject overrides) {
+  private void save(RoutingContext ctx, JsonObject overrides, String message) {
     bus.call(OverridesVerticle.PUT_ADDRESS, new JsonObject().put("overrides", overrides)
         .put("principal", BearerAuth.principal(ctx).subject()))
-      .onSuccess(saved -> Responses.ok(ctx, ConfigurationDocument.view(settings).put("lastChange", saved)))
+      .onSuccess(saved -> Responses.send(ctx, 200, new JsonObject().put("success", true).put("message", message)
+        .put("data", ConfigurationDocument.view(settings).put("lastChange", saved))))
       .onFailure(ctx::fail);
   }
 }

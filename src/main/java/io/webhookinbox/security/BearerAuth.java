@@ -17,40 +17,41 @@ import io.webhookinbox.api.AccessLogHandler;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code Authorization: Bearer <JWT>} checks on top of vertx-auth-jwt: signature with an allowed algorithm,
- * issuer, audience, a required {@code exp} (the library accepts tokens without one), a subject, and scopes.
+ * {@code Authorization: Bearer <JWT>} checks: vertx-auth-jwt verifies the signature with an allowed algorithm;
+ * {@link TokenClaims} then checks a required numeric {@code exp}, {@code nbf}, {@code iat} (with the leeway),
+ * issuer, audience and subject with a typed reason each; then scopes.
  */
 public final class BearerAuth {
   public static final String PRINCIPAL_KEY = "principal";
   private static final Pattern JWT_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
   private final JWTAuth provider;
-  private final String scopeClaim;
+  private final JwtConfig config;
 
-  private BearerAuth(JWTAuth provider, String scopeClaim) {
+  private BearerAuth(JWTAuth provider, JwtConfig config) {
     this.provider = provider;
-    this.scopeClaim = scopeClaim;
+    this.config = config;
   }
 
-  /** Keys and checks from config. Blocking (reads PEM files): build once at start-up, off the event loops. */
+  /**
+   * Keys from config. Blocking (reads PEM files): build once at start-up, off the event loops. The library checks
+   * signature and algorithm only; the claims are {@link TokenClaims}' job (none of its checks is left out).
+   */
   public static JWTAuthOptions options(JwtConfig config) {
-    JWTOptions checks = new JWTOptions()
-      .setIssuer(config.issuer())
-      .setAudience(List.of(config.audience()))
-      .setLeeway(config.leewaySeconds())
-      .setIgnoreExpiration(false);
-    return JwtKeys.options(config).setJWTOptions(checks);
+    return JwtKeys.options(config).setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
   }
 
-  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, String scopeClaim) {
-    return new BearerAuth(JWTAuth.create(vertx, new JWTAuthOptions(options)), scopeClaim);
+  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, JwtConfig config) {
+    return new BearerAuth(JWTAuth.create(vertx, new JWTAuthOptions(options)), config);
   }
 
   /** A route handler that lets the request through when the token is valid and grants any of {@code scopes}. */
@@ -85,22 +86,35 @@ public final class BearerAuth {
     if (!JWT_SHAPE.matcher(token).matches()) {
       return Future.failedFuture(unauthorized("token is not a JWT"));
     }
-    return provider.authenticate(new TokenCredentials(token))
-      .recover(failure -> Future.failedFuture(unauthorized(reason(failure))))
+    JsonObject unverified = TokenClaims.unverifiedPayload(token);
+    if (unverified == null) {
+      return Future.failedFuture(unauthorized("token is invalid"));
+    }
+    // The library reads exp, nbf and iat as numbers even when told to ignore expiration: refuse other types first.
+    String malformed = TokenClaims.malformed(unverified);
+    if (malformed != null) {
+      return Future.failedFuture(unauthorized(malformed));
+    }
+    Future<User> verified;
+    try {
+      verified = provider.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException unreadable) {
+      verified = Future.failedFuture(unreadable);
+    }
+    return verified
+      .recover(failure -> Future.failedFuture(unauthorized(signatureProblem(token))))
       .compose(this::toPrincipal);
   }
 
   private Future<Principal> toPrincipal(User user) {
     // vertx-auth-jwt keeps the verified claims under attributes.accessToken (the principal drops exp and iat).
     JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-    if (!(claims.getValue("exp") instanceof Number)) {
-      return Future.failedFuture(unauthorized("token has no exp claim"));
+    String refused = TokenClaims.refused(claims, Instant.now().getEpochSecond(), config.leewaySeconds(),
+      config.issuer(), config.audience());
+    if (refused != null) {
+      return Future.failedFuture(unauthorized(refused));
     }
-    String subject = claims.getString("sub");
-    if (subject == null || subject.isBlank()) {
-      return Future.failedFuture(unauthorized("token has no sub claim"));
-    }
-    return Future.succeededFuture(new Principal(subject, scopes(claims.getValue(scopeClaim))));
+    return Future.succeededFuture(new Principal(claims.getString("sub"), scopes(claims.getValue(config.scopeClaim()))));
   }
 
   /** Scopes as an OAuth2 space-separated string or as a JSON array. */
@@ -122,26 +136,19 @@ public final class BearerAuth {
     return Set.copyOf(scopes);
   }
 
-  /** A short, safe reason: the library's messages can echo configured values, so they are classified here. */
-  private static String reason(Throwable failure) {
-    String message = String.valueOf(failure.getMessage()).toLowerCase();
-    if (message.contains("expired")) {
-      return "token expired";
-    }
-    if (message.contains("audience")) {
-      return "token audience is not accepted";
-    }
-    if (message.contains("issuer")) {
-      return "token issuer is not accepted";
-    }
-    if (message.contains("iat") || message.contains("nbf") || message.contains("not yet valid")) {
-      return "token is not valid yet";
-    }
-    if (message.contains("signature") || message.contains("algorithm") || message.contains("alg")
-      || message.contains("key") || message.contains("kid")) {
+  /**
+   * The library failed a token whose payload is JSON with readable claims: its header is unreadable, or no allowed
+   * key and algorithm verifies its signature. Its failures carry only message text, and they can echo configured
+   * values, so the reason is decided here from the header, not from the message.
+   */
+  private static String signatureProblem(String token) {
+    try {
+      new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+        StandardCharsets.UTF_8));
       return "token signature or algorithm is not accepted";
+    } catch (RuntimeException unreadableHeader) {
+      return "token is invalid";
     }
-    return "token is invalid";
   }
 
   private static ApiError unauthorized(String reason) {

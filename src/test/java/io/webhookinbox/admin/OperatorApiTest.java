@@ -43,17 +43,22 @@ class OperatorApiTest {
     assertThat(event.getString("source")).isEqualTo("cisive");
     assertThat(event.getString("eventType")).isEqualTo("OrderCreated");
     assertThat(event.getString("externalOrderId")).isEqualTo("ORD-OP-1");
-    assertThat(event.getString("processingStatus")).isEqualTo("processed");
+    assertThat(event.getString("processingStatus")).as("the guide's status").isEqualTo("completed");
+    assertThat(event.getString("inboxStatus")).isEqualTo("processed");
     assertThat(event.getInteger("processingTimeMs")).isNotNull();
     assertThat(event.getString("receivedAt")).isNotNull();
     assertThat(event.getString("processedAt")).isNotNull();
     assertThat(event.getInteger("retryCount")).isZero();
     assertThat(event.getValue("errorMessage")).isNull();
     assertThat(event.getString("correlationId")).isEqualTo("corr-op-1");
-    JsonObject metadata = event.getJsonObject("metadata");
-    assertThat(metadata.getString("principal")).isEqualTo("cisive-prod");
-    assertThat(metadata.getString("occurredAt")).isEqualTo("2026-11-20T10:00Z");
-    assertThat(metadata.getInteger("resourceVersion")).isEqualTo(1);
+    // The guide's metadata is the business object's (for Cisive: the order's client reference and package code);
+    // what the inbox recorded moved from metadata to inbox.
+    assertThat(event.getJsonObject("metadata")).isEqualTo(new JsonObject()
+      .put("clientReference", "CLIENT-REF-7").put("packageCode", "PKG-STANDARD"));
+    JsonObject inboxRecord = event.getJsonObject("inbox");
+    assertThat(inboxRecord.getString("principal")).isEqualTo("cisive-prod");
+    assertThat(inboxRecord.getString("occurredAt")).isEqualTo("2026-11-20T10:00Z");
+    assertThat(inboxRecord.getInteger("resourceVersion")).isEqualTo(1);
     assertThat(event.containsKey("payload")).isFalse();
     assertThat(event.encode()).doesNotContain(CisiveEvents.LAST_NAME).doesNotContain(CisiveEvents.EMAIL);
 
@@ -112,7 +117,7 @@ class OperatorApiTest {
       "source=paypal")) {
       HttpResponse<Buffer> response = inbox.service().get("/api/webhooks/events?" + bad, inbox.service().readToken());
       assertThat(response.statusCode()).as(bad).isEqualTo(400);
-      assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("details").getJsonObject(0)
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("fieldErrors").getJsonObject(0)
         .getString("field")).isEqualTo(bad.substring(0, bad.indexOf('=')));
     }
   }

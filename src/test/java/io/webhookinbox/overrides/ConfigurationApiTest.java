@@ -109,7 +109,7 @@ class ConfigurationApiTest {
     assertThat(replicaB.postAsAdmin("/api/webhooks/retry/evt-cfg-ignored").statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> "processed".equals(replicaB.get(
       "/api/webhooks/events/evt-cfg-ignored", replicaB.readToken()).bodyAsJsonObject().getJsonObject("data")
-      .getString("processingStatus")));
+      .getString("inboxStatus")));
   }
 
   @Test
@@ -137,6 +137,11 @@ class ConfigurationApiTest {
     assertRejected(put(replicaA, new JsonObject().put("signatureVerification", "false"), 400), 5101,
       "/signatureVerification");
     assertRejected(put(replicaA, new JsonObject().put("endpointUrl", "not a url"), 400), 5101, "/endpointUrl");
+    // Beyond int: (int) 4294968296 would be 1000, a valid timeout.
+    assertRejected(put(replicaA, new JsonObject().put("timeoutSeconds", 4294968296L), 400), 5101, "/timeoutSeconds");
+    assertRejected(put(replicaA, new JsonObject().put("maxRetries", "4294967301"), 400), 5101, "/maxRetries");
+    assertRejected(put(replicaA, new JsonObject().put("scheduler", new JsonObject().put("batchSize", 1e12)), 400),
+      5101, "/scheduler/batchSize");
     assertRejected(put(replicaA, new JsonObject().put("enabledEvents", new JsonArray().add("invoice.paid")), 400), 5112,
       "/enabledEvents");
     assertThat(replicaA.send(replicaA.client().put(PATH), Buffer.buffer("{oops"), replicaA.adminToken(),
@@ -169,7 +174,7 @@ class ConfigurationApiTest {
   private static void assertRejected(JsonObject body, int code, String field) {
     JsonObject error = body.getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(code);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo(field);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("reason")).isNotBlank();
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo(field);
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("reason")).isNotBlank();
   }
 }

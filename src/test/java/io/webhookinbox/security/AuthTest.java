@@ -96,6 +96,28 @@ class AuthTest {
   }
 
   @Test
+  void signedTokenWithNonNumericTimeClaimsIs401() {
+    long later = System.currentTimeMillis() / 1000 + 600;
+    assertUnauthorized(post(hs256(standardClaims().put("exp", String.valueOf(later))), null),
+      "token exp claim is not a number");
+    assertUnauthorized(post(hs256(standardClaims().put("exp", later).put("nbf", "yesterday")), null),
+      "token nbf claim is not a number");
+    assertUnauthorized(post(hs256(standardClaims().put("exp", later).put("iat", new JsonObject())), null),
+      "token iat claim is not a number");
+  }
+
+  @Test
+  void tokenFromTheFutureIsNotValidYetRatherThanExpired() {
+    long now = System.currentTimeMillis() / 1000;
+    assertUnauthorized(post(hs256(standardClaims().put("exp", now + 7200).put("nbf", now + 3600)), null),
+      "token is not valid yet (nbf)");
+    assertUnauthorized(post(hs256(standardClaims().put("exp", now + 7200).put("iat", now + 3600)), null),
+      "token is issued in the future (iat)");
+    assertThat(post(hs256(standardClaims().put("exp", now + 600).put("nbf", now + 5).put("iat", now + 5)), null,
+      CisiveEvents.created("evt-auth-nbf-skew", "ORD-AUTH-NBF")).statusCode()).as("within the leeway").isEqualTo(200);
+  }
+
+  @Test
   void tokenWithoutSubjectIs401() {
     String noSub = service.sign(new JsonObject().put("scope", "webhooks:ingest"), null, TestService.ISSUER,
       TestService.AUDIENCE, 300);
@@ -172,7 +194,7 @@ class AuthTest {
     assertThat(response.statusCode()).isEqualTo(403);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5103);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("reason")).contains("webhooks:ingest");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("reason")).contains("webhooks:ingest");
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-auth-denied'")).isZero();
   }
 
@@ -230,9 +252,21 @@ class AuthTest {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(401);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5102);
-    assertThat(error.getJsonArray("details").getJsonObject(0))
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0))
       .isEqualTo(new JsonObject().put("field", "Authorization").put("reason", reason));
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-auth-denied'")).isZero();
+  }
+
+  /** iss, aud, sub and the ingest scope; the caller sets the time claims exactly (no iat added). */
+  private static JsonObject standardClaims() {
+    return new JsonObject().put("iss", TestService.ISSUER).put("aud", TestService.AUDIENCE).put("sub", "cisive")
+      .put("scope", "webhooks:ingest");
+  }
+
+  private static String hs256(JsonObject claims) {
+    JWTAuth signer = JWTAuth.create(clientVertx, new JWTAuthOptions()
+      .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestService.SECRET)));
+    return signer.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setNoTimestamp(true));
   }
 
   private static String pem(String type, byte[] der) {

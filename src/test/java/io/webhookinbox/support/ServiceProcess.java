@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  */
 public final class ServiceProcess implements AutoCloseable {
   public static final Path JAR = Path.of("target/webhook-inbox.jar").toAbsolutePath();
-  private static final List<String> SCRUBBED_ENV = List.of("PG_HOST", "PG_PORT", "PG_DATABASE", "PG_USER",
+  public static final List<String> SCRUBBED_ENV = List.of("PG_HOST", "PG_PORT", "PG_DATABASE", "PG_USER",
     "PG_PASSWORD", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_HMAC_SECRET", "JWT_PUBLIC_KEYS", "CONFIG_FILE", "HTTP_PORT");
   private static final AtomicInteger LOGS = new AtomicInteger();
 
@@ -45,6 +45,11 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
     command.addAll(List.of(args));
+    return startCommand(workDir, env, command);
+  }
+
+  /** Any command (e.g. {@code bash -c …}) with the same scrubbed environment and output file. */
+  public static ServiceProcess startCommand(Path workDir, Map<String, String> env, List<String> command) {
     // Output goes to a file: reading a child's pipe while it exits can lose its last lines (the JDK closes the
     // pipe under a concurrent reader), and the last lines are the shutdown sequence.
     Path log = workDir.resolve("process-" + LOGS.incrementAndGet() + ".log");

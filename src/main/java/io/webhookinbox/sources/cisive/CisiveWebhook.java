@@ -6,7 +6,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.api.AccessLogHandler;
+import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.CorrelationIdHandler;
+import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.JsonBodies;
 import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.api.Rfc3339;
@@ -20,6 +22,7 @@ import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.security.Scope;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
@@ -33,12 +36,18 @@ public final class CisiveWebhook {
   private final SchemaValidator schema;
   private final IngestClient ingest;
   private final StandardWebhookSignature signature;
+  private final Duration maxFutureSkew;
 
-  /** @param signature the HMAC check every delivery must also pass, or null when Cisive signatures are off */
-  public CisiveWebhook(SchemaValidator schema, IngestClient ingest, StandardWebhookSignature signature) {
+  /**
+   * @param signature     the HMAC check every delivery must also pass, or null when Cisive signatures are off
+   * @param maxFutureSkew how far {@code occurredAt} may be ahead of this clock
+   */
+  public CisiveWebhook(SchemaValidator schema, IngestClient ingest, StandardWebhookSignature signature,
+                       Duration maxFutureSkew) {
     this.schema = schema;
     this.ingest = ingest;
     this.signature = signature;
+    this.maxFutureSkew = maxFutureSkew;
   }
 
   /**
@@ -72,6 +81,11 @@ public final class CisiveWebhook {
     LogContext.setEventId(eventId);
     ctx.put(AccessLogHandler.EVENT_TYPE, eventType);
     OffsetDateTime occurredAt = Rfc3339.parse(body.getString("occurredAt"), "/occurredAt");
+    // The newest occurredAt wins, so one from the future would answer every genuine update "stale" until then.
+    if (occurredAt.toInstant().isAfter(Instant.now().plus(maxFutureSkew))) {
+      throw ApiError.field(ErrorCode.VALIDATION_FAILED, "/occurredAt",
+        "must not be more than " + maxFutureSkew.toSeconds() + " seconds in the future");
+    }
     JsonObject order = body.getJsonObject("order");
     // Checked here so a date Java cannot represent is a 400 now, not a failed apply later.
     Rfc3339.parseOptional(order.getString("orderedAt"), "/order/orderedAt");

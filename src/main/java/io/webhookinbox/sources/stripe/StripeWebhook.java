@@ -16,6 +16,7 @@ import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.api.SchemaValidator;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.ingest.IngestCommand;
+import io.webhookinbox.ingest.IngestOutcome;
 import io.webhookinbox.ingest.IngestResponses;
 import io.webhookinbox.ingest.Payloads;
 import io.webhookinbox.telemetry.LogContext;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /api/webhooks/events}: Stripe payment events. The signature is the authentication (no JWT), checked
@@ -102,7 +104,28 @@ public final class StripeWebhook {
       OffsetDateTime.ofInstant(Instant.ofEpochSecond(event.getLong("created")), ZoneOffset.UTC), apiVersion, event,
       raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(bytes), apply, Instant.now(), receivedNanos);
     ingest.submit(command, CorrelationIdHandler.get(ctx), PRINCIPAL)
-      .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "paymentId", "paymentVersion"))
+      .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "paymentId", "paymentVersion",
+        processingResponse(outcome, type, receivedNanos)))
       .onFailure(ctx::fail);
+  }
+
+  /** The guide's WebhookProcessingResponse: every 2xx here means the event is stored, so its status is success. */
+  static JsonObject processingResponse(IngestOutcome outcome, String type, long receivedNanos) {
+    return new JsonObject()
+      .put("status", "success")
+      .put("message", switch (outcome.status()) {
+        case PROCESSED -> "Webhook processed successfully";
+        case DUPLICATE -> "Webhook already received; nothing changed";
+        case STALE -> "Webhook stored; a newer event for this payment was already applied";
+        case IGNORED -> "Webhook stored; its event type is not processed";
+        case QUEUED -> "Webhook stored; processing failed and will be retried";
+        case DEAD -> "Webhook stored; processing failed and waits for an operator's replay";
+        case CONFLICT -> "Event id already received with a different payload";
+      })
+      .put("eventId", outcome.eventId())
+      .put("eventType", type)
+      .put("paymentId", outcome.externalId())
+      .put("processingTimeMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedNanos))
+      .put("timestamp", Instant.now().toString());
   }
 }

@@ -107,7 +107,7 @@ class CisiveIngestTest {
     assertThat(response.statusCode()).isEqualTo(409);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5104);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/eventId");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/eventId");
     assertThat(inbox.db().one("SELECT status, version FROM orders WHERE external_order_id = 'ORD-CONFLICT-1'"))
       .isEqualTo(new JsonObject().put("status", "Created").put("version", 1));
   }

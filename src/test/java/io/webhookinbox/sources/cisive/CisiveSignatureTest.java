@@ -121,7 +121,7 @@ class CisiveSignatureTest {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5110);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo(header);
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo(header);
   }
 
   private static long now() {

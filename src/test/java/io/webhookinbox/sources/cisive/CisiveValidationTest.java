@@ -29,7 +29,7 @@ class CisiveValidationTest {
     HttpResponse<Buffer> response = post(Buffer.buffer("{\"eventId\": \"x\",\n \"order\": {"));
 
     JsonObject error = errorOf(response, 400, 5100);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("reason")).startsWith("invalid JSON at line 2");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("reason")).startsWith("invalid JSON at line 2");
     assertThat(error.getString("correlationId")).isEqualTo(response.getHeader("X-Correlation-ID"));
     assertThat(error.getString("path")).isEqualTo(TestService.CISIVE_PATH);
     assertThat(error.getString("timestamp")).isNotBlank();
@@ -100,7 +100,7 @@ class CisiveValidationTest {
 
     JsonObject error = errorOf(post(event.toBuffer()), 400, 5101);
 
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/order/clientReference");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/order/clientReference");
     assertNothingStored();
   }
 
@@ -111,7 +111,7 @@ class CisiveValidationTest {
 
     JsonObject error = errorOf(post(Buffer.buffer(body)), 400, 5101);
 
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/order/packageCode");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/order/packageCode");
   }
 
   @Test
@@ -121,7 +121,7 @@ class CisiveValidationTest {
 
     JsonObject error = errorOf(post(Buffer.buffer(body)), 400, 5101);
 
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("/vendorScore");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("/vendorScore");
   }
 
   @Test
@@ -131,8 +131,35 @@ class CisiveValidationTest {
     HttpResponse<Buffer> response = post(event.toBuffer());
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("details").getJsonObject(0)
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("fieldErrors").getJsonObject(0)
       .getString("field")).isEqualTo("/occurredAt");
+  }
+
+  @Test
+  void occurredAtBeyondTheAllowedSkewIsRefusedSoItCannotFreezeTheOrder() {
+    String hoursAhead = java.time.Instant.now().plus(java.time.Duration.ofHours(3)).toString();
+    JsonObject fromTheFuture = CisiveEvents.event("evt-future-1", "OrderCreated", hoursAhead, "ORD-FUTURE-1", "Created");
+
+    JsonObject error = errorOf(post(fromTheFuture.toBuffer()), 400, 5101);
+
+    assertThat(reasons(error)).containsExactly("/occurredAt : must not be more than 300 seconds in the future");
+    assertNothingStored();
+    String withinSkew = java.time.Instant.now().plusSeconds(60).toString();
+    assertThat(post(CisiveEvents.event("evt-future-2", "OrderCreated", withinSkew, "ORD-FUTURE-2", "Created")
+      .toBuffer()).statusCode()).as("a sender's clock a minute ahead").isEqualTo(200);
+  }
+
+  @Test
+  void reasonsNameTheRuleNeverTheValueSent() {
+    JsonObject event = CisiveEvents.created("evt-echo-1", "ORD-ECHO-1");
+    event.put("eventType", "OrderSecretlyDeleted");
+    event.getJsonObject("order").put("packageCode", "P".repeat(65)).remove("status");
+
+    List<String> reasons = reasons(errorOf(post(event.toBuffer()), 400, 5101));
+
+    assertThat(reasons).contains("/order/status : is required", "/order/packageCode : must be at most 64 characters long")
+      .anyMatch(reason -> reason.startsWith("/eventType : must be one of"));
+    assertThat(String.join("\n", reasons)).doesNotContain("OrderSecretlyDeleted").doesNotContain("PPPP");
   }
 
   @Test
@@ -204,12 +231,12 @@ class CisiveValidationTest {
   }
 
   static List<String> reasons(JsonObject error) {
-    return error.getJsonArray("details").stream().map(JsonObject.class::cast)
+    return error.getJsonArray("fieldErrors").stream().map(JsonObject.class::cast)
       .map(detail -> detail.getString("field") + " : " + detail.getString("reason")).toList();
   }
 
   private static void assertNothingStored() {
-    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id NOT IN ('evt-near-limit', 'evt-utf8-1', 'evt-ct-1')")).isZero();
-    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id NOT IN ('ORD-NEAR-LIMIT', 'ORD-UTF8-1', 'ORD-CT-1')")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id NOT IN ('evt-near-limit', 'evt-utf8-1', 'evt-ct-1', 'evt-future-2')")).isZero();
+    assertThat(inbox.db().count("SELECT count(*) FROM orders WHERE external_order_id NOT IN ('ORD-NEAR-LIMIT', 'ORD-UTF8-1', 'ORD-CT-1', 'ORD-FUTURE-2')")).isZero();
   }
 }

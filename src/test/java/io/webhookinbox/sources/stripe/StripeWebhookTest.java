@@ -189,14 +189,30 @@ class StripeWebhookTest {
     JsonObject notAnEvent = new JsonObject().put("hello", "world");
     HttpResponse<Buffer> response = send(notAnEvent);
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("details").encode())
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getJsonArray("fieldErrors").encode())
       .contains("/id").contains("/type").contains("/data");
 
     JsonObject badIntent = StripeEvents.paymentIntent("evt_shape_1", "payment_intent.succeeded", "pi_shape_1",
       "succeeded", now());
     badIntent.getJsonObject("data").getJsonObject("object").put("amount", "lots").remove("currency");
-    assertThat(send(badIntent).bodyAsJsonObject().getJsonObject("error").getJsonArray("details").encode())
+    assertThat(send(badIntent).bodyAsJsonObject().getJsonObject("error").getJsonArray("fieldErrors").encode())
       .contains("/data/object/amount").contains("/data/object/currency");
+  }
+
+  @Test
+  void numericRuleReasonsNameTheBoundNeverTheValueSent() throws Exception {
+    JsonObject negative = StripeEvents.paymentIntent("evt_bound_1", "payment_intent.succeeded", "pi_bound_1",
+      "succeeded", now());
+    negative.getJsonObject("data").getJsonObject("object").put("amount", -987654321);
+    negative.put("created", 123456789012345L);
+
+    HttpResponse<Buffer> response = send(negative);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    String details = response.bodyAsJsonObject().getJsonObject("error").getJsonArray("fieldErrors").encode();
+    assertThat(details).contains("{\"field\":\"/data/object/amount\",\"reason\":\"must be at least 0\"}")
+      .contains("{\"field\":\"/created\",\"reason\":\"must be at most 99999999999\"}")
+      .doesNotContain("987654321").doesNotContain("123456789012345");
   }
 
   @Test
@@ -240,7 +256,7 @@ class StripeWebhookTest {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(5110);
-    assertThat(error.getJsonArray("details").getJsonObject(0).getString("field")).isEqualTo("Stripe-Signature");
+    assertThat(error.getJsonArray("fieldErrors").getJsonObject(0).getString("field")).isEqualTo("Stripe-Signature");
   }
 
   private static long now() {

@@ -1,0 +1,142 @@
+package io.webhookinbox;
+
+import io.vertx.core.json.JsonObject;
+import io.webhookinbox.support.ServiceProcess;
+import io.webhookinbox.support.TestService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's first five minutes, typed as written into bash: command 1 of "Two commands" (build and run, in a
+ * copy of this project, as a fresh clone would), then the "Try it" block twice: the first curl answers
+ * {@code processed}, the second {@code duplicate}. The one change to the text is the port: {@code localhost:8080}
+ * becomes a free port (set through {@code HTTP_PORT}), since other services may hold 8080 on a shared machine.
+ */
+class ReadmeAsTypedIT {
+  private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+  @Test
+  void firstFiveMinutesWorkAsTyped(@TempDir Path dir) throws Exception {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    String runCommand = commandLines(firstBashBlockAfter(readme, "## Two commands")).get(0);
+    assertThat(runCommand).isEqualTo("mvn -q -DskipTests package && java -jar target/webhook-inbox.jar");
+    String tryIt = firstBashBlockAfter(readme, "## Try it");
+    String port = String.valueOf(TestService.freePort());
+    String script = tryIt.replace("localhost:8080", "localhost:" + port);
+    assertThat(script).contains("TOKEN=$(java -jar target/webhook-inbox.jar token)").contains("curl ");
+
+    Path clone = copyOfProject(dir.resolve("clone"));
+    Map<String, String> env = Map.of("HTTP_PORT", port);
+    try (ServiceProcess service = ServiceProcess.startCommand(clone, env, List.of("bash", "-c", runCommand))) {
+      service.awaitLine(line -> line.contains("Webhook Inbox listening"), Duration.ofMinutes(5));
+      assertThat(service.output()).as("start-up warns only about the development JWT secret")
+        .filteredOn(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\""))
+        .allMatch(line -> line.contains("No JWT key configured"));
+
+      Output first = bash(clone, script);
+      assertThat(first.stderr()).as("the token command's log line goes to stderr").contains("No JWT key configured");
+      assertThat(new JsonObject(first.stdout()).getJsonObject("data").getString("status")).as(first.toString())
+        .isEqualTo("processed");
+      Output second = bash(clone, script);
+      assertThat(new JsonObject(second.stdout()).getJsonObject("data").getString("status")).as(second.toString())
+        .isEqualTo("duplicate");
+
+      Output token = bash(clone, "java -jar target/webhook-inbox.jar token");
+      assertThat(token.stdout().strip()).as("a command prints its result alone on stdout").matches(JWT);
+      assertThat(token.stderr()).startsWith("{\"@timestamp\"");
+      Output text = bash(clone, "LOG_FORMAT=text java -jar target/webhook-inbox.jar token");
+      assertThat(text.stdout().strip()).matches(JWT);
+      assertThat(text.stderr()).as("the text log format").doesNotContain("{\"").containsPattern(
+        "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  DevSecret - No JWT key configured");
+      stopService(service);
+    }
+  }
+
+  private static String firstBashBlockAfter(String readme, String heading) {
+    int at = readme.indexOf("\n" + heading + "\n");
+    assertThat(at).as("README section " + heading).isNotNegative();
+    Matcher block = BASH_BLOCK.matcher(readme);
+    assertThat(block.find(at)).as("a bash block after " + heading).isTrue();
+    return block.group(1);
+  }
+
+  /** The block's commands without comment lines. */
+  private static List<String> commandLines(String block) {
+    return block.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+  }
+
+  /** The files a clone has (no target/, no .data/): the build in it is the README's own command 1. */
+  private static Path copyOfProject(Path clone) throws IOException {
+    for (String entry : List.of("pom.xml", "README.md", "conf", "src")) {
+      Path source = Path.of(entry);
+      try (Stream<Path> files = Files.walk(source)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Path target = clone.resolve(file.toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(target);
+          } else {
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target);
+          }
+        }
+      }
+    }
+    return clone;
+  }
+
+  private record Output(int exit, String stdout, String stderr) {
+  }
+
+  private static Output bash(Path workDir, String script) throws Exception {
+    Path out = Files.createTempFile(workDir, "stdout", ".txt");
+    Path err = Files.createTempFile(workDir, "stderr", ".txt");
+    List<String> command = new ArrayList<>(List.of("bash", "-e", "-c", script));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+      .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ServiceProcess.SCRUBBED_ENV.forEach(builder.environment()::remove);
+    Process process = builder.start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("script did not finish: " + script);
+    }
+    Output output = new Output(process.exitValue(), read(out), read(err));
+    assertThat(output.exit()).as(output.toString()).isZero();
+    return output;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGTERM to the service, as Ctrl-C in the terminal would end it (bash may have exec'd java in its place). */
+  private static void stopService(ServiceProcess shell) {
+    boolean shellIsJava = shell.process().info().command().map(command -> command.endsWith("java")).orElse(false);
+    if (shellIsJava) {
+      shell.process().destroy();
+    } else {
+      shell.process().children().forEach(ProcessHandle::destroy);
+    }
+    assertThat(shell.waitForExit(Duration.ofSeconds(60))).isIn(0, 143);
+  }
+}
