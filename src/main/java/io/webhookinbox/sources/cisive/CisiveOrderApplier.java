@@ -15,11 +15,14 @@ import io.webhookinbox.ingest.StoredEvent;
  * arrival order converges on the same state and an older event never rolls an order back.
  */
 public final class CisiveOrderApplier implements SourceApplier {
-  static final String UPSERT_ORDER = """
+  private static final String INSERT_ORDER = """
     INSERT INTO orders AS o (external_order_id, status, package_code, client_reference, ordered_at, completed_at,
                              candidate, document, last_event_id, last_event_occurred_at,
                              created_by, created_correlation_id, updated_by, updated_correlation_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)
+    """;
+
+  /** Newer wins: an order changes only for an event after the one it reflects (occurredAt, then event id). */
+  private static final String ON_CONFLICT_NEWER_WINS = """
     ON CONFLICT (external_order_id) DO UPDATE SET
       status = EXCLUDED.status,
       package_code = EXCLUDED.package_code,
@@ -35,7 +38,11 @@ public final class CisiveOrderApplier implements SourceApplier {
       updated_on = now(),
       updated_correlation_id = EXCLUDED.updated_correlation_id
     WHERE (o.last_event_occurred_at, o.last_event_id) < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id)
-    RETURNING version""";
+    """;
+
+  static final String UPSERT_ORDER = INSERT_ORDER
+    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)\n"
+    + ON_CONFLICT_NEWER_WINS + "RETURNING version";
 
   /** {@link #UPSERT_ORDER} for the newest event per order of a group commit (see {@link #batchUpsert()}). */
   static final String BATCH_UPSERT = """
@@ -44,29 +51,13 @@ public final class CisiveOrderApplier implements SourceApplier {
        WHERE external_order_id IN (SELECT external_id FROM fresh)
     ),
     upserted AS (
-    INSERT INTO orders AS o (external_order_id, status, package_code, client_reference, ordered_at, completed_at,
-                             candidate, document, last_event_id, last_event_occurred_at,
-                             created_by, created_correlation_id, updated_by, updated_correlation_id)
+    """ + INSERT_ORDER + """
     SELECT external_id, document->'order'->>'status', document->'order'->>'packageCode',
            document->'order'->>'clientReference', (document->'order'->>'orderedAt')::timestamptz,
            (document->'order'->>'completedAt')::timestamptz, document->'order'->'candidate', document->'order',
            event_id, occurred_at, principal, correlation_id, principal, correlation_id
       FROM newest ORDER BY external_id
-    ON CONFLICT (external_order_id) DO UPDATE SET
-      status = EXCLUDED.status,
-      package_code = EXCLUDED.package_code,
-      client_reference = EXCLUDED.client_reference,
-      ordered_at = EXCLUDED.ordered_at,
-      completed_at = EXCLUDED.completed_at,
-      candidate = EXCLUDED.candidate,
-      document = EXCLUDED.document,
-      last_event_id = EXCLUDED.last_event_id,
-      last_event_occurred_at = EXCLUDED.last_event_occurred_at,
-      version = o.version + 1,
-      updated_by = EXCLUDED.updated_by,
-      updated_on = now(),
-      updated_correlation_id = EXCLUDED.updated_correlation_id
-    WHERE (o.last_event_occurred_at, o.last_event_id) < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id)
+    """ + ON_CONFLICT_NEWER_WINS + """
     RETURNING external_order_id AS resource_id, version, last_event_id AS event_id
     )""";
 
