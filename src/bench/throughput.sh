@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# Ingestion throughput against the database's own ceiling, one command. Starts PostgreSQL (the local server named by
+# PG_HOST, else embedded) and the packaged service on loopback, warms up, then for each concurrency runs a closed
+# loop of unique Cisive events (wrk) and, right after on the same database, pgbench executing the minimal
+# equivalent one-event transaction; then an open-model run at a fixed rate (Gatling). Prints on stdout the machine,
+# the command, the versions and one table row per concurrency; progress goes to stderr.
+# Bounded: every step has a fixed duration and every wait a limit; loopback only.
+#
+# Usage: src/bench/throughput.sh
+#   Environment (all optional): SECONDS_PER_STEP (15), WARMUP_SECONDS (30: the JIT needs it), CONCURRENCIES ("8 32 128"),
+#   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), JAVA_OPTS (service JVM flags),
+#   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server.
+# Needs wrk, pgbench and psql (Debian: apt-get install -y wrk postgresql-15; ss from iproute2 with PG_HOST).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+bench=$repo/src/bench/throughput
+command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
+ CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
+ JAVA_OPTS=\"${JAVA_OPTS:-}\" PG_HOST=${PG_HOST:-})"
+step_seconds=${SECONDS_PER_STEP:-15}
+warmup_seconds=${WARMUP_SECONDS:-30}
+concurrencies=${CONCURRENCIES:-8 32 128}
+open_rate=${OPEN_RATE:-1000}
+open_seconds=${OPEN_SECONDS:-20}
+
+log() { echo "[throughput] $*" >&2; }
+fail() { log "$*"; exit 1; }
+
+for tool in wrk pgbench psql java mvn ${PG_HOST:+ss}; do
+  command -v "$tool" > /dev/null || fail "$tool is missing: apt-get install -y wrk postgresql-15 iproute2 (see the README, Benchmarks)"
+done
+[[ $step_seconds =~ ^[0-9]+$ && $step_seconds -ge 1 && $step_seconds -le 120 ]] || fail "SECONDS_PER_STEP must be 1..120"
+[[ $warmup_seconds =~ ^[0-9]+$ && $warmup_seconds -le 60 ]] || fail "WARMUP_SECONDS must be 0..60"
+[[ $open_seconds =~ ^[0-9]+$ && $open_seconds -le 120 ]] || fail "OPEN_SECONDS must be 0..120"
+[[ $open_rate =~ ^[0-9]+$ && $open_rate -ge 1 && $open_rate -le 20000 ]] || fail "OPEN_RATE must be 1..20000"
+for c in $concurrencies; do
+  [[ $c =~ ^[0-9]+$ && $c -ge 1 && $c -le 256 ]] || fail "each concurrency must be 1..256, not $c"
+done
+if [[ -n ${PG_HOST:-} && ! ${PG_HOST} =~ ^(127\.0\.0\.1|localhost)$ ]]; then
+  fail "PG_HOST must be a server on this machine (127.0.0.1 or localhost): its CPU is read from /proc"
+fi
+
+work=$(mktemp -d)
+service=""
+postmaster=""
+load_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  if [[ -n $load_pid ]] && kill -0 "$load_pid" 2> /dev/null; then kill -TERM -- "-$load_pid" 2> /dev/null || true; fi
+  if [[ -n $service ]] && kill -0 "$service" 2> /dev/null; then
+    log "stopping the service (pid $service)"
+    kill -TERM "$service" 2> /dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$service" 2> /dev/null || break; sleep 0.5; done
+    kill -KILL "$service" 2> /dev/null || true
+  fi
+  # Embedded PostgreSQL normally stops with the service; make sure it did (fast shutdown), then drop its data.
+  if [[ -z ${PG_HOST:-} && -n $postmaster ]] && kill -0 "$postmaster" 2> /dev/null; then
+    kill -INT "$postmaster" 2> /dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$postmaster" 2> /dev/null || break; sleep 0.5; done
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A load tool in its own process group, so an interrupt stops it and its children, and nothing else.
+run_load() {
+  setsid "$@" &
+  load_pid=$!
+  local status=0
+  wait "$load_pid" || status=$?
+  load_pid=""
+  return $status
+}
+
+cpu_model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+mem_gib=$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "machine: $(nproc) cores ($cpu_model), $mem_gib GiB, $(uname -sr)"
+echo "command: $command_line"
+
+log "building the jar"
+mvn -q -B -DskipTests package >&2
+version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml conf 2> /dev/null || echo "+changes")
+
+# The shipped configuration with the per-caller rate limit off: a closed loop from one caller is the point.
+# limits.maxInFlight stays 128: a closed loop of at most 128 connections never exceeds it, and the open model's
+# target (no refusals) is about the shipped limit.
+sed -E 's/^(    ingest: \{ perSecond: )[0-9]+/\10/' conf/config.yaml > "$work/config.yaml"
+grep -q '^    ingest: { perSecond: 0,' "$work/config.yaml" || fail "could not switch off limits.rate.ingest in the config copy"
+
+port=""
+for candidate in $(seq 18380 18399); do
+  if ! (echo > "/dev/tcp/127.0.0.1/$candidate") 2> /dev/null; then port=$candidate; break; fi
+done
+[[ -n $port ]] || fail "no free port in 18380-18399"
+secret=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+export CONFIG_FILE=$work/config.yaml HTTP_HOST=127.0.0.1 HTTP_PORT=$port JWT_HMAC_SECRET=$secret \
+  EMBEDDED_PG_DATA_DIR=$work/pg
+log "starting the service on 127.0.0.1:$port with ${PG_HOST:+PostgreSQL at $PG_HOST:${PG_PORT:-5432}}${PG_HOST:-embedded PostgreSQL}"
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+(cd "$work" && exec java ${JAVA_OPTS:-} -jar "$repo/target/webhook-inbox.jar" > "$work/service.log" 2>&1) &
+service=$!
+for _ in $(seq 1 240); do
+  grep -q 'Webhook Inbox listening' "$work/service.log" && break
+  kill -0 "$service" 2> /dev/null || break
+  sleep 0.5
+done
+grep -q 'Webhook Inbox listening' "$work/service.log" || { tail -20 "$work/service.log" >&2; fail "service did not start"; }
+
+if [[ -n ${PG_HOST:-} ]]; then
+  db_port=${PG_PORT:-5432} db_user=${PG_USER:-webhook_inbox} db_name=${PG_DATABASE:-webhook_inbox}
+  postmaster=$(ss -ltnpH "sport = :$db_port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [[ -n ${PG_PASSWORD:-} ]] && export PGPASSWORD=$PG_PASSWORD
+else
+  db_port=$(grep -o 'embedded PostgreSQL on 127.0.0.1:[0-9]*' "$work/service.log" | grep -o '[0-9]*$')
+  db_user=postgres db_name=webhook_inbox
+  postmaster=$(head -1 "$work/pg/postmaster.pid")
+fi
+[[ -n $postmaster && -r /proc/$postmaster/stat ]] || fail "cannot find the PostgreSQL server process on port $db_port"
+export PGHOST=127.0.0.1 PGPORT=$db_port PGUSER=$db_user PGDATABASE=$db_name PGCONNECT_TIMEOUT=5
+sql() { PGOPTIONS='-c statement_timeout=60000' psql -X -A -t -v ON_ERROR_STOP=1 -c "$1"; }
+max_clients=$(printf '%s\n' $concurrencies | sort -n | tail -1)
+pool_size=$(awk '/poolSize:/ {print $2; exit}' "$work/config.yaml")
+needed=$((max_clients + ${PG_POOL_SIZE:-$pool_size} + 10))
+[[ $(sql 'SHOW max_connections') -ge $needed ]] || fail "PostgreSQL allows $(sql 'SHOW max_connections') connections;" \
+  "pgbench at $max_clients clients beside the service needs $needed (ALTER SYSTEM SET max_connections = 300; restart)"
+
+echo "versions: webhook-inbox ${version:-?} (git $commit), PostgreSQL $(sql 'SHOW server_version') (fsync $(sql 'SHOW fsync'), synchronous_commit $(sql 'SHOW synchronous_commit')), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(pgbench --version)"
+
+token=$(java -jar target/webhook-inbox.jar token --sub throughput-bench --scope webhooks:ingest 2> /dev/null | tail -1)
+[[ $token =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$ ]] || fail "the token command printed no JWT"
+
+clk_tck=$(getconf CLK_TCK)
+# utime + stime of a process (all its threads), in clock ticks.
+process_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+# The PostgreSQL server: the postmaster, its live children, and children it has reaped (cutime + cstime), so the
+# CPU of backends that ended during a step (pgbench's) is counted too. With PG_HOST, other databases' work counts.
+postgres_ticks() {
+  local total child
+  total=$(sed 's/.*) //' "/proc/$postmaster/stat" | awk '{print $12 + $13 + $14 + $15}')
+  for child in $(ps -o pid= --ppid "$postmaster"); do
+    total=$((total + $(process_ticks "$child" 2> /dev/null || echo 0)))
+  done
+  echo "$total"
+}
+server_children() { ps -o pid= --ppid "$postmaster" | wc -l; }
+# Waits (at most 10 s) until the server has no more children than $1: the backends of a finished pgbench have then
+# exited and been reaped, so their CPU is in the postmaster's cutime rather than nowhere.
+await_children() {
+  for _ in $(seq 1 100); do
+    [[ $(server_children) -le $1 ]] && return
+    sleep 0.1
+  done
+  log "pgbench's backends did not all exit within 10 s: the PostgreSQL CPU per pgbench tx is low"
+}
+ms_per() { awk -v ticks="$1" -v n="$2" -v hz="$clk_tck" 'BEGIN { if (n > 0) printf "%.2f", ticks * 1000 / hz / n; else print "-" }'; }
+cisive_rows() { sql "SELECT count(*) FROM webhook_events WHERE source = 'cisive'"; }
+# The event count once requests cut off by the end of a load step are done: unchanged for 2 s (at most 30 s).
+settled_rows() {
+  local previous current unchanged=0
+  previous=$(cisive_rows)
+  for _ in $(seq 1 30); do
+    sleep 1
+    current=$(cisive_rows)
+    if [[ $current == "$previous" ]]; then unchanged=$((unchanged + 1)); else unchanged=0; fi
+    [[ $unchanged -ge 2 ]] && break
+    previous=$current
+  done
+  echo "$current"
+}
+run_id=$(date +%s)
+# pgbench stores the documents the wrk script sends (same sizes, same jsonb parsing), with fixed ids.
+candidate='{"firstName":"Evangelina","lastName":"Quarterfield","email":"evangelina.quarterfield@example.org",'\
+'"dateOfBirth":"1987-04-23","phone":"+44 20 7946 0958"}'
+order='{"externalOrderId":"ORD-PGB-0","status":"Created","packageCode":"PKG-STANDARD","clientReference":"CLIENT-REF-7",'\
+'"orderedAt":"2026-11-01T09:00:00Z","candidate":'$candidate',"services":[{"code":"CRIM","status":"Pending"},'\
+'{"code":"EDU","status":"Complete","completedAt":"2026-11-02T12:00:00+01:00"}]}'
+payload='{"eventId":"evt-pgb-0","eventType":"OrderCreated","occurredAt":"2026-11-20T10:00:00Z","schemaVersion":"1.0",'\
+'"order":'$order'}'
+
+# wrk at concurrency $1 for $2 seconds with event ids prefixed $3; leaves its "bench" lines in $work/wrk.out.
+closed_loop() {
+  run_load wrk -t "$(( $1 < $(nproc) ? $1 : $(nproc) ))" -c "$1" -d "$2s" --timeout 15s \
+    -s "$bench/cisive-events.lua" "http://127.0.0.1:$port" -- "$3" "$token" > "$work/wrk.out"
+  sed -n '/^bench /!p' "$work/wrk.out" >&2
+}
+wrk_value() { awk -v key="$1" '$1 == "bench" && $2 == key {print $3}' "$work/wrk.out"; }
+
+if [[ $warmup_seconds -gt 0 ]]; then
+  log "warm-up: $warmup_seconds s at 32 connections"
+  closed_loop 32 "$warmup_seconds" "w$run_id"
+  settled_rows > /dev/null
+fi
+
+echo
+echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | pgbench tx/s | Events/s ÷ tx/s | Service CPU ms/event | PostgreSQL CPU ms/event | PostgreSQL CPU ms/pgbench tx | Peak RSS MiB | Rows vs 2xx |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+for c in $concurrencies; do
+  log "closed loop: $step_seconds s at $c connections"
+  rows_before=$(cisive_rows) service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
+  closed_loop "$c" "$step_seconds" "c$c-$run_id"
+  service_after=$(process_ticks "$service") pg_after=$(postgres_ticks) rows_after=$(settled_rows)
+  ok=$(wrk_value ok)
+  events_per_s=$(awk -v n="$ok" -v s="$(wrk_value seconds)" 'BEGIN {printf "%.0f", n / s}')
+  # A request still in flight when wrk stopped may commit without wrk seeing its 2xx: at most one per connection,
+  # plus any wrk gave up on (socket errors, timeouts). Fewer rows than 2xx would be a lost event.
+  extra=$((rows_after - rows_before - ok)) allowed=$((c + $(wrk_value socket_errors)))
+  if ((extra >= 0 && extra <= allowed)); then rows_check="OK (+$extra, ≤ $allowed)"; else rows_check="MISMATCH ($extra, allowed 0..$allowed)"; fi
+  [[ $(wrk_value other) == 0 ]] || log "non-2xx statuses at $c connections: $(wrk_value other_statuses)"
+
+  log "pgbench: $step_seconds s at $c clients"
+  children=$(server_children) pg_tx_before=$(postgres_ticks) rows_before=$(cisive_rows)
+  run_load pgbench -n -M prepared -c "$c" -j "$(nproc)" -T "$step_seconds" -f "$bench/cisive-event-tx.sql" \
+    -D k=0 -D run="c$c-$run_id" -D occurred=2026-11-20T10:00:00Z -D ordered=2026-11-01T09:00:00Z \
+    -D sha256="$(printf '%064d' 0)" -D payload="$payload" -D candidate="$candidate" -D document="$order" \
+    > "$work/pgbench.out"
+  await_children "$children"
+  pg_tx_after=$(postgres_ticks) rows_after=$(cisive_rows)
+  cat "$work/pgbench.out" >&2
+  tx_per_s=$(awk '/^tps = / {printf "%.0f", $3}' "$work/pgbench.out")
+  tx_count=$(awk '/number of transactions actually processed/ {split($NF, a, "/"); print a[1]}' "$work/pgbench.out")
+  [[ $((rows_after - rows_before)) == "$tx_count" ]] || log "pgbench reported $tx_count transactions but stored $((rows_after - rows_before)) events"
+
+  ratio=$(awk -v a="$events_per_s" -v b="$tx_per_s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+  rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$service/status")
+  echo "| $c | $events_per_s | $(wrk_value p50_ms) | $(wrk_value p99_ms) | $(wrk_value other) | $tx_per_s | $ratio" \
+    "| $(ms_per $((service_after - service_before)) "$ok") | $(ms_per $((pg_after - pg_before)) "$ok")" \
+    "| $(ms_per $((pg_tx_after - pg_tx_before)) "$tx_count") | $rss_mib | $rows_check |"
+done
+
+if [[ $open_seconds -gt 0 ]]; then
+  log "open model: Gatling IngestSimulation, ramp 10 s then $open_rate events/s for $open_seconds s"
+  run_load mvn -B -Pload test-compile gatling:test -Dgatling.simulationClass=io.webhookinbox.load.IngestSimulation \
+    -Dinbox.url="http://127.0.0.1:$port" -Dinbox.jwtSecret="$secret" -Dinbox.rate="$open_rate" \
+    -Dinbox.seconds="$open_seconds" > "$work/gatling.out" 2>&1 || true
+  sed -n '/Global Information/,$p' "$work/gatling.out" | uniq > "$work/gatling.summary"
+  [[ -s $work/gatling.summary ]] || { tail -30 "$work/gatling.out" >&2; fail "the Gatling run printed no summary"; }
+  cat "$work/gatling.summary" >&2
+  # Gatling's summary rows: "> name | total | OK | KO", numbers with thousands separators.
+  gatling_value() { awk -F'|' -v name="$1" -v col="$2" 'index($1, name) {v = $col; gsub(/[ ,]/, "", v); print (v == "-" ? 0 : v); exit}' "$work/gatling.summary"; }
+  ko_statuses=$(awk '{for (i = 1; i < NF - 1; i++) if ($i == "found") {printf "%s%s × %s", sep, $(i + 2), $(i + 1); sep = ", "}}' "$work/gatling.summary")
+  echo
+  echo "open model (Gatling IngestSimulation, 10 s ramp then $open_rate events/s for $open_seconds s, 1 in 10 a re-send):" \
+    "p50 $(gatling_value '50th percentile' 2) ms, p99 $(gatling_value '99th percentile' 2) ms (2xx only: p99" \
+    "$(gatling_value '99th percentile' 3) ms); $(gatling_value 'request count' 2) requests," \
+    "$(gatling_value 'request count' 4) refused or failed${ko_statuses:+ ($ko_statuses)}"
+fi
+rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$service/status")
+echo "service peak RSS over the whole run: $rss_mib MiB"
