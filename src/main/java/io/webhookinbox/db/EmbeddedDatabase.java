@@ -37,6 +37,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         .setCleanDataDirectory(false)
         .setPort(port)
         .setServerConfig("max_connections", "300")
+        // zonky starts servers for tests, with durability off; this one keeps events, so a 2xx must mean on disk.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
         // The service's own shutdown hook stops the server after draining; a hook of zonky's own would run at the
         // same time and pull the database from under requests still in flight.
         .setRegisterShutdownHook(false)
