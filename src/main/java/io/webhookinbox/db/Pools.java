@@ -35,6 +35,20 @@ public final class Pools {
    * @param name the {@code pool_name} label of its metrics (in use, waiting)
    */
   public static Pool create(Vertx vertx, DatabaseConfig config, int maxSize, String name) {
+    return create(vertx, config, maxSize, name, connectOptions(config));
+  }
+
+  /**
+   * A pool whose statements all find their rows by a key (ingestion). Its connections run with sequential scans
+   * off: plans are cached per connection, and a plan made while a table was nearly empty would otherwise go on
+   * scanning it whole, one scan per delivery, after it has grown (measured: a 15x slower group commit).
+   */
+  public static Pool createForKeyLookups(Vertx vertx, DatabaseConfig config, int maxSize, String name) {
+    return create(vertx, config, maxSize, name, connectOptions(config).addProperty("enable_seqscan", "off"));
+  }
+
+  private static Pool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
+                             PgConnectOptions connectOptions) {
     PoolOptions options = new PoolOptions()
       .setName(name)
       .setMaxSize(maxSize)
@@ -46,7 +60,7 @@ public final class Pools {
     return PgBuilder.pool()
       .with(options)
       .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpKeepAlive(true))
-      .connectingTo(connectOptions(config))
+      .connectingTo(connectOptions)
       .using(vertx)
       .build();
   }

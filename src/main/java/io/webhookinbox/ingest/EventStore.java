@@ -54,7 +54,8 @@ final class EventStore {
   /**
    * Group commit, first half: the batch's deliveries of one source ($1) as rows, those already stored (compared
    * by jsonb, like {@link #FIND_EXISTING}), the fresh ones, and the newest fresh event per resource. Deliveries
-   * with the same event id never share a batch.
+   * with the same event id never share a batch. Lookups are LATERAL, one index probe per delivery: the plan is
+   * cached per connection, and a join planned while the tables were small would otherwise keep scanning them.
    */
   private static final String BATCH_SELECT = """
     WITH input AS (
@@ -64,8 +65,10 @@ final class EventStore {
              correlation_id, principal, received_at, apply, waited_ms)
     ),
     existing AS (
-      SELECT e.event_id, e.status, e.resource_version, e.external_id, e.payload = i.payload::jsonb AS same_payload
-        FROM webhook_events e JOIN input i ON e.event_id = i.event_id AND e.source = $1
+      SELECT i.event_id, e.status, e.resource_version, e.external_id, e.payload = i.payload::jsonb AS same_payload
+        FROM input i
+        CROSS JOIN LATERAL (SELECT status, resource_version, external_id, payload FROM webhook_events
+                             WHERE event_id = i.event_id AND source = $1) e
     ),
     fresh AS (
       SELECT i.*, i.payload::jsonb AS document FROM input i
