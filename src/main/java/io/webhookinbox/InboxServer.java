@@ -122,7 +122,7 @@ public final class InboxServer implements AutoCloseable {
     // Operator overrides load first: the workers and the scheduler act on settings from their first moment.
     return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
       .compose(id -> vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
-          poolPerWorker, config.ingest().maxBatch(), appliers, settings, metrics), new DeploymentOptions().setInstances(workers)))
+          poolPerWorker, config.ingest().maxBatch(), config.ingest().concurrentCommits(), appliers, settings, metrics), new DeploymentOptions().setInstances(workers)))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
       .compose(id -> {
         server.schedulerDeployment = id;

@@ -40,19 +40,22 @@ public final class IngestVerticle extends VerticleBase {
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
   private final int maxBatch;
+  private final int concurrentCommits;
   private final Map<String, GroupCommit> groupCommits = new HashMap<>();
   private Inbox inbox;
 
   /**
    * @param instance this instance's number, which names its pool in the metrics ({@code ingest-1}, …)
-   * @param maxBatch the most deliveries one group commit holds
+   * @param maxBatch          the most deliveries one group commit holds
+   * @param concurrentCommits group commits of one source this worker runs at once (at most its pool size)
    */
-  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, int maxBatch,
+  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, int maxBatch, int concurrentCommits,
                         Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
     this.instance = instance;
     this.poolSize = poolSize;
     this.maxBatch = maxBatch;
+    this.concurrentCommits = concurrentCommits;
     this.appliers = Map.copyOf(appliers);
     this.settings = settings;
     this.metrics = metrics;
@@ -64,7 +67,7 @@ public final class IngestVerticle extends VerticleBase {
     appliers.forEach((source, applier) -> {
       if (applier.batchUpsert() != null) {
         String statement = EventStore.batchStatement(applier.batchUpsert());
-        groupCommits.put(source, new GroupCommit(poolSize, maxBatch,
+        groupCommits.put(source, new GroupCommit(Math.min(poolSize, concurrentCommits), maxBatch,
           batch -> inbox.ingestBatch(source, statement, batch)));
       }
     });
