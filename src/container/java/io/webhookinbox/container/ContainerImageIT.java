@@ -14,6 +14,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.ExternalTools;
 import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.StatusClient;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
 import org.junit.jupiter.api.AfterAll;
@@ -24,12 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -52,17 +50,20 @@ import static org.awaitility.Awaitility.await;
  * The service image (built by Jib, loaded into podman by the `container` profile) run the way k8s/deployment.yaml
  * runs it: its env vars (Secret values supplied here), user 10001, read-only root filesystem with a /tmp tmpfs,
  * the ConfigMap as a mounted directory, the JWT public key as a mounted Secret file, against a real PostgreSQL.
- * It migrates (the Job), gets ready, accepts a Cisive delivery, and on SIGTERM finishes the request in flight and
+ * It migrates (the Job), gets ready, accepts a Cisive delivery, reads its limits from the mounted file and applies
+ * an edit of it without a restart, and on SIGTERM finishes the request in flight and
  * exits 0/143 within the grace period: the JVM is PID 1 and handles the signal itself.
  */
 @ExtendWith(PostgresExtension.class)
 class ContainerImageIT {
   private static final String IMAGE = System.getProperty("container.image", "localhost/webhook-inbox:latest");
   private static final Path K8S = Path.of("k8s");
+  private static final String SHIPPED_BODY_LIMIT = "bodyLimitBytes: 1048576";
+  private static final String ACTIVE = "status: active";
   private static Podman podman;
   private static Deployment deployment;
   private static Vertx vertx;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final StatusClient http = new StatusClient();
 
   /** Set when the build skipped the image (podman cannot run) or podman is missing: every test is then skipped. */
   private static String skipReason;
@@ -115,7 +116,11 @@ class ContainerImageIT {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair keys = generator.generateKeyPair();
-    Path configDir = mountable(dir.resolve("config"), Map.of("config.yaml", Files.readString(K8S.resolve("config.yaml"))));
+    // The ConfigMap's file with a smaller body limit, so its effect shows that the mounted file is the one read.
+    String configMap = Files.readString(K8S.resolve("config.yaml"));
+    assertThat(configMap).contains(SHIPPED_BODY_LIMIT).contains(ACTIVE);
+    Path configDir = mountable(dir.resolve("config"),
+      Map.of("config.yaml", configMap.replace(SHIPPED_BODY_LIMIT, "bodyLimitBytes: 65536")));
     Path keysDir = mountable(dir.resolve("keys"), Map.of("jwt-public.pem", pem("PUBLIC KEY", keys.getPublic().getEncoded())));
     int port = TestService.freePort();
     Map<String, String> env = deploymentEnv(db, port);
@@ -142,14 +147,25 @@ class ContainerImageIT {
       String base = "http://127.0.0.1:" + port;
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
         .failFast("container exited", () -> !"true".equals(podman.check("inspect", "--format", "{{.State.Running}}", name)))
-        .until(() -> get(base + "/health/ready") == 200);
+        .until(() -> http.get(base + "/health/ready") == 200);
       assertThat(podman.check("exec", name, "id", "-u")).isEqualTo("10001");
       assertThat(podman.check("exec", name, "cat", "/proc/1/cmdline").split("\0")[0]).isEqualTo("java");
       assertThat(podman.run("exec", name, "touch", "/app/written").exit()).as("root filesystem is read-only").isNotZero();
       assertThat(podman.run("exec", name, "touch", "/tmp/written").exit()).as("/tmp is writable").isZero();
 
-      assertThat(post(base, token, CisiveEvents.event("evt-image-0", "OrderCreated", "2026-11-20T09:00:00Z",
+      assertThat(http.postCisive(base, token, CisiveEvents.event("evt-image-0", "OrderCreated", "2026-11-20T09:00:00Z",
         "ORD-IMAGE", "Created").encode())).isEqualTo(200);
+      assertThat(http.postCisive(base, token, "{\"padding\":\"" + "x".repeat(70_000) + "\"}"))
+        .as("body limit from the mounted config file").isEqualTo(413);
+
+      // An edit of the mounted file (replaced atomically, as the kubelet swaps a ConfigMap) applies without restart.
+      Path configFile = configDir.resolve("config.yaml");
+      replaceAtomically(configFile, Files.readString(configFile).replace(ACTIVE, "status: disabled"));
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+        http.postCisive(base, token, CisiveEvents.created("evt-image-off", "ORD-IMAGE-OFF").encode()) == 503);
+      replaceAtomically(configFile, Files.readString(configFile).replace("status: disabled", ACTIVE));
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+        http.postCisive(base, token, CisiveEvents.created("evt-image-on", "ORD-IMAGE-ON").encode()) == 200);
       assertThat(db.one("SELECT status FROM webhook_events WHERE event_id = 'evt-image-0'").getString("status"))
         .isEqualTo("processed");
 
@@ -158,15 +174,15 @@ class ContainerImageIT {
       try (Connection blocker = db.connect(); Statement statement = blocker.createStatement()) {
         blocker.setAutoCommit(false);
         statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-IMAGE' FOR UPDATE");
-        held = CompletableFuture.supplyAsync(() -> post(base, token, CisiveEvents.event("evt-image-1", "OrderUpdated",
+        held = CompletableFuture.supplyAsync(() -> http.postCisive(base, token, CisiveEvents.event("evt-image-1", "OrderUpdated",
           "2026-11-20T10:00:00Z", "ORD-IMAGE", "Completed").encode()));
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
 
         podman.check("kill", "--signal", "TERM", name);
         signalled = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/health/ready") == 503);
-        assertThat(get(base + "/health/live")).isEqualTo(200);
-        assertThat(post(base, token, CisiveEvents.created("evt-image-late", "ORD-IMAGE-LATE").encode())).isEqualTo(503);
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get(base + "/health/ready") == 503);
+        assertThat(http.get(base + "/health/live")).isEqualTo(200);
+        assertThat(http.postCisive(base, token, CisiveEvents.created("evt-image-late", "ORD-IMAGE-LATE").encode())).isEqualTo(503);
         assertThat(held).isNotDone();
         blocker.rollback();
       }
@@ -228,32 +244,14 @@ class ContainerImageIT {
     return dir;
   }
 
+  private static void replaceAtomically(Path file, String content) throws IOException {
+    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+    Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
   private static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
       + "\n-----END " + type + "-----\n";
-  }
-
-  private int post(String base, String token, String body) {
-    return statusOf(HttpRequest.newBuilder(URI.create(base + "/api/webhooks/cisive/orders"))
-      .timeout(Duration.ofSeconds(30))
-      .header("Authorization", "Bearer " + token)
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-  }
-
-  private int get(String url) {
-    return statusOf(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build());
-  }
-
-  /** The HTTP status, or -1 when the connection failed. */
-  private int statusOf(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.webhookinbox.load;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
 import java.time.Instant;
 import java.util.Iterator;
@@ -56,10 +57,12 @@ public class RedeliveryStormSimulation extends Simulation {
   private final ScenarioBuilder concurrent = scenario("One event sent three times at once")
     .feed(concurrentEvents)
     .exec(http("GET /health/live").get("/health/live").check(status().is(200))
-      .resources(
-        CisiveLoad.post("POST cisive (concurrent copy)").check(status().is(200), jsonPath("$.data.status").in("processed", "duplicate")),
-        CisiveLoad.post("POST cisive (concurrent copy)").check(status().is(200), jsonPath("$.data.status").in("processed", "duplicate")),
-        CisiveLoad.post("POST cisive (concurrent copy)").check(status().is(200), jsonPath("$.data.status").in("processed", "duplicate"))));
+      .resources(concurrentCopy(), concurrentCopy(), concurrentCopy()));
+
+  private static HttpRequestActionBuilder concurrentCopy() {
+    return CisiveLoad.post("POST cisive (concurrent copy)")
+      .check(status().is(200), jsonPath("$.data.status").in("processed", "duplicate"));
+  }
 
   {
     setUp(storm.injectOpen(constantUsersPerSec(settings.rate * 0.9).during(settings.duration)),
