@@ -20,6 +20,7 @@ skip() {
 }
 
 command -v podman > /dev/null || skip "podman is not installed (as root on Debian: apt-get install -y podman runc debootstrap)"
+command -v runc > /dev/null || skip "runc is not installed (the runtime podman uses here: apt-get install -y runc)"
 podman info > /dev/null 2>&1 || skip "podman cannot run here: $(podman info 2>&1 | tail -1)"
 
 # podman wants a registry in the name; Jib's default registry is Docker Hub.
