@@ -33,6 +33,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -186,6 +187,35 @@ class K8sManifestsTest {
     assertThat(env(container, "DB_MIGRATE_ON_START")).isEqualTo("false");
     assertThat(env(migrate, "CONFIG_FILE")).isEqualTo(env(container, "CONFIG_FILE"));
     assertThat(migrate.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyFileInK8sBelongsToAKustomizationAndTheMonitoringOneIsComplete() throws IOException {
+    Set<String> base = new TreeSet<>((List<String>) kustomization.get("resources"));
+    base.addAll(List.of("kustomization.yaml", "config.yaml", "secret.example.yaml", "monitoring"));
+    try (var files = Files.list(K8S)) {
+      assertThat(files.map(file -> file.getFileName().toString())).as("files in k8s/ outside the kustomization")
+        .containsExactlyInAnyOrderElementsOf(base);
+    }
+    Path monitoring = K8S.resolve("monitoring");
+    Map<String, Object> monitoringKustomization = YAML.readValue(monitoring.resolve("kustomization.yaml").toFile(), Map.class);
+    List<String> resources = (List<String>) monitoringKustomization.get("resources");
+    List<Map<String, Object>> generators = (List<Map<String, Object>>) monitoringKustomization.get("configMapGenerator");
+    Set<String> listed = new TreeSet<>(resources);
+    generators.forEach(generator -> listed.addAll((List<String>) generator.get("files")));
+    listed.add("kustomization.yaml");
+    try (var files = Files.list(monitoring)) {
+      assertThat(files.map(file -> file.getFileName().toString())).containsExactlyInAnyOrderElementsOf(listed);
+    }
+    for (String resource : resources) {
+      Map<String, Object> manifest = YAML.readValue(monitoring.resolve(resource).toFile(), Map.class);
+      assertThat(manifest).as(resource).containsKeys("apiVersion", "kind", "metadata", "spec");
+      assertThat((Map<String, Object>) manifest.get("metadata")).as(resource).containsKey("name")
+        .extractingByKey("labels").isEqualTo(podLabels());
+    }
+    assertThat(generators).singleElement().satisfies(generator -> assertThat((Map<String, Object>) generator.get("options"))
+      .containsEntry("labels", Map.of("grafana_dashboard", "1")));
   }
 
   private static Map<String, String> podLabels() {

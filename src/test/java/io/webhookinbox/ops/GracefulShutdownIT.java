@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.ServiceProcess;
+import io.webhookinbox.support.StatusClient;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
 import io.vertx.core.Vertx;
@@ -17,11 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -48,7 +44,7 @@ class GracefulShutdownIT {
   private static final Duration MAX_LOAD_TIME = Duration.ofSeconds(40);
   private static Vertx vertx;
   private static JWTAuth signer;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final StatusClient http = new StatusClient();
 
   @BeforeAll
   static void signer() {
@@ -83,7 +79,7 @@ class GracefulShutdownIT {
             return;
           }
           String eventId = "evt-load-" + n;
-          int status = post(base, token, CisiveEvents.created(eventId, "ORD-LOAD-" + n).encode());
+          int status = http.postCisive(base, token, CisiveEvents.created(eventId, "ORD-LOAD-" + n).encode());
           answers.put(eventId, status);
           consecutiveFailures = status == -1 ? consecutiveFailures + 1 : 0;
         }
@@ -125,22 +121,22 @@ class GracefulShutdownIT {
     ServiceProcess service = ServiceProcess.start(ServiceProcess.workingDirectory(dir), env).awaitListening();
     String base = "http://127.0.0.1:" + env.get("HTTP_PORT");
     String token = token("drain-sender");
-    assertThat(post(base, token, CisiveEvents.event("evt-hold-0", "OrderCreated", "2026-11-20T09:00:00Z",
+    assertThat(http.postCisive(base, token, CisiveEvents.event("evt-hold-0", "OrderCreated", "2026-11-20T09:00:00Z",
       "ORD-HOLD", "Created").encode())).isEqualTo(200);
 
     CompletableFuture<Integer> held;
     try (Connection blocker = db.connect(); Statement statement = blocker.createStatement()) {
       blocker.setAutoCommit(false);
       statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-HOLD' FOR UPDATE");
-      held = CompletableFuture.supplyAsync(() -> post(base, token, CisiveEvents.event("evt-hold-1", "OrderUpdated",
+      held = CompletableFuture.supplyAsync(() -> http.postCisive(base, token, CisiveEvents.event("evt-hold-1", "OrderUpdated",
         "2026-11-20T10:00:00Z", "ORD-HOLD", "Completed").encode()));
       await().atMost(Duration.ofSeconds(10))
         .until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
 
       service.process().toHandle().destroy();
-      await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/health/ready") == 503);
-      assertThat(get(base + "/health/live")).isEqualTo(200);
-      assertThat(post(base, token, CisiveEvents.created("evt-hold-late", "ORD-HOLD-LATE").encode())).isEqualTo(503);
+      await().atMost(Duration.ofSeconds(10)).until(() -> http.get(base + "/health/ready") == 503);
+      assertThat(http.get(base + "/health/live")).isEqualTo(200);
+      assertThat(http.postCisive(base, token, CisiveEvents.created("evt-hold-late", "ORD-HOLD-LATE").encode())).isEqualTo(503);
       assertThat(held).isNotDone();
       blocker.rollback();
     }
@@ -172,29 +168,5 @@ class GracefulShutdownIT {
     return signer.generateToken(new JsonObject().put("scope", "webhooks:ingest"), new JWTOptions()
       .setAlgorithm("HS256").setIssuer(TestService.ISSUER).setAudience(List.of(TestService.AUDIENCE))
       .setSubject(subject).setExpiresInSeconds(600));
-  }
-
-  private int post(String base, String token, String body) {
-    return statusOf(HttpRequest.newBuilder(URI.create(base + "/api/webhooks/cisive/orders"))
-      .timeout(Duration.ofSeconds(30))
-      .header("Authorization", "Bearer " + token)
-      .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-  }
-
-  private int get(String url) {
-    return statusOf(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build());
-  }
-
-  /** The HTTP status, or -1 when the connection failed (the service is gone or closed it). */
-  private int statusOf(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 }
