@@ -8,7 +8,8 @@
 #
 # Usage: src/bench/throughput.sh
 #   Environment (all optional): SECONDS_PER_STEP (15), WARMUP_SECONDS (30: the JIT needs it), CONCURRENCIES ("8 32 128"),
-#   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), JAVA_OPTS (service JVM flags),
+#   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), JAVA_OPTS (service JVM flags; by
+#   default those of the container image that matter here: -XX:-DontCompileHugeMethods),
 #   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server.
 # Needs wrk, pgbench and psql (Debian: apt-get install -y wrk postgresql-15; ss from iproute2 with PG_HOST).
 set -euo pipefail
@@ -17,7 +18,7 @@ repo=$(pwd)
 bench=$repo/src/bench/throughput
 command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
  CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
- JAVA_OPTS=\"${JAVA_OPTS:-}\" PG_HOST=${PG_HOST:-})"
+ JAVA_OPTS=\"${JAVA_OPTS=-XX:-DontCompileHugeMethods}\" PG_HOST=${PG_HOST:-})"
 step_seconds=${SECONDS_PER_STEP:-15}
 warmup_seconds=${WARMUP_SECONDS:-30}
 concurrencies=${CONCURRENCIES:-8 32 128}
