@@ -54,8 +54,9 @@ final class EventStore {
   /**
    * Group commit, first half: the batch's deliveries of one source ($1) as rows, those already stored (compared
    * by jsonb, like {@link #FIND_EXISTING}), the fresh ones, and the newest fresh event per resource. Deliveries
-   * with the same event id never share a batch. Lookups are LATERAL, one index probe per delivery: the plan is
-   * cached per connection, and a join planned while the tables were small would otherwise keep scanning them.
+   * with the same event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the planner from
+   * flattening them into a join: one index probe per delivery. The plan is cached per connection, and a join
+   * planned at some table size (a hash or merge join) would scan the whole table or index for every batch.
    */
   private static final String BATCH_SELECT = """
     WITH input AS (
@@ -68,7 +69,7 @@ final class EventStore {
       SELECT i.event_id, e.status, e.resource_version, e.external_id, e.payload = i.payload::jsonb AS same_payload
         FROM input i
         CROSS JOIN LATERAL (SELECT status, resource_version, external_id, payload FROM webhook_events
-                             WHERE event_id = i.event_id AND source = $1) e
+                             WHERE event_id = i.event_id AND source = $1 LIMIT 1) e
     ),
     fresh AS (
       SELECT i.*, i.payload::jsonb AS document FROM input i

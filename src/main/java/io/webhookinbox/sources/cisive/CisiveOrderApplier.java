@@ -48,7 +48,7 @@ public final class CisiveOrderApplier implements SourceApplier {
   static final String BATCH_UPSERT = """
     current AS (
       SELECT f.external_id AS resource_id, o.version FROM (SELECT DISTINCT external_id FROM fresh) f
-        CROSS JOIN LATERAL (SELECT version FROM orders WHERE external_order_id = f.external_id) o
+        CROSS JOIN LATERAL (SELECT version FROM orders WHERE external_order_id = f.external_id LIMIT 1) o
     ),
     upserted AS (
     """ + INSERT_ORDER + """
