@@ -3,7 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.BusReplies;
@@ -38,16 +38,16 @@ final class ResourceQueries {
       LIMIT 1000) newest
     ORDER BY occurred_at, received_at, id""";
 
-  private final Pool pool;
+  private final BoundedPool pool;
 
-  ResourceQueries(Pool pool) {
+  ResourceQueries(BoundedPool pool) {
     this.pool = pool;
   }
 
   /** Body {@code {externalOrderId, includePersonalData}}. */
   Future<JsonObject> order(JsonObject request) {
     String id = request.getString("externalOrderId");
-    return pool.preparedQuery(ORDER).execute(Tuple.of(id, request.getBoolean("includePersonalData", false)))
+    return pool.preparedQuery(ORDER, Tuple.of(id, request.getBoolean("includePersonalData", false)))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.failedFuture(new BusReplies.Refused(ErrorCode.NOT_FOUND, "No order with external id " + id));
@@ -81,7 +81,7 @@ final class ResourceQueries {
   /** Body {@code {paymentIntentId, includePersonalData}}; 404 with code 5113 when unknown. */
   Future<JsonObject> payment(JsonObject request) {
     String id = request.getString("paymentIntentId");
-    return pool.preparedQuery(PAYMENT).execute(Tuple.of(id, request.getBoolean("includePersonalData", false)))
+    return pool.preparedQuery(PAYMENT, Tuple.of(id, request.getBoolean("includePersonalData", false)))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.failedFuture(new BusReplies.Refused(ErrorCode.PAYMENT_NOT_FOUND, "No payment with payment intent id " + id));
@@ -112,7 +112,7 @@ final class ResourceQueries {
   }
 
   private Future<JsonArray> history(String externalId, String source) {
-    return pool.preparedQuery(HISTORY).execute(Tuple.of(externalId, source)).map(rows -> {
+    return pool.preparedQuery(HISTORY, Tuple.of(externalId, source)).map(rows -> {
       JsonArray events = new JsonArray();
       rows.forEach(row -> events.add(new JsonObject()
         .put("eventId", row.getString("event_id"))

@@ -7,8 +7,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.db.Migrations;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
@@ -23,15 +24,18 @@ public final class OpsVerticle extends VerticleBase {
   static final String SCHEMA_VERSION = "SELECT version FROM flyway_schema_history WHERE success"
     + " ORDER BY installed_rank DESC LIMIT 1";
   private static final long CHECK_TIMEOUT_MS = 2000;
+  private static final long QUERY_DEADLINE_MS = 1500;
 
   private final DatabaseConfig database;
+  private final RuntimeSettings settings;
   private final Lifecycle lifecycle;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
-  private Pool pool;
+  private BoundedPool pool;
 
-  public OpsVerticle(DatabaseConfig database, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness) {
+  public OpsVerticle(DatabaseConfig database, RuntimeSettings settings, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness) {
     this.database = database;
+    this.settings = settings;
     this.lifecycle = lifecycle;
     this.liveness = liveness;
     this.readiness = readiness;
@@ -39,7 +43,10 @@ public final class OpsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 1, "health");
+    // The check's query has a deadline shorter than the check's: a connection whose socket went silent is closed
+    // and the next check opens a new one, so readiness comes back by itself.
+    pool = Pools.create(vertx, database, 1, "health", () -> settings.webhooks().timeoutSeconds(),
+      () -> QUERY_DEADLINE_MS);
     liveness.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
     liveness.register("worker", CHECK_TIMEOUT_MS, this::workerAnswers);
     readiness.register("database", CHECK_TIMEOUT_MS, this::schemaIsCurrent);
@@ -57,7 +64,7 @@ public final class OpsVerticle extends VerticleBase {
   }
 
   private void schemaIsCurrent(Promise<Status> promise) {
-    pool.query(SCHEMA_VERSION).execute()
+    pool.query(SCHEMA_VERSION)
       .onSuccess(rows -> {
         String version = rows.size() == 0 ? null : rows.iterator().next().getString("version");
         JsonObject data = new JsonObject().put("schemaVersion", version).put("expected", Migrations.LATEST_VERSION);
