@@ -15,14 +15,16 @@ import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.ingest.IngestVerticle;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Health procedures (vertx-health-check). Liveness: this event loop and a worker's answer. Readiness: PostgreSQL
- * answers with the schema this build expects, every verticle is deployed, and the replica is not draining. A
+ * answers with the schema this build expects (or a newer one), every verticle is deployed, and the replica is not draining. A
  * database outage takes readiness down and its return brings it back, with no restart.
  */
 public final class OpsVerticle extends VerticleBase {
-  static final String SCHEMA_VERSION = "SELECT version FROM flyway_schema_history WHERE success"
-    + " ORDER BY installed_rank DESC LIMIT 1";
+  static final String SCHEMA_VERSIONS = "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL";
   private static final long CHECK_TIMEOUT_MS = 2000;
   private static final long QUERY_DEADLINE_MS = 1500;
 
@@ -63,12 +65,18 @@ public final class OpsVerticle extends VerticleBase {
       .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("reason", "worker did not answer"))));
   }
 
+  /**
+   * Ready when the installed schema is this build's or newer: a newer build's migration (additive, see
+   * {@link Migrations}) must not take the running replicas out of the Service during a rolling upgrade.
+   */
   private void schemaIsCurrent(Promise<Status> promise) {
-    pool.query(SCHEMA_VERSION)
+    pool.query(SCHEMA_VERSIONS)
       .onSuccess(rows -> {
-        String version = rows.size() == 0 ? null : rows.iterator().next().getString("version");
-        JsonObject data = new JsonObject().put("schemaVersion", version).put("expected", Migrations.LATEST_VERSION);
-        promise.complete(Migrations.LATEST_VERSION.equals(version) ? Status.OK(data)
+        List<String> versions = new ArrayList<>();
+        rows.forEach(row -> versions.add(row.getString("version")));
+        String installed = Migrations.newest(versions);
+        JsonObject data = new JsonObject().put("schemaVersion", installed).put("expected", Migrations.LATEST_VERSION);
+        promise.complete(Migrations.atLeastLatest(installed) ? Status.OK(data)
           : Status.KO(data.put("reason", "migrations not applied")));
       })
       .onFailure(failure -> promise.complete(Status.KO(new JsonObject()
