@@ -272,9 +272,12 @@ final class Inbox {
     });
   }
 
-  /** A delivery whose event id is stored already: the same event again, or a conflicting reuse of its id. */
+  /**
+   * A delivery whose event id is stored already: the same event again, or a conflicting reuse of its id (only
+   * where the payload, not the id alone, identifies the event: {@link IngestCommand#idDecides()}).
+   */
   private static IngestOutcome duplicateOutcome(IngestCommand command, EventStore.Existing existing) {
-    if (!existing.samePayload()) {
+    if (!existing.samePayload() && !command.idDecides()) {
       return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
     }
     IngestStatus status = switch (existing.status()) {
