@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * Flyway migrations from {@code db/migration}. Blocking JDBC: run before the reactive pool exists.
@@ -54,6 +56,7 @@ public final class Migrations {
         if (!lockNotAvailable(e) || attempt == ATTEMPTS) {
           throw e;
         }
+        forgetFailedAttempt(configuration);
         LOG.warn("Migration attempt {} gave up waiting for a lock; retrying in {} ms", attempt, backoffMs);
         sleep(backoffMs);
         backoffMs *= 2;
@@ -82,11 +85,27 @@ public final class Migrations {
       .dataSource(config.jdbcUrl() + "?options=" + URLEncoder.encode("-c lock_timeout=" + LOCK_TIMEOUT,
         StandardCharsets.UTF_8).replace("+", "%20"), config.user(), config.password())
       .locations("classpath:db/migration")
+      .callbacks(new LeftoverIndexes())
       // Applied migrations newer than this build are a newer build's: not an error (rolling upgrades).
       .ignoreMigrationPatterns("*:future");
     // A transactional advisory lock keeps a transaction open, which CREATE INDEX CONCURRENTLY waits for forever.
     configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
     return configuration;
+  }
+
+  /**
+   * A migration that ran outside a transaction ({@code CONCURRENTLY}) and gave up is recorded as failed, which
+   * would stop every later run. Its SQL is re-runnable ({@code IF NOT EXISTS}, and {@link LeftoverIndexes} drops
+   * an index it left invalid), so the record goes. Validation passed before this attempt, which it does not with a
+   * failed record, so every failed record is this attempt's.
+   */
+  private static void forgetFailedAttempt(FluentConfiguration configuration) {
+    try (Connection connection = configuration.getDataSource().getConnection();
+         Statement statement = connection.createStatement()) {
+      statement.executeUpdate("DELETE FROM " + configuration.getTable() + " WHERE NOT success");
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot clear the failed migration attempt", e);
+    }
   }
 
   private static boolean lockNotAvailable(Throwable failure) {
