@@ -126,10 +126,10 @@ public final class InboxServer implements AutoCloseable {
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
       .compose(id -> {
         server.schedulerDeployment = id;
-        return vertx.deployVerticle(new OpsVerticle(config.database(), lifecycle, shared.liveness(),
+        return vertx.deployVerticle(new OpsVerticle(config.database(), settings, lifecycle, shared.liveness(),
           shared.readiness()));
       })
-      .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database())))
+      .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {

@@ -3,8 +3,9 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.BusReplies;
 import org.slf4j.Logger;
@@ -23,14 +24,16 @@ public final class AdminVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
 
   private final DatabaseConfig database;
+  private final RuntimeSettings settings;
 
-  public AdminVerticle(DatabaseConfig database) {
+  public AdminVerticle(DatabaseConfig database, RuntimeSettings settings) {
     this.database = database;
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
-    Pool pool = Pools.create(vertx, database, 4, "admin");
+    BoundedPool pool = Pools.create(vertx, database, 4, "admin", () -> settings.webhooks().timeoutSeconds());
     EventQueries events = new EventQueries(pool);
     ResourceQueries resources = new ResourceQueries(pool);
     Statistics statistics = new Statistics(pool);

@@ -3,7 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.BusReplies;
@@ -37,16 +37,15 @@ final class EventQueries {
   static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
     + " FROM webhook_event_attempts WHERE event_row_id = $1 ORDER BY attempt";
 
-  private final Pool pool;
+  private final BoundedPool pool;
 
-  EventQueries(Pool pool) {
+  EventQueries(BoundedPool pool) {
     this.pool = pool;
   }
 
   /** Body {@code {eventId, source?, includePayload}}; null when there is no such event. */
   Future<JsonObject> event(JsonObject request) {
-    return pool.preparedQuery(EVENT)
-      .execute(Tuple.of(request.getString("eventId"), request.getString("source"),
+    return pool.preparedQuery(EVENT, Tuple.of(request.getString("eventId"), request.getString("source"),
         request.getBoolean("includePayload", false)))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -57,7 +56,7 @@ final class EventQueries {
             "Several sources used this event id; add ?source=cisive or ?source=stripe"));
         }
         Row row = rows.iterator().next();
-        return pool.preparedQuery(ATTEMPTS).execute(Tuple.of(row.getLong("id"))).map(attempts -> {
+        return pool.preparedQuery(ATTEMPTS, Tuple.of(row.getLong("id"))).map(attempts -> {
           JsonArray history = new JsonArray();
           attempts.forEach(attempt -> history.add(new JsonObject()
             .put("attempt", attempt.getInteger("attempt"))
@@ -108,7 +107,7 @@ final class EventQueries {
     String sql = "SELECT " + SUMMARY_COLUMNS + " FROM webhook_events"
       + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
       + " ORDER BY received_at DESC, id DESC LIMIT $" + params.size();
-    return pool.preparedQuery(sql).execute(params).map(rows -> {
+    return pool.preparedQuery(sql, params).map(rows -> {
       JsonArray events = new JsonArray();
       Row last = null;
       int count = 0;

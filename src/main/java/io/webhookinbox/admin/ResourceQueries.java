@@ -3,7 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.BusReplies;
@@ -11,7 +11,9 @@ import io.webhookinbox.api.ErrorCode;
 
 /**
  * Current orders and payments with their event history. Personal data (the candidate, the payment documents that
- * can carry emails and addresses) is returned only to {@code webhooks:admin}.
+ * can carry emails and addresses) is returned only to {@code webhooks:admin}. Others see an order's document through
+ * an allow-list of known, non-personal fields: the stored document keeps unknown properties, and any of them may
+ * hold personal data.
  */
 final class ResourceQueries {
   static final String ORDER = """
@@ -19,7 +21,15 @@ final class ResourceQueries {
            source_system, last_event_id, last_event_occurred_at, created_by, created_on, created_correlation_id,
            updated_by, updated_on, updated_correlation_id,
            CASE WHEN $2 THEN candidate END AS candidate,
-           CASE WHEN $2 THEN document ELSE document - 'candidate' END AS document
+           CASE WHEN $2 THEN document ELSE jsonb_strip_nulls(jsonb_build_object(
+             'externalOrderId', document -> 'externalOrderId', 'status', document -> 'status',
+             'packageCode', document -> 'packageCode', 'clientReference', document -> 'clientReference',
+             'orderedAt', document -> 'orderedAt', 'completedAt', document -> 'completedAt',
+             'services', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                            'code', s -> 'code', 'status', s -> 'status', 'completedAt', s -> 'completedAt')))
+                          FROM jsonb_array_elements(CASE jsonb_typeof(document -> 'services')
+                                                    WHEN 'array' THEN document -> 'services' END) s)))
+           END AS document
     FROM orders WHERE external_order_id = $1""";
 
   static final String PAYMENT = """
@@ -38,16 +48,16 @@ final class ResourceQueries {
       LIMIT 1000) newest
     ORDER BY occurred_at, received_at, id""";
 
-  private final Pool pool;
+  private final BoundedPool pool;
 
-  ResourceQueries(Pool pool) {
+  ResourceQueries(BoundedPool pool) {
     this.pool = pool;
   }
 
   /** Body {@code {externalOrderId, includePersonalData}}. */
   Future<JsonObject> order(JsonObject request) {
     String id = request.getString("externalOrderId");
-    return pool.preparedQuery(ORDER).execute(Tuple.of(id, request.getBoolean("includePersonalData", false)))
+    return pool.preparedQuery(ORDER, Tuple.of(id, request.getBoolean("includePersonalData", false)))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.failedFuture(new BusReplies.Refused(ErrorCode.NOT_FOUND, "No order with external id " + id));
@@ -81,7 +91,7 @@ final class ResourceQueries {
   /** Body {@code {paymentIntentId, includePersonalData}}; 404 with code 5113 when unknown. */
   Future<JsonObject> payment(JsonObject request) {
     String id = request.getString("paymentIntentId");
-    return pool.preparedQuery(PAYMENT).execute(Tuple.of(id, request.getBoolean("includePersonalData", false)))
+    return pool.preparedQuery(PAYMENT, Tuple.of(id, request.getBoolean("includePersonalData", false)))
       .compose(rows -> {
         if (rows.size() == 0) {
           return Future.failedFuture(new BusReplies.Refused(ErrorCode.PAYMENT_NOT_FOUND, "No payment with payment intent id " + id));
@@ -112,7 +122,7 @@ final class ResourceQueries {
   }
 
   private Future<JsonArray> history(String externalId, String source) {
-    return pool.preparedQuery(HISTORY).execute(Tuple.of(externalId, source)).map(rows -> {
+    return pool.preparedQuery(HISTORY, Tuple.of(externalId, source)).map(rows -> {
       JsonArray events = new JsonArray();
       rows.forEach(row -> events.add(new JsonObject()
         .put("eventId", row.getString("event_id"))

@@ -3,7 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -66,9 +66,9 @@ final class Statistics {
 
   static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
-  private final Pool pool;
+  private final BoundedPool pool;
 
-  Statistics(Pool pool) {
+  Statistics(BoundedPool pool) {
     this.pool = pool;
   }
 

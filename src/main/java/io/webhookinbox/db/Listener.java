@@ -3,18 +3,28 @@ package io.webhookinbox.db;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgChannel;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.webhookinbox.config.DatabaseConfig;
 import org.slf4j.Logger;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * A LISTEN connection on one channel that stays up. PgSubscriber's reconnect policy covers a connection that was
  * lost; a first connection that failed (the database was away at start-up) leaves that subscriber unusable, so
  * each new attempt uses a new subscriber. {@code onSubscribed} runs after every (re)connection, so the owner can
- * catch up on notifications it missed.
+ * catch up on notifications it missed. A LISTEN connection only receives, so a silent socket (half-open after a
+ * failover) would go unnoticed: a heartbeat query with a deadline finds it, and closing it lets the subscriber
+ * reconnect.
  */
 public final class Listener {
+  static final long HEARTBEAT_MS = 5000;
+  static final long HEARTBEAT_DEADLINE_MS = 2000;
+  /** The server-side bounds of this connection (it runs LISTEN and the heartbeat only). */
+  private static final int STATEMENT_SECONDS = 5;
+
   private final Vertx vertx;
   private final DatabaseConfig database;
   private final String channel;
@@ -24,6 +34,7 @@ public final class Listener {
   private final Logger log;
   private PgSubscriber subscriber;
   private boolean closed;
+  private long heartbeatTimer = -1;
 
   private Listener(Vertx vertx, DatabaseConfig database, String channel, Handler<String> onNotify,
                    Handler<Void> onSubscribed, long retryMs, Logger log) {
@@ -40,6 +51,7 @@ public final class Listener {
                                Handler<Void> onSubscribed, long retryMs, Logger log) {
     Listener listener = new Listener(vertx, database, channel, onNotify, onSubscribed, retryMs, log);
     listener.connect();
+    listener.heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MS, id -> listener.heartbeat());
     return listener;
   }
 
@@ -47,7 +59,7 @@ public final class Listener {
     if (closed) {
       return;
     }
-    PgSubscriber attempt = PgSubscriber.subscriber(vertx, Pools.connectOptions(database))
+    PgSubscriber attempt = PgSubscriber.subscriber(vertx, Pools.connectOptions(database, STATEMENT_SECONDS))
       .reconnectPolicy(retries -> retryMs);
     PgChannel pgChannel = attempt.channel(channel);
     pgChannel.subscribeHandler(onSubscribed).handler(onNotify);
@@ -59,8 +71,24 @@ public final class Listener {
     });
   }
 
+  private void heartbeat() {
+    PgSubscriber current = subscriber;
+    PgConnection connection = current == null || current.closed() ? null : current.actualConnection();
+    if (connection == null) {
+      return;
+    }
+    connection.query("SELECT 1").execute().timeout(HEARTBEAT_DEADLINE_MS, TimeUnit.MILLISECONDS)
+      .onFailure(failure -> {
+        if (!closed) {
+          log.warn("LISTEN connection on {} did not answer ({}); reconnecting", channel, DbErrors.describe(failure));
+          BoundedPool.abandon(connection);
+        }
+      });
+  }
+
   public Future<Void> close() {
     closed = true;
+    vertx.cancelTimer(heartbeatTimer);
     return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 }

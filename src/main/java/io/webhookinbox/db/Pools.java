@@ -1,5 +1,6 @@
 package io.webhookinbox.db;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -9,14 +10,25 @@ import io.vertx.sqlclient.PoolOptions;
 import io.webhookinbox.config.DatabaseConfig;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /** Reactive PostgreSQL pools built the same way for every verticle. */
 public final class Pools {
   private Pools() {
   }
 
-  public static PgConnectOptions connectOptions(DatabaseConfig config) {
-    return new PgConnectOptions()
+  /** Added to the processing timeout for the server-side bounds: the client's deadline acts first. */
+  static final int SERVER_MARGIN_MS = 1000;
+
+  /**
+   * Every connection carries server-side bounds derived from the processing timeout {@code timeoutSeconds}: no
+   * statement, lock wait or idle transaction outlives it by more than a second even when the client is gone, and
+   * TCP keepalives from the server find a vanished client in seconds, not the OS default of two hours.
+   */
+  public static PgConnectOptions connectOptions(DatabaseConfig config, int timeoutSeconds) {
+    String bound = (timeoutSeconds * 1000 + SERVER_MARGIN_MS) + "ms";
+    PgConnectOptions options = new PgConnectOptions()
       .setHost(config.host())
       .setPort(config.port())
       .setDatabase(config.name())
@@ -27,15 +39,31 @@ public final class Pools {
       .setPreparedStatementCacheSqlLimit(8192)
       .setPipeliningLimit(256)
       .setReconnectAttempts(0);
+    options.addProperty("statement_timeout", bound)
+      .addProperty("lock_timeout", bound)
+      .addProperty("idle_in_transaction_session_timeout", bound)
+      .addProperty("tcp_keepalives_idle", "5")
+      .addProperty("tcp_keepalives_interval", "2")
+      .addProperty("tcp_keepalives_count", "3");
+    return options;
+  }
+
+  /** A pool whose client-side deadline is the processing timeout. */
+  public static BoundedPool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
+                                   IntSupplier timeoutSeconds) {
+    return create(vertx, config, maxSize, name, timeoutSeconds, () -> timeoutSeconds.getAsInt() * 1000L);
   }
 
   /**
    * A pool owned by the calling verticle (closed with it), bounded wait so an outage fails fast with 503.
+   * Connections are renewed every few minutes, so a changed processing timeout reaches the server-side bounds.
    *
    * @param name the {@code pool_name} label of its metrics (in use, waiting)
+   * @param deadlineMs each use's client-side deadline
    */
-  public static Pool create(Vertx vertx, DatabaseConfig config, int maxSize, String name) {
-    return create(vertx, config, maxSize, name, connectOptions(config));
+  public static BoundedPool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
+                                   IntSupplier timeoutSeconds, LongSupplier deadlineMs) {
+    return create(vertx, config, maxSize, name, timeoutSeconds, deadlineMs, false);
   }
 
   /**
@@ -43,12 +71,13 @@ public final class Pools {
    * off: plans are cached per connection, and a plan made while a table was nearly empty would otherwise go on
    * scanning it whole, one scan per delivery, after it has grown (measured: a 15x slower group commit).
    */
-  public static Pool createForKeyLookups(Vertx vertx, DatabaseConfig config, int maxSize, String name) {
-    return create(vertx, config, maxSize, name, connectOptions(config).addProperty("enable_seqscan", "off"));
+  public static BoundedPool createForKeyLookups(Vertx vertx, DatabaseConfig config, int maxSize, String name,
+                                                IntSupplier timeoutSeconds) {
+    return create(vertx, config, maxSize, name, timeoutSeconds, () -> timeoutSeconds.getAsInt() * 1000L, true);
   }
 
-  private static Pool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
-                             PgConnectOptions connectOptions) {
+  private static BoundedPool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
+                                    IntSupplier timeoutSeconds, LongSupplier deadlineMs, boolean keyLookupsOnly) {
     PoolOptions options = new PoolOptions()
       .setName(name)
       .setMaxSize(maxSize)
@@ -56,12 +85,18 @@ public final class Pools {
       .setConnectionTimeout(config.connectTimeoutMs())
       .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
       .setIdleTimeout(60)
-      .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return PgBuilder.pool()
+      .setIdleTimeoutUnit(TimeUnit.SECONDS)
+      .setMaxLifetime(5)
+      .setMaxLifetimeUnit(TimeUnit.MINUTES);
+    Pool pool = PgBuilder.pool()
       .with(options)
       .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpKeepAlive(true))
-      .connectingTo(connectOptions)
+      .connectingTo(() -> {
+        PgConnectOptions connect = connectOptions(config, timeoutSeconds.getAsInt());
+        return Future.succeededFuture(keyLookupsOnly ? connect.addProperty("enable_seqscan", "off") : connect);
+      })
       .using(vertx)
       .build();
+    return new BoundedPool(vertx, pool, deadlineMs);
   }
 }

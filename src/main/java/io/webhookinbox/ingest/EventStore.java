@@ -76,7 +76,8 @@ final class EventStore {
        WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = i.event_id)
     ),
     newest AS (
-      SELECT DISTINCT ON (external_id) * FROM fresh WHERE apply ORDER BY external_id, occurred_at DESC, event_id DESC
+      SELECT DISTINCT ON (external_id) * FROM fresh WHERE apply ORDER BY external_id, occurred_at DESC,
+                                                                             event_id COLLATE "C" DESC
     ),
     """;
 

@@ -1,7 +1,7 @@
 package io.webhookinbox.ingest;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.SqlConnection;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.telemetry.LogContext;
@@ -27,12 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Inbox {
   private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
 
-  private final Pool pool;
+  private final BoundedPool pool;
   private final Map<String, SourceApplier> appliers;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
 
-  Inbox(Pool pool, Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
+  Inbox(BoundedPool pool, Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
     this.pool = pool;
     this.appliers = Map.copyOf(appliers);
     this.settings = settings;
@@ -272,9 +272,12 @@ final class Inbox {
     });
   }
 
-  /** A delivery whose event id is stored already: the same event again, or a conflicting reuse of its id. */
+  /**
+   * A delivery whose event id is stored already: the same event again, or a conflicting reuse of its id (only
+   * where the payload, not the id alone, identifies the event: {@link IngestCommand#idDecides()}).
+   */
   private static IngestOutcome duplicateOutcome(IngestCommand command, EventStore.Existing existing) {
-    if (!existing.samePayload()) {
+    if (!existing.samePayload() && !command.idDecides()) {
       return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
     }
     IngestStatus status = switch (existing.status()) {

@@ -13,8 +13,13 @@ import java.time.OffsetDateTime;
  * @param rawPayload     the body as received, stored as jsonb
  * @param apply          false for an event type that is stored but not applied (status {@code ignored})
  * @param receivedNanos  {@link System#nanoTime()} at receipt, for the processing time
+ * @param idDecides      the sender's verified signature vouches for the event id, and the sender may resend an
+ *                       event with live fields changed (Stripe's {@code pending_webhooks}): a stored event with the
+ *                       same id is this event, a duplicate, whatever the bytes. False where the sender controls the
+ *                       bytes of an id it chose (Cisive): a different payload under a stored id is then a conflict.
  */
 public record IngestCommand(String source, String eventId, String eventType, String externalId,
                             OffsetDateTime occurredAt, String schemaVersion, JsonObject payload, String rawPayload,
-                            String payloadSha256, boolean apply, Instant receivedAt, long receivedNanos) {
+                            String payloadSha256, boolean apply, Instant receivedAt, long receivedNanos,
+                            boolean idDecides) {
 }

@@ -63,7 +63,8 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    inbox = new Inbox(Pools.createForKeyLookups(vertx, database, poolSize, "ingest-" + instance), appliers, settings, metrics);
+    inbox = new Inbox(Pools.createForKeyLookups(vertx, database, poolSize, "ingest-" + instance,
+      () -> settings.webhooks().timeoutSeconds()), appliers, settings, metrics);
     appliers.forEach((source, applier) -> {
       if (applier.batchUpsert() != null) {
         String statement = EventStore.batchStatement(applier.batchUpsert());

@@ -7,31 +7,37 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.db.Migrations;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.ingest.IngestVerticle;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Health procedures (vertx-health-check). Liveness: this event loop and a worker's answer. Readiness: PostgreSQL
- * answers with the schema this build expects, every verticle is deployed, and the replica is not draining. A
+ * answers with the schema this build expects (or a newer one), every verticle is deployed, and the replica is not draining. A
  * database outage takes readiness down and its return brings it back, with no restart.
  */
 public final class OpsVerticle extends VerticleBase {
-  static final String SCHEMA_VERSION = "SELECT version FROM flyway_schema_history WHERE success"
-    + " ORDER BY installed_rank DESC LIMIT 1";
+  static final String SCHEMA_VERSIONS = "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL";
   private static final long CHECK_TIMEOUT_MS = 2000;
+  private static final long QUERY_DEADLINE_MS = 1500;
 
   private final DatabaseConfig database;
+  private final RuntimeSettings settings;
   private final Lifecycle lifecycle;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
-  private Pool pool;
+  private BoundedPool pool;
 
-  public OpsVerticle(DatabaseConfig database, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness) {
+  public OpsVerticle(DatabaseConfig database, RuntimeSettings settings, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness) {
     this.database = database;
+    this.settings = settings;
     this.lifecycle = lifecycle;
     this.liveness = liveness;
     this.readiness = readiness;
@@ -39,7 +45,10 @@ public final class OpsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 1, "health");
+    // The check's query has a deadline shorter than the check's: a connection whose socket went silent is closed
+    // and the next check opens a new one, so readiness comes back by itself.
+    pool = Pools.create(vertx, database, 1, "health", () -> settings.webhooks().timeoutSeconds(),
+      () -> QUERY_DEADLINE_MS);
     liveness.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
     liveness.register("worker", CHECK_TIMEOUT_MS, this::workerAnswers);
     readiness.register("database", CHECK_TIMEOUT_MS, this::schemaIsCurrent);
@@ -56,12 +65,18 @@ public final class OpsVerticle extends VerticleBase {
       .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("reason", "worker did not answer"))));
   }
 
+  /**
+   * Ready when the installed schema is this build's or newer: a newer build's migration (additive, see
+   * {@link Migrations}) must not take the running replicas out of the Service during a rolling upgrade.
+   */
   private void schemaIsCurrent(Promise<Status> promise) {
-    pool.query(SCHEMA_VERSION).execute()
+    pool.query(SCHEMA_VERSIONS)
       .onSuccess(rows -> {
-        String version = rows.size() == 0 ? null : rows.iterator().next().getString("version");
-        JsonObject data = new JsonObject().put("schemaVersion", version).put("expected", Migrations.LATEST_VERSION);
-        promise.complete(Migrations.LATEST_VERSION.equals(version) ? Status.OK(data)
+        List<String> versions = new ArrayList<>();
+        rows.forEach(row -> versions.add(row.getString("version")));
+        String installed = Migrations.newest(versions);
+        JsonObject data = new JsonObject().put("schemaVersion", installed).put("expected", Migrations.LATEST_VERSION);
+        promise.complete(Migrations.atLeastLatest(installed) ? Status.OK(data)
           : Status.KO(data.put("reason", "migrations not applied")));
       })
       .onFailure(failure -> promise.complete(Status.KO(new JsonObject()

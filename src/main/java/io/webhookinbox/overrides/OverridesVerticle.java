@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.DbErrors;
@@ -37,7 +37,7 @@ public final class OverridesVerticle extends VerticleBase {
 
   private final DatabaseConfig database;
   private final RuntimeSettings settings;
-  private Pool pool;
+  private BoundedPool pool;
   private Listener listener;
   private long appliedVersion = -1;
 
@@ -48,7 +48,7 @@ public final class OverridesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 2, "config");
+    pool = Pools.create(vertx, database, 2, "config", () -> settings.webhooks().timeoutSeconds());
     vertx.eventBus().<JsonObject>localConsumer(PUT_ADDRESS, this::put);
     listener = Listener.start(vertx, database, CHANNEL, version -> reload(), subscribed -> reload(), 1000, LOG);
     // Start with the stored overrides; without the database, start on the file and catch up on reconnect.
@@ -61,7 +61,7 @@ public final class OverridesVerticle extends VerticleBase {
   }
 
   private Future<Void> reload() {
-    return pool.query(LOAD).execute().map(rows -> {
+    return pool.query(LOAD).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }

@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.RollupLocks;
@@ -57,9 +57,9 @@ final class Requeue {
   static final String NOTIFY = "SELECT pg_notify('" + IngestVerticle.RETRY_CHANNEL + "', '')";
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final BoundedPool pool;
 
-  Requeue(Vertx vertx, Pool pool) {
+  Requeue(Vertx vertx, BoundedPool pool) {
     this.vertx = vertx;
     this.pool = pool;
   }
@@ -74,11 +74,11 @@ final class Requeue {
     String eventId = message.body().getString("eventId");
     String source = message.body().getString("source");
     Future<Void> unambiguous = source != null ? Future.succeededFuture()
-      : pool.preparedQuery(STATUS_OF).execute(Tuple.of(eventId, (Object) null)).compose(rows -> rows.size() > 1
+      : pool.preparedQuery(STATUS_OF, Tuple.of(eventId, (Object) null)).compose(rows -> rows.size() > 1
         ? Future.failedFuture(new BusReplies.Refused(ErrorCode.BAD_REQUEST,
           "Several sources used this event id; add ?source=cisive or ?source=stripe"))
         : Future.succeededFuture());
-    unambiguous.compose(checked -> pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(eventId, source, MANUAL_LEASE_MS)))
+    unambiguous.compose(checked -> pool.preparedQuery(CLAIM_ONE, Tuple.of(eventId, source, MANUAL_LEASE_MS)))
       .compose(rows -> {
         if (rows.size() == 0) {
           return explainRefusal(eventId, source);
@@ -98,7 +98,7 @@ final class Requeue {
   }
 
   private Future<JsonObject> explainRefusal(String eventId, String source) {
-    return pool.preparedQuery(STATUS_OF).execute(Tuple.of(eventId, source)).compose(rows -> {
+    return pool.preparedQuery(STATUS_OF, Tuple.of(eventId, source)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(new BusReplies.Refused(ErrorCode.NOT_FOUND, "No event with id " + eventId));
       }

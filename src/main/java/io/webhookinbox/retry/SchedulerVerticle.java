@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
+import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -69,7 +69,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final DatabaseConfig database;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
-  private Pool pool;
+  private BoundedPool pool;
   private Listener listener;
   private boolean polling;
   private boolean pollAgain;
@@ -85,7 +85,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 2, "scheduler");
+    pool = Pools.create(vertx, database, 2, "scheduler", () -> settings.webhooks().timeoutSeconds());
     new Requeue(vertx, pool).register();
     listener = Listener.start(vertx, database, IngestVerticle.RETRY_CHANNEL, payload -> pollSoon(), subscribed -> pollSoon(),
       1000, LOG);
@@ -184,7 +184,7 @@ public final class SchedulerVerticle extends VerticleBase {
    *                       claiming it, or an attempt running past its lease. Wait a second rather than spin.
    */
   private Future<Long> nextDueInMs(SchedulerConfig config, boolean claimedNothing) {
-    return pool.query(NEXT_DUE).execute().map((RowSet<Row> rows) -> {
+    return pool.query(NEXT_DUE).map((RowSet<Row> rows) -> {
       Row row = rows.iterator().next();
       metrics.retryBacklog(row.getLong("backlog"));
       Long dueIn = row.getLong("due_in_ms");

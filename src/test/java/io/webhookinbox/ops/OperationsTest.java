@@ -150,6 +150,7 @@ class OperationsTest {
     try (TestService busy = TestService.start(vertx, TestService.config(database, new JsonObject()
       .put("limits", new JsonObject().put("maxInFlight", 1))))) {
       busy.postCisive(CisiveEvents.event("evt-busy-0", "OrderCreated", "2026-11-20T09:00:00Z", "ORD-BUSY", "Created"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> busy.server().lifecycle().inFlight() == 0);
       io.vertx.core.Future<HttpResponse<Buffer>> held;
       try (java.sql.Connection blocker = database.connect(); java.sql.Statement statement = blocker.createStatement()) {
         blocker.setAutoCommit(false);
@@ -167,6 +168,8 @@ class OperationsTest {
         blocker.rollback();
       }
       assertThat(held.await().statusCode()).isEqualTo(200);
+      // The gate counts a request out when its response is written, which can be just after the client read it.
+      await().atMost(Duration.ofSeconds(5)).until(() -> busy.server().lifecycle().inFlight() == 0);
       assertThat(busy.postCisive(CisiveEvents.created("evt-busy-2", "ORD-BUSY-2")).statusCode()).isEqualTo(200);
     }
   }

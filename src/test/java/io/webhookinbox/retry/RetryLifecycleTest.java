@@ -202,12 +202,10 @@ class RetryLifecycleTest {
       ids.add("evt-mr-" + i);
       faults.failOrder("ORD-MR-" + i);
     }
-    try (TestService replica = TestService.start(vertx, TestService.config(inbox.db(), fastRetryConfig()))) {
-      // Posting 30 deliveries can outlast three fast retries on a loaded machine: no event may go dead before the
-      // faults are healed, or the test would prove nothing about the race it is about.
-      JsonObject patient = new JsonObject().put("retry", new JsonObject().put("maxAttempts", 20));
-      inbox.service().server().settings().applyOverrides(patient);
-      replica.server().settings().applyOverrides(patient);
+    // Retries must outlast the posting of all 30 events (slow on a loaded machine): none may be dead at the heal.
+    JsonObject patient = new JsonObject().put("retry", new JsonObject().put("maxAttempts", 100).put("maxDelayMs", 1000));
+    inbox.service().server().settings().applyOverrides(patient);
+    try (TestService replica = TestService.start(vertx, TestService.config(inbox.db(), fastRetryConfig().mergeIn(patient, true)))) {
       for (int i = 0; i < ids.size(); i++) {
         TestService target = i % 2 == 0 ? inbox.service() : replica;
         assertThat(target.postCisive(CisiveEvents.created(ids.get(i), "ORD-MR-" + i)).statusCode()).isEqualTo(202);

@@ -42,18 +42,32 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   }
 
   public static synchronized TestDatabase createDatabase(String hint) {
+    return createDatabase(hint, "");
+  }
+
+  /** A migrated database created with {@code options} ({@code CREATE DATABASE name <options>}). */
+  public static synchronized TestDatabase createDatabase(String hint, String options) {
+    TestDatabase database = createEmptyDatabase(hint, options);
+    Migrations.migrate(AppConfig.from(new JsonObject().put("database", database.configJson())
+      .put("jwt", new JsonObject().put("issuer", "i").put("audience", "a"))).database());
+    return database;
+  }
+
+  /** A database without the schema, for tests of the migrations themselves; drop it with {@link #dropDatabase}. */
+  public static synchronized TestDatabase createEmptyDatabase(String hint) {
+    return createEmptyDatabase(hint, "");
+  }
+
+  private static TestDatabase createEmptyDatabase(String hint, String options) {
     Server s = server();
     String name = ("t_" + hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_") + "_" + SEQUENCE.incrementAndGet());
     name = name.length() > 60 ? name.substring(name.length() - 60) : name;
     try (Connection admin = s.admin(); Statement statement = admin.createStatement()) {
-      statement.execute("CREATE DATABASE " + name);
+      statement.execute("CREATE DATABASE " + name + (options.isEmpty() ? "" : " " + options));
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot create test database on " + s.kind(), e);
     }
-    TestDatabase database = new TestDatabase(s.host(), s.port(), name, s.user(), s.password());
-    Migrations.migrate(AppConfig.from(new JsonObject().put("database", database.configJson())
-      .put("jwt", new JsonObject().put("issuer", "i").put("audience", "a"))).database());
-    return database;
+    return new TestDatabase(s.host(), s.port(), name, s.user(), s.password());
   }
 
   public static synchronized void dropDatabase(TestDatabase database) {

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder in front of PostgreSQL that a test can cut and restore, to make the database unreachable for
- * one service without touching the server other tests use. Network fault injection, not a fake database.
+ * one service without touching the server other tests use, or freeze, to make the connections open now go silent
+ * (half-open, as after a failover) while new ones still work. Network fault injection, not a fake database.
  */
 public final class TcpProxy implements AutoCloseable {
   private final Vertx vertx;
@@ -19,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final NetClient client;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> frozen = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
   private NetServer server;
 
@@ -44,6 +46,20 @@ public final class TcpProxy implements AutoCloseable {
     cut = true;
     sockets.forEach(NetSocket::close);
     sockets.clear();
+  }
+
+  /**
+   * The connections open now stop forwarding in both directions but stay open: nothing is closed, reset or
+   * answered, so only a deadline can tell. New connections are accepted and forwarded as before.
+   */
+  public void freeze() {
+    for (NetSocket socket : sockets) {
+      socket.pause();
+      socket.handler(ignored -> { });
+      socket.closeHandler(null);
+      frozen.add(socket);
+    }
+    sockets.removeAll(frozen);
   }
 
   public void restore() {
@@ -78,6 +94,7 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     cut();
+    frozen.forEach(NetSocket::close);
     Future.join(server.close(), client.close()).await();
   }
 }

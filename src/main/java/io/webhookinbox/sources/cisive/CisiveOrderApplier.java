@@ -12,7 +12,9 @@ import io.webhookinbox.ingest.StoredEvent;
 /**
  * Upserts {@code orders} by external order id. An event changes the order only when it is newer than the last one
  * applied, by {@code occurredAt} as an instant (offsets normalised by timestamptz) and then by event id, so any
- * arrival order converges on the same state and an older event never rolls an order back.
+ * arrival order converges on the same state and an older event never rolls an order back. Event ids compare byte
+ * by byte ({@code COLLATE "C"}), not under the database's collation, which may be linguistic and can change with an
+ * ICU or C library upgrade.
  */
 public final class CisiveOrderApplier implements SourceApplier {
   private static final String INSERT_ORDER = """
@@ -37,7 +39,8 @@ public final class CisiveOrderApplier implements SourceApplier {
       updated_by = EXCLUDED.updated_by,
       updated_on = now(),
       updated_correlation_id = EXCLUDED.updated_correlation_id
-    WHERE (o.last_event_occurred_at, o.last_event_id) < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id)
+    WHERE (o.last_event_occurred_at, o.last_event_id COLLATE "C")
+        < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id COLLATE "C")
     """;
 
   static final String UPSERT_ORDER = INSERT_ORDER

@@ -94,7 +94,7 @@ public final class CisiveWebhook {
     IngestCommand command = new IngestCommand(SOURCE, eventId, eventType, order.getString("externalOrderId"),
       occurredAt, body.getString("schemaVersion", DEFAULT_SCHEMA_VERSION), body,
       raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(raw.getBytes()), ingest.enabled(eventType),
-      Instant.now(), receivedNanos);
+      Instant.now(), receivedNanos, false);
     ingest.submit(command, CorrelationIdHandler.get(ctx), BearerAuth.principal(ctx).subject())
       .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "externalOrderId", "orderVersion"))
       .onFailure(ctx::fail);

@@ -36,8 +36,8 @@ public final class PaymentApplier implements SourceApplier {
       version = p.version + 1,
       updated_on = now(),
       updated_correlation_id = EXCLUDED.updated_correlation_id
-    WHERE (p.last_event_created, p.last_event_rank, p.last_event_id)
-        < (EXCLUDED.last_event_created, EXCLUDED.last_event_rank, EXCLUDED.last_event_id)
+    WHERE (p.last_event_created, p.last_event_rank, p.last_event_id COLLATE "C")
+        < (EXCLUDED.last_event_created, EXCLUDED.last_event_rank, EXCLUDED.last_event_id COLLATE "C")
     RETURNING version""";
 
   static final String ATTACH_DISPUTE = """

@@ -81,7 +81,8 @@ public final class StripeWebhook {
     long receivedNanos = System.nanoTime();
     Buffer raw = ctx.body().buffer();
     byte[] bytes = raw == null ? new byte[0] : raw.getBytes();
-    if (settings.webhooks().signatureVerification()) {
+    boolean verified = settings.webhooks().signatureVerification();
+    if (verified) {
       StripeSignature.verify(ctx.request().getHeader(StripeSignature.HEADER), bytes, sources.stripeSecrets(),
         sources.stripeToleranceSeconds(), Instant.now().getEpochSecond());
     } else {
@@ -102,7 +103,8 @@ public final class StripeWebhook {
     boolean apply = applicable(type, paymentIntentId) && ingest.enabled(type);
     IngestCommand command = new IngestCommand(SOURCE, eventId, type, paymentIntentId,
       OffsetDateTime.ofInstant(Instant.ofEpochSecond(event.getLong("created")), ZoneOffset.UTC), apiVersion, event,
-      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(bytes), apply, Instant.now(), receivedNanos);
+      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(bytes), apply, Instant.now(), receivedNanos,
+      verified);
     ingest.submit(command, CorrelationIdHandler.get(ctx), PRINCIPAL)
       .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "paymentId", "paymentVersion",
         processingResponse(outcome, type, receivedNanos)))

@@ -65,6 +65,26 @@ class StripeWebhookTest {
   }
 
   @Test
+  void aRedeliveryWhoseLiveFieldsChangedIsADuplicateNotAConflict() throws Exception {
+    JsonObject first = StripeEvents.paymentIntent("evt_resent_1", "payment_intent.succeeded", "pi_resent_1",
+      "succeeded", now());
+    assertThat(send(first).statusCode()).isEqualTo(200);
+
+    // Stripe resends the event with its live fields as they are now; the signed event id decides.
+    HttpResponse<Buffer> resent = send(first.copy().put("pending_webhooks", 0).put("request",
+      new JsonObject().put("id", "req_resent")));
+
+    assertThat(resent.statusCode()).as(resent.bodyAsString()).isEqualTo(200);
+    assertThat(resent.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("duplicate");
+    assertThat(resent.bodyAsJsonObject().getJsonObject("data").getInteger("paymentVersion")).isEqualTo(1);
+    assertThat(inbox.db().one("SELECT count(*) AS events, min(payload->>'pending_webhooks') AS pending"
+      + " FROM webhook_events WHERE event_id = 'evt_resent_1'"))
+      .isEqualTo(new JsonObject().put("events", 1L).put("pending", "1"));
+    assertThat(inbox.db().one("SELECT version FROM payments WHERE payment_intent_id = 'pi_resent_1'").getInteger("version"))
+      .isEqualTo(1);
+  }
+
+  @Test
   void secretRotationAcceptsAnyConfiguredSecretAndAnyMatchingV1() throws Exception {
     String body = StripeEvents.paymentIntent("evt_rot_1", "payment_intent.succeeded", "pi_rot_1", "succeeded", now())
       .encode();

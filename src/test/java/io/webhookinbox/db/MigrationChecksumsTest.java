@@ -1,0 +1,46 @@
+package io.webhookinbox.db;
+
+import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Released migrations never change: a database migrated by an earlier build must validate against this one. Each
+ * checksum is Flyway's own, read back from a database it migrated. A new migration is added here once, when it is
+ * written; a failure here means a released file was edited: restore it and put the change in a new migration.
+ */
+@ExtendWith(PostgresExtension.class)
+class MigrationChecksumsTest {
+  static final Map<String, Integer> RELEASED = Map.of(
+    "1", -1511314361,
+    "2", -1784151364,
+    "3", -203227991,
+    "4", -1507700521,
+    "5", 249226661,
+    "6", -893649712);
+
+  @Test
+  void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {
+    Map<String, Integer> applied = new TreeMap<>();
+    db.query("SELECT version, checksum FROM flyway_schema_history WHERE version IS NOT NULL")
+      .forEach(row -> applied.put(row.getString("version"), row.getInteger("checksum")));
+    assertThat(applied).isEqualTo(new TreeMap<>(RELEASED));
+
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+      assertThat(files.map(file -> file.getFileName().toString())
+        .map(name -> name.substring(1, name.indexOf("__"))).collect(Collectors.toSet()))
+        .isEqualTo(RELEASED.keySet());
+    }
+  }
+}
