@@ -14,6 +14,6 @@ public record IngestConfig(int workerInstances, int maxBatch, int concurrentComm
   static IngestConfig from(JsonObject json) {
     return new IngestConfig(Json.integer(json, "ingest.", "workerInstances", 0, 0, 256),
       Json.integer(json, "ingest.", "maxBatch", 64, 1, 1000),
-      Json.integer(json, "ingest.", "concurrentCommits", 2, 1, 64));
+      Json.integer(json, "ingest.", "concurrentCommits", 1, 1, 64));
   }
 }
