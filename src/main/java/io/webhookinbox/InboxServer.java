@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class InboxServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
+  /** Connections for retries (the first worker runs them all), apart from those of new deliveries. */
+  private static final int RETRY_POOL_SIZE = 2;
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -121,8 +123,11 @@ public final class InboxServer implements AutoCloseable {
     AtomicInteger workerNumber = new AtomicInteger();
     // Operator overrides load first: the workers and the scheduler act on settings from their first moment.
     return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
-      .compose(id -> vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
-          poolPerWorker, config.ingest().maxBatch(), appliers, settings, metrics), new DeploymentOptions().setInstances(workers)))
+      .compose(id -> vertx.deployVerticle(() -> {
+        int number = workerNumber.incrementAndGet();
+        return new IngestVerticle(config.database(), number, poolPerWorker, number == 1 ? RETRY_POOL_SIZE : 0,
+          config.ingest().maxBatch(), appliers, settings, metrics);
+      }, new DeploymentOptions().setInstances(workers)))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
       .compose(id -> {
         server.schedulerDeployment = id;
