@@ -98,7 +98,7 @@ public final class InboxServer implements AutoCloseable {
           Label.POOL_NAME))))
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
-    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight());
+    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.http().bodyTimeoutMs());
     StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
       ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
       : null;
