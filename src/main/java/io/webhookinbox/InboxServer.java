@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.admin.AdminVerticle;
 import io.webhookinbox.overrides.OverridesVerticle;
 import io.webhookinbox.api.OpenApiRoute;
@@ -49,8 +50,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class InboxServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
-  /** Connections for retries (the first worker runs them all), apart from those of new deliveries. */
-  private static final int RETRY_POOL_SIZE = 2;
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -115,9 +114,10 @@ public final class InboxServer implements AutoCloseable {
     Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier(),
       StripeWebhook.SOURCE, new PaymentApplier());
     int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    int workers = config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops;
+    ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
+      config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops);
+    int workers = budget.workers();
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
-    int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
 
     InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, shared.routes());
     AtomicInteger workerNumber = new AtomicInteger();
@@ -125,7 +125,7 @@ public final class InboxServer implements AutoCloseable {
     return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
       .compose(id -> vertx.deployVerticle(() -> {
         int number = workerNumber.incrementAndGet();
-        return new IngestVerticle(config.database(), number, poolPerWorker, number == 1 ? RETRY_POOL_SIZE : 0,
+        return new IngestVerticle(config.database(), number, budget.perWorker(), number == 1 ? budget.retry() : 0,
           config.ingest().maxBatch(), appliers, settings, metrics);
       }, new DeploymentOptions().setInstances(workers)))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))

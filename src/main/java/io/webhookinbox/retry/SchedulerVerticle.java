@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SchedulerConfig;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.db.Listener;
@@ -109,7 +110,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 2, "scheduler", () -> settings.webhooks().timeoutSeconds());
+    pool = Pools.create(vertx, database, ConnectionBudget.SCHEDULER, "scheduler", () -> settings.webhooks().timeoutSeconds());
     new Requeue(vertx, pool).register();
     listener = Listener.start(vertx, database, IngestVerticle.RETRY_CHANNEL, payload -> pollSoon(), subscribed -> pollSoon(),
       1000, LOG);

@@ -1,6 +1,7 @@
 package io.webhookinbox.retry;
 
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.FaultInjection;
 import io.webhookinbox.support.InboxExtension;
@@ -22,12 +23,15 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(PostgresExtension.class)
 class RetryBudgetTest {
-  private static final int RETRY_CONNECTIONS = 2;
+  private static final int POOL_SIZE = 16;
+  /** The retry pool's share of the replica's connections (see ConnectionBudget): 2 here. */
+  private static final int RETRY_CONNECTIONS = ConnectionBudget.of(POOL_SIZE, 2).retry();
   private static final int STUCK_RETRIES = 12;
   private static FaultInjection faults;
   @RegisterExtension
   static final InboxExtension inbox = new InboxExtension(new JsonObject()
     .put("webhooks", new JsonObject().put("timeoutSeconds", 60))
+    .put("database", new JsonObject().put("poolSize", POOL_SIZE))
     .put("retry", new JsonObject().put("initialDelayMs", 100).put("maxDelayMs", 500).put("maxAttempts", 100))
     .put("scheduler", new JsonObject().put("pollIntervalMs", 500)),
     database -> faults = FaultInjection.install(database));
