@@ -97,7 +97,8 @@ public final class InboxServer implements AutoCloseable {
           Label.POOL_NAME))))
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
-    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.http().bodyTimeoutMs());
+    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.limits().maxInFlightBytes(),
+      config.http().bodyTimeoutMs());
     StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
       ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
       : null;

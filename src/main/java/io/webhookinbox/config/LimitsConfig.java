@@ -13,10 +13,17 @@ import io.vertx.core.json.JsonObject;
  *                          the one the nearest proxy appended)
  * @param maxInFlight       API requests a replica works on at once; more are refused at once with 503 (5121)
  *                          rather than queued until they time out, which keeps an overloaded replica at full speed
+ * @param maxInFlightMemoryMiB heap the requests worked on may take together (estimated from their bodies); 0:
+ *                          two fifths of the maximum heap
  * @param drainTimeoutMs    on SIGTERM, the longest wait for in-flight requests before the service stops anyway
  */
 public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, int maxTrackedCallers,
-                           int maxInFlight, long drainTimeoutMs, String clientIpHeader) {
+                           int maxInFlight, int maxInFlightMemoryMiB, long drainTimeoutMs, String clientIpHeader) {
+
+  /** {@code maxInFlightMemoryMiB} in bytes, or two fifths of this JVM's maximum heap when it is 0. */
+  public long maxInFlightBytes() {
+    return maxInFlightMemoryMiB > 0 ? maxInFlightMemoryMiB * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 5 * 2;
+  }
 
   /** {@code perSecond} tokens refill each second up to {@code burst}; perSecond 0 switches the limit off. */
   public record RateLimit(long perSecond, long burst) {
@@ -39,6 +46,7 @@ public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, 
       RateLimit.from(Json.section(rate, "admin"), "limits.rate.admin.", 50, 100),
       Json.integer(limits, "limits.", "maxTrackedCallers", 100_000, 100, 10_000_000),
       Json.integer(limits, "limits.", "maxInFlight", 128, 1, 100_000),
+      Json.integer(limits, "limits.", "maxInFlightMemoryMiB", 0, 0, 1024 * 1024),
       Json.integer(Json.section(root, "shutdown"), "shutdown.", "drainTimeoutMs", 20_000, 0, 600_000),
       Json.string(limits, "limits.", "clientIpHeader", "").trim());
   }

@@ -1,6 +1,7 @@
 package io.webhookinbox.ops;
 
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
@@ -8,6 +9,7 @@ import io.webhookinbox.api.ErrorCode;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a replica is in its life: deployed (ready to serve), draining (SIGTERM received: readiness down, new API
@@ -18,15 +20,19 @@ public final class Lifecycle {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
+  private final AtomicLong workingBytes = new AtomicLong();
   private final int maxInFlight;
+  private final long maxInFlightBytes;
   private final long bodyTimeoutMs;
 
   /**
-   * @param maxInFlight   API requests worked on at once; past it requests are refused at once (503, 5121)
-   * @param bodyTimeoutMs longest time from the request's headers to the end of its body (then 408, connection closed)
+   * @param maxInFlight      API requests worked on at once; past it requests are refused at once (503, 5121)
+   * @param maxInFlightBytes heap the requests worked on may take together, estimated from their bodies
+   * @param bodyTimeoutMs    longest time from the request's headers to the end of its body (then 408, closed)
    */
-  public Lifecycle(int maxInFlight, long bodyTimeoutMs) {
+  public Lifecycle(int maxInFlight, long maxInFlightBytes, long bodyTimeoutMs) {
     this.maxInFlight = maxInFlight;
+    this.maxInFlightBytes = maxInFlightBytes;
     this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
@@ -59,19 +65,46 @@ public final class Lifecycle {
 
   /**
    * Taken once a request is authenticated and its body is in: the replica works on at most {@code maxInFlight}
-   * requests and refuses the next at once (503, 5121). A fast refusal costs nothing, while a queued request that
-   * times out costs the work done for it. Senders still sending, or not yet authenticated, hold no capacity, so
-   * slow or hostile senders cannot starve the authenticated ones.
+   * requests, and on requests whose estimated heap ({@link #HEAP_PER_BODY_BYTE} per body byte) fits in
+   * {@code maxInFlightBytes}, and refuses the next at once (503, 5121); a request alone is always taken, so a large
+   * body is never refused forever. A fast refusal costs nothing, while a queued request that times out costs the
+   * work done for it. Senders still sending, or not yet authenticated, hold no capacity, so slow or hostile
+   * senders cannot starve the authenticated ones.
    */
   public Handler<RoutingContext> capacity() {
     return ctx -> {
-      if (working.incrementAndGet() > maxInFlight) {
+      long cost = heapCost(ctx);
+      int requests = working.incrementAndGet();
+      long bytes = workingBytes.addAndGet(cost);
+      if (requests > maxInFlight || bytes > maxInFlightBytes && requests > 1) {
         working.decrementAndGet();
+        workingBytes.addAndGet(-cost);
         throw ApiError.unavailable(ErrorCode.SERVER_BUSY, 1);
       }
-      ctx.addEndHandler(ended -> working.decrementAndGet());
+      ctx.addEndHandler(ended -> {
+        working.decrementAndGet();
+        workingBytes.addAndGet(-cost);
+      });
       ctx.next();
     };
+  }
+
+  /**
+   * A 1 MiB delivery takes 10-20 MiB of heap while worked on, as reported in issue 10 (the raw bytes and their
+   * copies, a UTF-16 string, the JSON tree, the statement's parameters); small requests cost at least
+   * {@link #MIN_HEAP_COST}.
+   */
+  static final int HEAP_PER_BODY_BYTE = 16;
+  static final long MIN_HEAP_COST = 16 * 1024;
+
+  private static long heapCost(RoutingContext ctx) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    return Math.max(MIN_HEAP_COST, body == null ? 0 : (long) body.length() * HEAP_PER_BODY_BYTE);
+  }
+
+  /** Heap estimated for the requests worked on now. */
+  public long workingBytes() {
+    return workingBytes.get();
   }
 
   public void markDeployed() {
