@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -50,9 +52,9 @@ public final class HttpVerticle extends VerticleBase {
   /** Per-replica rate limiters, one per endpoint group, shared by every instance. */
   public record RateLimits(RateLimiter ingest, RateLimiter stripe, RateLimiter admin) {
     public static RateLimits of(LimitsConfig limits) {
-      return new RateLimits(new RateLimiter("ingest", limits.ingest(), limits.maxTrackedCallers()),
-        new RateLimiter("stripe", limits.stripe(), limits.maxTrackedCallers()),
-        new RateLimiter("admin", limits.admin(), limits.maxTrackedCallers()));
+      return new RateLimits(new RateLimiter("ingest", limits.ingest(), limits.maxTrackedCallers(), limits.clientIpHeader()),
+        new RateLimiter("stripe", limits.stripe(), limits.maxTrackedCallers(), limits.clientIpHeader()),
+        new RateLimiter("admin", limits.admin(), limits.maxTrackedCallers(), limits.clientIpHeader()));
     }
   }
 
@@ -87,15 +89,17 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(shared.lifecycle().gate());
     long bodyLimit = config.http().bodyLimitBytes();
     RateLimits limits = shared.rateLimits();
+    // Taken after authentication and the body: senders still sending hold no working capacity.
+    Handler<RoutingContext> capacity = shared.lifecycle().capacity();
     new CisiveWebhook(shared.schemas().cisive(), ingest, shared.cisiveSignature(),
       Duration.ofSeconds(config.sources().cisiveMaxFutureSkewSeconds()))
-      .mount(router, auth, limits.ingest(), bodyLimit);
+      .mount(router, auth, limits.ingest(), bodyLimit, capacity);
     new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
-      .mount(router, limits.stripe(), bodyLimit);
+      .mount(router, limits.stripe(), bodyLimit, capacity);
     BusRequests bus = new BusRequests(vertx.eventBus(), () -> settings.webhooks().timeoutSeconds());
-    new RetryRoutes(bus).mount(router, auth, limits.admin());
-    new AdminRoutes(bus).mount(router, auth, limits.admin());
-    new ConfigurationRoutes(bus, settings).mount(router, auth, limits.admin());
+    new RetryRoutes(bus).mount(router, auth, limits.admin(), capacity);
+    new AdminRoutes(bus).mount(router, auth, limits.admin(), capacity);
+    new ConfigurationRoutes(bus, settings).mount(router, auth, limits.admin(), capacity);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

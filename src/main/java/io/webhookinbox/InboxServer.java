@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.admin.AdminVerticle;
 import io.webhookinbox.overrides.OverridesVerticle;
 import io.webhookinbox.api.OpenApiRoute;
@@ -96,7 +97,8 @@ public final class InboxServer implements AutoCloseable {
           Label.POOL_NAME))))
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
-    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight());
+    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.limits().maxInFlightBytes(),
+      config.http().bodyTimeoutMs());
     StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
       ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
       : null;
@@ -113,16 +115,20 @@ public final class InboxServer implements AutoCloseable {
     Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier(),
       StripeWebhook.SOURCE, new PaymentApplier());
     int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    int workers = config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops;
+    ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
+      config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops);
+    int workers = budget.workers();
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
-    int poolPerWorker = Math.max(1, (config.database().poolSize() + workers - 1) / workers);
 
     InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, shared.routes());
     AtomicInteger workerNumber = new AtomicInteger();
     // Operator overrides load first: the workers and the scheduler act on settings from their first moment.
     return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
-      .compose(id -> vertx.deployVerticle(() -> new IngestVerticle(config.database(), workerNumber.incrementAndGet(),
-          poolPerWorker, config.ingest().maxBatch(), config.ingest().concurrentCommits(), appliers, settings, metrics), new DeploymentOptions().setInstances(workers)))
+      .compose(id -> vertx.deployVerticle(() -> {
+        int number = workerNumber.incrementAndGet();
+        return new IngestVerticle(config.database(), number, budget.perWorker(), number == 1 ? budget.retry() : 0,
+          config.ingest().maxBatch(), config.ingest().concurrentCommits(), appliers, settings, metrics);
+      }, new DeploymentOptions().setInstances(workers)))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
       .compose(id -> {
         server.schedulerDeployment = id;

@@ -1,6 +1,7 @@
 package io.webhookinbox.admin;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
@@ -16,6 +17,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Operators' read endpoints (scope {@code webhooks:read} or {@code webhooks:admin}). Raw payloads and personal data
@@ -39,14 +42,15 @@ public final class AdminRoutes {
     this.bus = bus;
   }
 
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
-    router.get(EVENT).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::event);
-    router.get(EVENTS).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::events);
-    router.get(STATISTICS).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler())
-      .handler(this::statistics);
-    router.get(ORDER).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::order);
-    router.get(PAYMENT).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler())
-      .handler(this::payment);
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
+    Map<String, Handler<RoutingContext>> reads = new LinkedHashMap<>();
+    reads.put(EVENT, this::event);
+    reads.put(EVENTS, this::events);
+    reads.put(STATISTICS, this::statistics);
+    reads.put(ORDER, this::order);
+    reads.put(PAYMENT, this::payment);
+    reads.forEach((path, read) -> router.get(path).handler(auth.require(Scope.READ, Scope.ADMIN))
+      .handler(rateLimiter.handler()).handler(capacity).handler(read));
   }
 
   private void event(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.BusReplies;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ public final class AdminVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BoundedPool pool = Pools.create(vertx, database, 4, "admin", () -> settings.webhooks().timeoutSeconds());
+    BoundedPool pool = Pools.create(vertx, database, ConnectionBudget.ADMIN, "admin", () -> settings.webhooks().timeoutSeconds());
     EventQueries events = new EventQueries(pool);
     ResourceQueries resources = new ResourceQueries(pool);
     Statistics statistics = new Statistics(pool);

@@ -28,6 +28,9 @@ public final class EnvOverrides {
     keys.put("PG_USER", "database.user");
     keys.put("PG_PASSWORD", "database.password");
     keys.put("PG_POOL_SIZE", "database.poolSize");
+    keys.put("PG_TRANSACTION_POOLER", "database.transactionPooler");
+    keys.put("PG_DIRECT_HOST", "database.directHost");
+    keys.put("PG_DIRECT_PORT", "database.directPort");
     keys.put("DB_MIGRATE_ON_START", "database.migrateOnStart");
     keys.put("EMBEDDED_PG_DATA_DIR", "database.embeddedDataDir");
     keys.put("JWT_ISSUER", "jwt.issuer");

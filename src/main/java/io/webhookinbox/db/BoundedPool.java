@@ -29,12 +29,19 @@ public final class BoundedPool {
   private final Vertx vertx;
   private final Pool pool;
   private final LongSupplier deadlineMs;
+  private final boolean transactionPooler;
 
-  /** @param deadlineMs read per use, so a changed processing timeout applies to the next transaction */
-  public BoundedPool(Vertx vertx, Pool pool, LongSupplier deadlineMs) {
+  /**
+   * @param deadlineMs        read per use, so a changed processing timeout applies to the next transaction
+   * @param transactionPooler connections go through a transaction pooler (PgBouncer 1.18 in transaction mode):
+   *                          every use runs in a transaction, since an uncached prepared statement's parse and
+   *                          execution are separate round trips that may otherwise reach different servers
+   */
+  public BoundedPool(Vertx vertx, Pool pool, LongSupplier deadlineMs, boolean transactionPooler) {
     this.vertx = vertx;
     this.pool = pool;
     this.deadlineMs = deadlineMs;
+    this.transactionPooler = transactionPooler;
   }
 
   /** Commits when {@code work} succeeds, rolls back when it fails; fails with {@link DeadlineExceeded} when late. */
@@ -44,7 +51,7 @@ public final class BoundedPool {
   }
 
   public <T> Future<T> withConnection(Function<SqlConnection, Future<T>> work) {
-    return bounded(work);
+    return transactionPooler ? withTransaction(work) : bounded(work);
   }
 
   public Future<RowSet<Row>> query(String sql) {
@@ -52,7 +59,7 @@ public final class BoundedPool {
   }
 
   public Future<RowSet<Row>> preparedQuery(String sql, Tuple arguments) {
-    return bounded(connection -> connection.preparedQuery(sql).execute(arguments));
+    return withConnection(connection -> connection.preparedQuery(sql).execute(arguments));
   }
 
   public Future<Void> close() {

@@ -59,7 +59,8 @@ public final class Listener {
     if (closed) {
       return;
     }
-    PgSubscriber attempt = PgSubscriber.subscriber(vertx, Pools.connectOptions(database, STATEMENT_SECONDS))
+    PgSubscriber attempt = PgSubscriber.subscriber(vertx, Pools.connectOptions(database.direct(), STATEMENT_SECONDS)
+      .addProperty("application_name", Pools.APPLICATION_NAME + "-listen"))
       .reconnectPolicy(retries -> retryMs);
     PgChannel pgChannel = attempt.channel(channel);
     pgChannel.subscribeHandler(onSubscribed).handler(onNotify);

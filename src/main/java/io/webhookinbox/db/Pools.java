@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.webhookinbox.config.DatabaseConfig;
 
+import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -18,6 +19,8 @@ public final class Pools {
   private Pools() {
   }
 
+  /** How the service's sessions show in pg_stat_activity. */
+  public static final String APPLICATION_NAME = "webhook-inbox";
   /** Added to the processing timeout for the server-side bounds: the client's deadline acts first. */
   static final int SERVER_MARGIN_MS = 1000;
 
@@ -29,6 +32,8 @@ public final class Pools {
   public static PgConnectOptions connectOptions(DatabaseConfig config, int timeoutSeconds) {
     String bound = (timeoutSeconds * 1000 + SERVER_MARGIN_MS) + "ms";
     PgConnectOptions options = new PgConnectOptions()
+      .setProperties(new HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES))
+      .addProperty("application_name", APPLICATION_NAME)
       .setHost(config.host())
       .setPort(config.port())
       .setDatabase(config.name())
@@ -39,6 +44,11 @@ public final class Pools {
       .setPreparedStatementCacheSqlLimit(8192)
       .setPipeliningLimit(256)
       .setReconnectAttempts(0);
+    if (config.transactionPooler()) {
+      // Each transaction may run on another server connection: no named statements kept across transactions,
+      // no session settings (a pooler rejects or drops them: bound the server side in its own settings).
+      return options.setCachePreparedStatements(false);
+    }
     options.addProperty("statement_timeout", bound)
       .addProperty("lock_timeout", bound)
       .addProperty("idle_in_transaction_session_timeout", bound)
@@ -93,10 +103,12 @@ public final class Pools {
       .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpKeepAlive(true))
       .connectingTo(() -> {
         PgConnectOptions connect = connectOptions(config, timeoutSeconds.getAsInt());
-        return Future.succeededFuture(keyLookupsOnly ? connect.addProperty("enable_seqscan", "off") : connect);
+        // Behind a transaction pooler no session setting holds; the group commit's LATERAL probes still do.
+        boolean sessionSetting = keyLookupsOnly && !config.transactionPooler();
+        return Future.succeededFuture(sessionSetting ? connect.addProperty("enable_seqscan", "off") : connect);
       })
       .using(vertx)
       .build();
-    return new BoundedPool(vertx, pool, deadlineMs);
+    return new BoundedPool(vertx, pool, deadlineMs, config.transactionPooler());
   }
 }

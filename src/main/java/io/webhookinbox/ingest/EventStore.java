@@ -265,9 +265,7 @@ final class EventStore {
       .mapEmpty();
   }
 
-  static Future<Void> notifyRetry(SqlClient client) {
-    return client.query(NOTIFY_RETRY).execute().mapEmpty();
-  }
+
 
   private static Long firstId(RowSet<Row> rows) {
     return rows.size() == 0 ? null : rows.iterator().next().getLong("id");

@@ -31,9 +31,12 @@ final class Inbox {
   private final Map<String, SourceApplier> appliers;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
+  private final RetryWakeUp wakeUp;
 
-  Inbox(BoundedPool pool, Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
+  Inbox(BoundedPool pool, Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics,
+        RetryWakeUp wakeUp) {
     this.pool = pool;
+    this.wakeUp = wakeUp;
     this.appliers = Map.copyOf(appliers);
     this.settings = settings;
     this.metrics = metrics;
@@ -226,10 +229,16 @@ final class Inbox {
         LOG.warn("Applying event {} failed, stored as {} (retry in {} ms): {}", command.eventType(), status.db(),
           next.delayMs(), error);
         return EventStore.recordAttempt(connection, id, 1, receivedAt, status.db(), error)
-          .compose(recorded -> afterFailure(connection, command.source(), status, 1, error))
-          .map(done -> outcome(command, status == EventStatus.FAILED ? IngestStatus.QUEUED : IngestStatus.DEAD,
-            null));
-      }));
+          .map(recorded -> {
+            reportIfDead(command.source(), status, 1, error);
+            return outcome(command, status == EventStatus.FAILED ? IngestStatus.QUEUED : IngestStatus.DEAD, null);
+          });
+      }))
+      .onSuccess(outcome -> {
+        if (outcome.status() == IngestStatus.QUEUED) {
+          wakeUp.request();
+        }
+      });
   }
 
   private Future<EventStatus> recordFailedRetry(long id, UUID leaseToken, EventStore.Claimed claimed,
@@ -247,20 +256,23 @@ final class Inbox {
         LOG.warn("Retry {} of event {} failed, now {} (next in {} ms): {}", claimed.attempts() - 1,
           claimed.event().eventType(), status.db(), next.delayMs(), error);
         return EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt, status.db(), error)
-          .compose(recorded -> afterFailure(connection, claimed.event().source(), status, claimed.attempts(), error))
-          .map(status);
-      }));
+          .map(recorded -> {
+            reportIfDead(claimed.event().source(), status, claimed.attempts(), error);
+            return status;
+          });
+      }))
+      .onSuccess(ended -> {
+        if (ended == EventStatus.FAILED) {
+          wakeUp.request();
+        }
+      });
   }
 
-  /** Wakes the schedulers for a queued retry, or reports a dead letter. */
-  private Future<Void> afterFailure(SqlConnection connection, String source, EventStatus status, int attempts,
-                                    String error) {
+  private void reportIfDead(String source, EventStatus status, int attempts, String error) {
     if (status == EventStatus.DEAD) {
       LOG.warn("Event dead-lettered after {} attempt(s); last error: {}", attempts, error);
       metrics.deadLettered(source);
-      return Future.succeededFuture();
     }
-    return EventStore.notifyRetry(connection);
   }
 
   private Future<IngestOutcome> duplicate(SqlConnection connection, IngestCommand command) {

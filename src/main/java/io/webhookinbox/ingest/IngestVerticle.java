@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.BusReplies;
 import io.webhookinbox.telemetry.LogContext;
@@ -13,13 +14,17 @@ import io.webhookinbox.config.RuntimeSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The worker: takes new deliveries from the HTTP verticle and claimed retries from the scheduler, and runs their
  * transactions ({@link Inbox}). It only runs non-blocking SQL, so it lives on an event loop; "worker" names its role.
+ * Retries run on a pool of their own, in the one instance given one, so a bulk replay can never take the
+ * connections new deliveries need.
  */
 public final class IngestVerticle extends VerticleBase {
   public static final String ADDRESS = "webhook-inbox.ingest";
@@ -36,6 +41,7 @@ public final class IngestVerticle extends VerticleBase {
   private final DatabaseConfig database;
   private final int instance;
   private final int poolSize;
+  private final int retryPoolSize;
   private final Map<String, SourceApplier> appliers;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
@@ -43,17 +49,21 @@ public final class IngestVerticle extends VerticleBase {
   private final int concurrentCommits;
   private final Map<String, GroupCommit> groupCommits = new HashMap<>();
   private Inbox inbox;
+  private Inbox retries;
 
   /**
    * @param instance this instance's number, which names its pool in the metrics ({@code ingest-1}, …)
+   * @param retryPoolSize     connections for retries; 0: this instance takes no retries
    * @param maxBatch          the most deliveries one group commit holds
    * @param concurrentCommits group commits of one source this worker runs at once (at most its pool size)
    */
-  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, int maxBatch, int concurrentCommits,
+  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, int retryPoolSize, int maxBatch,
+                        int concurrentCommits,
                         Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
     this.instance = instance;
     this.poolSize = poolSize;
+    this.retryPoolSize = retryPoolSize;
     this.maxBatch = maxBatch;
     this.concurrentCommits = concurrentCommits;
     this.appliers = Map.copyOf(appliers);
@@ -63,8 +73,10 @@ public final class IngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    inbox = new Inbox(Pools.createForKeyLookups(vertx, database, poolSize, "ingest-" + instance,
-      () -> settings.webhooks().timeoutSeconds()), appliers, settings, metrics);
+    BoundedPool pool = Pools.createForKeyLookups(vertx, database, poolSize, "ingest-" + instance,
+      () -> settings.webhooks().timeoutSeconds());
+    RetryWakeUp wakeUp = new RetryWakeUp(vertx, pool);
+    inbox = new Inbox(pool, appliers, settings, metrics, wakeUp);
     appliers.forEach((source, applier) -> {
       if (applier.batchUpsert() != null) {
         String statement = EventStore.batchStatement(applier.batchUpsert());
@@ -72,10 +84,15 @@ public final class IngestVerticle extends VerticleBase {
           batch -> inbox.ingestBatch(source, statement, batch)));
       }
     });
-    return Future.all(
+    List<Future<?>> consumers = new ArrayList<>(List.of(
       vertx.eventBus().<IngestCommand>localConsumer(ADDRESS, this::onIngest).completion(),
-      vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion(),
-      vertx.eventBus().localConsumer(PING_ADDRESS, ping -> ping.reply("pong")).completion());
+      vertx.eventBus().localConsumer(PING_ADDRESS, ping -> ping.reply("pong")).completion()));
+    if (retryPoolSize > 0) {
+      retries = new Inbox(Pools.create(vertx, database, retryPoolSize, "retry",
+        () -> settings.webhooks().timeoutSeconds()), appliers, settings, metrics, wakeUp);
+      consumers.add(vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion());
+    }
+    return Future.all(consumers);
   }
 
   private void onIngest(Message<IngestCommand> message) {
@@ -95,7 +112,7 @@ public final class IngestVerticle extends VerticleBase {
   private void onRetry(Message<JsonObject> message) {
     LogContext.bind(message.headers().get(CORRELATION_HEADER), null);
     long id = message.body().getLong("id");
-    inbox.retry(id, UUID.fromString(message.body().getString("leaseToken")))
+    retries.retry(id, UUID.fromString(message.body().getString("leaseToken")))
       .onSuccess(status -> {
         if (status != null) {
           metrics.retried(message.body().getString("source"), status.db());

@@ -1,6 +1,7 @@
 package io.webhookinbox.ops;
 
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
@@ -8,26 +9,37 @@ import io.webhookinbox.api.ErrorCode;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a replica is in its life: deployed (ready to serve), draining (SIGTERM received: readiness down, new API
- * requests refused), and how many API requests are in flight, which the drain waits for.
+ * requests refused), how many API requests are open (the drain waits for them), and how many it works on.
  */
 public final class Lifecycle {
   private final AtomicBoolean deployed = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger working = new AtomicInteger();
+  private final AtomicLong workingBytes = new AtomicLong();
   private final int maxInFlight;
+  private final long maxInFlightBytes;
+  private final long bodyTimeoutMs;
 
-  /** @param maxInFlight API requests worked on at once; past it requests are refused at once (503, 5121) */
-  public Lifecycle(int maxInFlight) {
+  /**
+   * @param maxInFlight      API requests worked on at once; past it requests are refused at once (503, 5121)
+   * @param maxInFlightBytes heap the requests worked on may take together, estimated from their bodies
+   * @param bodyTimeoutMs    longest time from the request's headers to the end of its body (then 408, closed)
+   */
+  public Lifecycle(int maxInFlight, long maxInFlightBytes, long bodyTimeoutMs) {
     this.maxInFlight = maxInFlight;
+    this.maxInFlightBytes = maxInFlightBytes;
+    this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
   /**
-   * Counts API requests; refuses new ones once draining (503, 5119, Connection: close) or when the replica is
-   * already working on {@code maxInFlight} (503, 5121): a fast refusal costs nothing, while a queued request that
-   * times out costs the work done for it.
+   * First handler of every API request: refuses new ones once draining (503, 5119, Connection: close), counts the
+   * open ones, and bounds the time a sender may take to send its body: a sender that stalls mid-body gets 408 and
+   * its connection is closed, so slow or silent senders cannot hold connections and memory indefinitely.
    */
   public Handler<RoutingContext> gate() {
     return ctx -> {
@@ -35,13 +47,64 @@ public final class Lifecycle {
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         throw ApiError.unavailable(ErrorCode.SHUTTING_DOWN, 1);
       }
-      if (inFlight.incrementAndGet() > maxInFlight) {
-        inFlight.decrementAndGet();
-        throw ApiError.unavailable(ErrorCode.SERVER_BUSY, 1);
-      }
+      inFlight.incrementAndGet();
       ctx.addEndHandler(ended -> inFlight.decrementAndGet());
+      if (!ctx.request().isEnded()) {
+        long timer = ctx.vertx().setTimer(bodyTimeoutMs, id -> {
+          if (!ctx.request().isEnded() && !ctx.response().ended()) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            ctx.addEndHandler(ended -> ctx.request().connection().close());
+            ctx.fail(ApiError.of(ErrorCode.REQUEST_TIMEOUT));
+          }
+        });
+        ctx.addEndHandler(ended -> ctx.vertx().cancelTimer(timer));
+      }
       ctx.next();
     };
+  }
+
+  /**
+   * Taken once a request is authenticated and its body is in: the replica works on at most {@code maxInFlight}
+   * requests, and on requests whose estimated heap ({@link #HEAP_PER_BODY_BYTE} per body byte) fits in
+   * {@code maxInFlightBytes}, and refuses the next at once (503, 5121); a request alone is always taken, so a large
+   * body is never refused forever. A fast refusal costs nothing, while a queued request that times out costs the
+   * work done for it. Senders still sending, or not yet authenticated, hold no capacity, so slow or hostile
+   * senders cannot starve the authenticated ones.
+   */
+  public Handler<RoutingContext> capacity() {
+    return ctx -> {
+      long cost = heapCost(ctx);
+      int requests = working.incrementAndGet();
+      long bytes = workingBytes.addAndGet(cost);
+      if (requests > maxInFlight || bytes > maxInFlightBytes && requests > 1) {
+        working.decrementAndGet();
+        workingBytes.addAndGet(-cost);
+        throw ApiError.unavailable(ErrorCode.SERVER_BUSY, 1);
+      }
+      ctx.addEndHandler(ended -> {
+        working.decrementAndGet();
+        workingBytes.addAndGet(-cost);
+      });
+      ctx.next();
+    };
+  }
+
+  /**
+   * A 1 MiB delivery takes 10-20 MiB of heap while worked on, as reported in issue 10 (the raw bytes and their
+   * copies, a UTF-16 string, the JSON tree, the statement's parameters); small requests cost at least
+   * {@link #MIN_HEAP_COST}.
+   */
+  static final int HEAP_PER_BODY_BYTE = 16;
+  static final long MIN_HEAP_COST = 16 * 1024;
+
+  private static long heapCost(RoutingContext ctx) {
+    Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+    return Math.max(MIN_HEAP_COST, body == null ? 0 : (long) body.length() * HEAP_PER_BODY_BYTE);
+  }
+
+  /** Heap estimated for the requests worked on now. */
+  public long workingBytes() {
+    return workingBytes.get();
   }
 
   public void markDeployed() {
@@ -60,6 +123,7 @@ public final class Lifecycle {
     return draining.get();
   }
 
+  /** API requests open now: sending, waiting or being worked on. */
   public int inFlight() {
     return inFlight.get();
   }

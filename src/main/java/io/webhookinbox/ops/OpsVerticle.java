@@ -11,6 +11,7 @@ import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.db.Migrations;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.ingest.IngestVerticle;
@@ -47,7 +48,7 @@ public final class OpsVerticle extends VerticleBase {
   public Future<?> start() {
     // The check's query has a deadline shorter than the check's: a connection whose socket went silent is closed
     // and the next check opens a new one, so readiness comes back by itself.
-    pool = Pools.create(vertx, database, 1, "health", () -> settings.webhooks().timeoutSeconds(),
+    pool = Pools.create(vertx, database, ConnectionBudget.HEALTH, "health", () -> settings.webhooks().timeoutSeconds(),
       () -> QUERY_DEADLINE_MS);
     liveness.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
     liveness.register("worker", CHECK_TIMEOUT_MS, this::workerAnswers);

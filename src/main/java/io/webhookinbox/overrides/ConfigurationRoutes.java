@@ -3,6 +3,7 @@ package io.webhookinbox.overrides;
 import io.webhookinbox.config.RuntimeSettings;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.api.BusRequests;
@@ -29,13 +30,13 @@ public final class ConfigurationRoutes {
     this.settings = settings;
   }
 
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
-    router.get(CONFIGURATION).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler())
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
+    router.get(CONFIGURATION).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
       .handler(ctx -> Responses.ok(ctx, ConfigurationDocument.view(settings)));
-    router.put(CONFIGURATION).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+    router.put(CONFIGURATION).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
       .handler(JsonBodies.requireJson());
     router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::put);
-    router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+    router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
       .handler(ctx -> save(ctx, new JsonObject(), "Webhook configuration overrides removed; the file's values apply"));
   }
 

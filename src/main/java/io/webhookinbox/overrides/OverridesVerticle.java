@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.db.Listener;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.BusReplies;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class OverridesVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 2, "config", () -> settings.webhooks().timeoutSeconds());
+    pool = Pools.create(vertx, database, ConnectionBudget.OVERRIDES, "config", () -> settings.webhooks().timeoutSeconds());
     vertx.eventBus().<JsonObject>localConsumer(PUT_ADDRESS, this::put);
     listener = Listener.start(vertx, database, CHANNEL, version -> reload(), subscribed -> reload(), 1000, LOG);
     // Start with the stored overrides; without the database, start on the file and catch up on reconnect.

@@ -2,6 +2,7 @@ package io.webhookinbox.retry;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.BusRequests;
@@ -30,9 +31,9 @@ public final class RetryRoutes {
     this.bus = bus;
   }
 
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter) {
-    router.post(RETRY_ONE).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(this::retryOne);
-    router.post(RETRY_MATCHING).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
+    router.post(RETRY_ONE).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity).handler(this::retryOne);
+    router.post(RETRY_MATCHING).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
       .handler(this::retryMatching);
   }
 

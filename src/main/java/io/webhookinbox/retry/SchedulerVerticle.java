@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SchedulerConfig;
+import io.webhookinbox.db.ConnectionBudget;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.db.Listener;
@@ -48,7 +49,7 @@ public final class SchedulerVerticle extends VerticleBase {
       FOR UPDATE SKIP LOCKED),
     expired AS (
       SELECT id FROM webhook_events
-      WHERE status = 'processing' AND lease_until < now()
+      WHERE status = 'processing' AND lease_until < now() AND attempts <= $3
       LIMIT $1
       FOR UPDATE SKIP LOCKED)
     UPDATE webhook_events e
@@ -57,6 +58,30 @@ public final class SchedulerVerticle extends VerticleBase {
     FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) picked
     WHERE e.id = picked.id
     RETURNING e.id, e.source, e.lease_token, e.correlation_id""";
+
+  /**
+   * Expired leases of events whose attempt was their last allowed one ({@code attempts} counts the first delivery
+   * too, so retries made = attempts - 1 reached {@code maxAttempts} = $1): that attempt never finished (its replica
+   * crashed or stalled, perhaps because of this very event), so the event is dead, not claimed again forever.
+   */
+  static final String DEAD_LETTER_EXPIRED = """
+    WITH expired AS (
+      SELECT id FROM webhook_events
+      WHERE status = 'processing' AND lease_until < now() AND attempts > $1
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED),
+    dead AS (
+      UPDATE webhook_events e
+      SET status = 'dead', last_error = $3, lease_token = NULL, lease_until = NULL, next_attempt_at = NULL
+      FROM expired WHERE e.id = expired.id
+      RETURNING e.id, e.attempts, e.source, e.correlation_id),
+    recorded AS (
+      INSERT INTO webhook_event_attempts (event_row_id, attempt, started_at, finished_at, outcome, error)
+      SELECT id, attempts, clock_timestamp(), clock_timestamp(), 'dead', $3 FROM dead
+      ON CONFLICT DO NOTHING)
+    SELECT id, source, correlation_id, attempts FROM dead""";
+  static final String LEASE_EXPIRED = "lease expired: the last allowed attempt did not finish (replica crashed or"
+    + " stalled)";
 
   /** Milliseconds until the next failed event is due or lease runs out (null when there is none), and the backlog. */
   static final String NEXT_DUE = """
@@ -85,7 +110,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, database, 2, "scheduler", () -> settings.webhooks().timeoutSeconds());
+    pool = Pools.create(vertx, database, ConnectionBudget.SCHEDULER, "scheduler", () -> settings.webhooks().timeoutSeconds());
     new Requeue(vertx, pool).register();
     listener = Listener.start(vertx, database, IngestVerticle.RETRY_CHANNEL, payload -> pollSoon(), subscribed -> pollSoon(),
       1000, LOG);
@@ -154,11 +179,22 @@ public final class SchedulerVerticle extends VerticleBase {
     }
   }
 
-  /** Claims up to a batch and waits until the worker finished them all, which bounds the work in flight. */
+  /**
+   * Dead-letters the expired claims that used the last attempt, claims up to a batch and waits until the worker
+   * finished them all, which bounds the work in flight.
+   */
   private Future<Integer> claimAndDispatch(SchedulerConfig config) {
+    int maxAttempts = settings.retry().maxAttempts();
+    List<Row> dead = new ArrayList<>();
     return pool.withTransaction(connection -> RollupLocks.multiRow(connection)
-        .compose(locked -> connection.preparedQuery(CLAIM_DUE)
-          .execute(Tuple.of(config.batchSize(), config.leaseTimeoutMs()))))
+        .compose(locked -> connection.preparedQuery(DEAD_LETTER_EXPIRED)
+          .execute(Tuple.of(maxAttempts, config.batchSize(), LEASE_EXPIRED)))
+        .compose(deadRows -> {
+          deadRows.forEach(dead::add);
+          return connection.preparedQuery(CLAIM_DUE)
+            .execute(Tuple.of(config.batchSize(), config.leaseTimeoutMs(), maxAttempts));
+        }))
+      .onSuccess(committed -> dead.forEach(this::reportDead))
       .compose(rows -> {
         List<Future<?>> attempts = new ArrayList<>();
         for (Row row : rows) {
@@ -166,6 +202,12 @@ public final class SchedulerVerticle extends VerticleBase {
         }
         return Future.join(attempts).transform(done -> Future.succeededFuture(rows.size()));
       });
+  }
+
+  private void reportDead(Row row) {
+    LOG.warn("Event row {} dead-lettered after {} attempt(s): {}", row.getLong("id"), row.getInteger("attempts"),
+      LEASE_EXPIRED);
+    metrics.deadLettered(row.getString("source"));
   }
 
   /** Sends one claimed event to the worker; the lease covers a worker that never answers. */

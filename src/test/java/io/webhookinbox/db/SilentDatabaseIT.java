@@ -47,7 +47,7 @@ class SilentDatabaseIT {
     proxy = TcpProxy.start(vertx, db.host(), db.port());
     client = new ProcessClient();
     service = ServiceProcess.start(ServiceProcess.workingDirectory(dir), client.environment(db, "127.0.0.1",
-      proxy.port(), Map.of("PROCESSING_TIMEOUT_SECONDS", TIMEOUT_SECONDS, "PG_POOL_SIZE", "4"))).awaitListening();
+      proxy.port(), Map.of("PROCESSING_TIMEOUT_SECONDS", TIMEOUT_SECONDS, "PG_POOL_SIZE", "6"))).awaitListening();
   }
 
   @AfterEach

@@ -41,7 +41,8 @@ class GroupCommitTest {
   @RegisterExtension
   static final InboxExtension inbox = new InboxExtension(new JsonObject()
     .put("ingest", new JsonObject().put("workerInstances", 1).put("maxBatch", 16))
-    .put("database", new JsonObject().put("poolSize", 2)),
+    // Two delivery connections for the one worker (see ConnectionBudget): two batches at once.
+    .put("database", new JsonObject().put("poolSize", 7)),
     db -> faults = FaultInjection.install(db));
 
   @Test
@@ -134,7 +135,7 @@ class GroupCommitTest {
     Vertx otherClient = Vertx.vertx();
     try (TestService otherReplica = TestService.start(otherClient,
       TestService.config(inbox.db(), new JsonObject().put("ingest", new JsonObject().put("workerInstances", 1))
-        .put("database", new JsonObject().put("poolSize", 2))))) {
+        .put("database", new JsonObject().put("poolSize", 7))))) {
       List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>(sendAll(inbox.service(), events));
       inFlight.addAll(sendAll(otherReplica, events));
       Future.join(inFlight).await();

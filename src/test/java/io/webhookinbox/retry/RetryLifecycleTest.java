@@ -253,6 +253,32 @@ class RetryLifecycleTest {
     assertThat(status("evt-l1")).isEqualTo("processed");
   }
 
+  @Test
+  void anEventWhoseLastAllowedAttemptNeverFinishedIsDeadNotClaimedAgain() {
+    inbox.service().server().settings().applyOverrides(new JsonObject().put("scheduler", new JsonObject().put("enabled", false)));
+    double deadBefore = deadLetters(inbox.service());
+    try {
+      faults.failOrder("ORD-L2");
+      assertThat(inbox.service().postCisive(CisiveEvents.created("evt-l2", "ORD-L2")).statusCode()).isEqualTo(202);
+      // The last allowed retry was claimed and its replica died with it (e.g. the event crashes it): lease expired.
+      inbox.db().execute("UPDATE webhook_events SET status = 'processing', attempts = ?, lease_token = gen_random_uuid(),"
+        + " lease_until = clock_timestamp() - interval '1 second' WHERE event_id = 'evt-l2'",
+        FAST_RETRIES.maxAttempts() + 1);
+      faults.heal("ORD-L2");
+    } finally {
+      inbox.service().server().settings().applyOverrides(new JsonObject());
+    }
+
+    awaitStatus("evt-l2", "dead");
+    assertThat(faults.applications("evt-l2")).isZero();
+    JsonObject last = inbox.db().one("SELECT a.attempt, a.outcome, a.error FROM webhook_event_attempts a"
+      + " JOIN webhook_events e ON e.id = a.event_row_id WHERE e.event_id = 'evt-l2' ORDER BY a.attempt DESC LIMIT 1");
+    assertThat(last.getInteger("attempt")).isEqualTo(FAST_RETRIES.maxAttempts() + 1);
+    assertThat(last.getString("outcome")).isEqualTo("dead");
+    assertThat(last.getString("error")).startsWith("lease expired");
+    await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters(inbox.service()) == deadBefore + 1);
+  }
+
   static void awaitStatus(String eventId, String status) {
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
       .until(() -> status.equals(status(eventId)));

@@ -26,7 +26,9 @@ public final class ProcessClient implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
     .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestService.SECRET)));
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  // HTTP/1.1 as senders use it: the JDK client would otherwise upgrade to HTTP/2 and multiplex on one connection.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    .connectTimeout(Duration.ofSeconds(2)).build();
   private final int port = TestService.freePort();
 
   /** The service's environment: this client's port, {@code db} reached at {@code host:dbPort}, plus {@code extra}. */

@@ -3,6 +3,7 @@ package io.webhookinbox.sources.cisive;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.api.AccessLogHandler;
@@ -54,12 +55,14 @@ public final class CisiveWebhook {
    * Auth and content type are checked before the body is read (a first route), the size limit while it is read
    * (a second route: vertx-web wants a body handler ahead of other handlers within one route).
    */
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, long bodyLimitBytes) {
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, long bodyLimitBytes,
+                    Handler<RoutingContext> capacity) {
     router.post(PATH).handler(auth.require(Scope.INGEST)).handler(rateLimiter.handler()).handler(ctx -> {
       ingest.requireActive();
       ctx.next();
     }).handler(JsonBodies.requireJson());
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(capacity)
+      .handler(this::receive);
   }
 
   private void receive(RoutingContext ctx) {

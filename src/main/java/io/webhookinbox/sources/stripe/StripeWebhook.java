@@ -3,6 +3,7 @@ package io.webhookinbox.sources.stripe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.config.RuntimeSettings;
@@ -59,9 +60,10 @@ public final class StripeWebhook {
   }
 
   /** No token here: the rate limit keys on the client IP. */
-  public void mount(Router router, RateLimiter rateLimiter, long bodyLimitBytes) {
+  public void mount(Router router, RateLimiter rateLimiter, long bodyLimitBytes, Handler<RoutingContext> capacity) {
     router.post(PATH).handler(rateLimiter.handler()).handler(this::precheck).handler(JsonBodies.requireJson());
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(this::receive);
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(capacity)
+      .handler(this::receive);
   }
 
   /** A Stripe event is applied only when this service processes its type and it names a payment intent. */
