@@ -18,6 +18,7 @@ import io.webhookinbox.telemetry.LogContext;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SettingsWatcher;
+import io.webhookinbox.retention.RetentionVerticle;
 import io.webhookinbox.retry.SchedulerVerticle;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -136,6 +137,7 @@ public final class InboxServer implements AutoCloseable {
           shared.readiness()));
       })
       .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
+      .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention())))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {
