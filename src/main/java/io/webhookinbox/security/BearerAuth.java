@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.config.JwtConfig;
@@ -26,7 +24,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code Authorization: Bearer <JWT>} checks: vertx-auth-jwt verifies the signature with an allowed algorithm;
+ * {@code Authorization: Bearer <JWT>} checks: vertx-auth-jwt verifies the signature with an allowed algorithm and
+ * a key {@link TokenVerifier} picks (configured, or from the identity provider's JWKS);
  * {@link TokenClaims} then checks a required numeric {@code exp}, {@code nbf}, {@code iat} (with the leeway),
  * issuer, audience and subject with a typed reason each; then scopes.
  */
@@ -34,11 +33,11 @@ public final class BearerAuth {
   public static final String PRINCIPAL_KEY = "principal";
   private static final Pattern JWT_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
-  private final JWTAuth provider;
+  private final TokenVerifier verifier;
   private final JwtConfig config;
 
-  private BearerAuth(JWTAuth provider, JwtConfig config) {
-    this.provider = provider;
+  private BearerAuth(TokenVerifier verifier, JwtConfig config) {
+    this.verifier = verifier;
     this.config = config;
   }
 
@@ -50,8 +49,9 @@ public final class BearerAuth {
     return JwtKeys.options(config).setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
   }
 
-  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, JwtConfig config) {
-    return new BearerAuth(JWTAuth.create(vertx, new JWTAuthOptions(options)), config);
+  /** One per HTTP verticle. @param jwks the replica's JWKS cache; null when no JWKS URL is configured */
+  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, JwtConfig config, JwksKeys jwks) {
+    return new BearerAuth(new TokenVerifier(vertx, options, jwks), config);
   }
 
   /** A route handler that lets the request through when the token is valid and grants any of {@code scopes}. */
@@ -95,14 +95,9 @@ public final class BearerAuth {
     if (malformed != null) {
       return Future.failedFuture(unauthorized(malformed));
     }
-    Future<User> verified;
-    try {
-      verified = provider.authenticate(new TokenCredentials(token));
-    } catch (RuntimeException unreadable) {
-      verified = Future.failedFuture(unreadable);
-    }
-    return verified
-      .recover(failure -> Future.failedFuture(unauthorized(signatureProblem(token))))
+    return verifier.verify(token)
+      .recover(failure -> Future.failedFuture(failure instanceof ApiError decided ? decided
+        : unauthorized(signatureProblem(token))))
       .compose(this::toPrincipal);
   }
 
