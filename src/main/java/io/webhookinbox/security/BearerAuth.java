@@ -57,18 +57,30 @@ public final class BearerAuth {
   /** A route handler that lets the request through when the token is valid and grants any of {@code scopes}. */
   public Handler<RoutingContext> require(Scope... anyOf) {
     Set<Scope> accepted = Set.copyOf(Arrays.asList(anyOf));
-    return ctx -> authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-      .onSuccess(principal -> {
-        ctx.put(PRINCIPAL_KEY, principal);
-        ctx.put(AccessLogHandler.PRINCIPAL, principal.subject());
-        if (accepted.stream().noneMatch(principal::has)) {
-          ctx.fail(ApiError.field(ErrorCode.FORBIDDEN, "scope", "requires one of " + accepted.stream()
-            .map(Scope::value).sorted().toList()));
-        } else {
-          ctx.next();
-        }
-      })
-      .onFailure(ctx::fail);
+    return ctx -> {
+      // Verification may wait for a JWKS fetch: hold the body back for the handlers after this one (as
+      // vertx-web's own authentication handlers do), then let it flow again.
+      if (!ctx.request().isEnded()) {
+        ctx.request().pause();
+      }
+      authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+        .andThen(done -> {
+          if (!ctx.request().isEnded()) {
+            ctx.request().resume();
+          }
+        })
+        .onSuccess(principal -> {
+          ctx.put(PRINCIPAL_KEY, principal);
+          ctx.put(AccessLogHandler.PRINCIPAL, principal.subject());
+          if (accepted.stream().noneMatch(principal::has)) {
+            ctx.fail(ApiError.field(ErrorCode.FORBIDDEN, "scope", "requires one of " + accepted.stream()
+              .map(Scope::value).sorted().toList()));
+          } else {
+            ctx.next();
+          }
+        })
+        .onFailure(ctx::fail);
+    };
   }
 
   public static Principal principal(RoutingContext ctx) {
