@@ -12,8 +12,6 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -87,12 +85,7 @@ final class TokenVerifier {
 
   /** The header's {@code kid} when it is a non-empty string; null otherwise (also for an unreadable header). */
   private static String kidOf(String token) {
-    try {
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
-        StandardCharsets.UTF_8));
-      return header.getValue("kid") instanceof String kid && !kid.isEmpty() ? kid : null;
-    } catch (RuntimeException unreadable) {
-      return null;
-    }
+    JsonObject header = TokenClaims.unverifiedHeader(token);
+    return header != null && header.getValue("kid") instanceof String kid && !kid.isEmpty() ? kid : null;
   }
 }
