@@ -28,6 +28,7 @@ import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.retry.RetryRoutes;
 import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.JwksKeys;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
 import io.webhookinbox.sources.cisive.StandardWebhookSignature;
 import io.webhookinbox.sources.stripe.StripeWebhook;
@@ -59,10 +60,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * What the process shares with its HTTP verticles; {@code routes} receives the endpoint list once the first
-   * router is built.
+   * What the process shares with its HTTP verticles; {@code jwks} is the replica's cache of the identity
+   * provider's keys (null when not configured); {@code routes} receives the endpoint list once the first router is
+   * built.
    */
-  public record Shared(Schemas schemas, JWTAuthOptions jwt, StandardWebhookSignature cisiveSignature,
+  public record Shared(Schemas schemas, JWTAuthOptions jwt, JwksKeys jwks, StandardWebhookSignature cisiveSignature,
                        RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness,
                        InboxMetrics metrics, Buffer openApi, AtomicReference<List<String>> routes) {
   }
@@ -79,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt());
+    BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt(), shared.jwks());
     IngestClient ingest = new IngestClient(vertx.eventBus(), settings);
 
     Router router = Router.router(vertx);

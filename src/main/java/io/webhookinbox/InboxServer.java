@@ -24,6 +24,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.webhookinbox.sources.cisive.CisiveOrderApplier;
 import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.JwksKeys;
 import io.webhookinbox.sources.cisive.CisiveWebhook;
 import io.webhookinbox.sources.cisive.StandardWebhookSignature;
 import io.webhookinbox.sources.stripe.PaymentApplier;
@@ -103,8 +104,10 @@ public final class InboxServer implements AutoCloseable {
     StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
       ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
       : null;
+    JwksKeys jwks = config.jwt().jwks().enabled()
+      ? new JwksKeys(config.jwt().jwks(), config.jwt().algorithms(), metrics) : null;
     HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(), BearerAuth.options(config.jwt()),
-      cisiveSignature, HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
+      jwks, cisiveSignature, HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
       metrics, OpenApiRoute.load(), new AtomicReference<>());
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
@@ -138,6 +141,8 @@ public final class InboxServer implements AutoCloseable {
       })
       .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
       .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention())))
+      // Waits for the first JWKS fetch (bounded by its timeout); starts without keys when the IdP is down.
+      .compose(id -> jwks == null ? Future.succeededFuture(id) : vertx.deployVerticle(jwks))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {

@@ -27,7 +27,8 @@ public enum ErrorCode {
   SHUTTING_DOWN(5119, 503, "Service is shutting down; retry on another instance"),
   ENDPOINT_DISABLED(5120, 503, "Webhook endpoints are disabled by an operator; retry later"),
   SERVER_BUSY(5121, 503, "This replica is at capacity; retry shortly"),
-  REQUEST_TIMEOUT(5122, 408, "Request body not received in time; nothing was accepted");
+  REQUEST_TIMEOUT(5122, 408, "Request body not received in time; nothing was accepted"),
+  SIGNING_KEYS_UNAVAILABLE(5123, 503, "The identity provider's signing keys cannot be fetched; retry later");
 
   private final int code;
   private final int httpStatus;

@@ -43,6 +43,9 @@ public final class EnvOverrides {
     keys.put("JWT_LEEWAY_SECONDS", "jwt.leewaySeconds");
     keys.put("JWT_SCOPE_CLAIM", "jwt.scopeClaim");
     keys.put("JWT_ALGORITHMS", "jwt.algorithms");
+    keys.put("JWT_JWKS_URL", "jwt.jwksUrl");
+    keys.put("JWT_JWKS_REFRESH_SECONDS", "jwt.jwksRefreshSeconds");
+    keys.put("JWT_JWKS_MIN_REFRESH_INTERVAL_SECONDS", "jwt.jwksMinRefreshIntervalSeconds");
     keys.put("PROCESSING_TIMEOUT_SECONDS", "webhooks.timeoutSeconds");
     keys.put("STRIPE_WEBHOOK_SECRETS", "stripe.webhookSecrets");
     keys.put("STRIPE_TOLERANCE_SECONDS", "stripe.toleranceSeconds");

@@ -7,10 +7,11 @@ import java.util.Set;
 
 /**
  * Bearer-token settings. {@code hmacSecret} enables HS256 (development and tests); {@code publicKeys} are paths
- * to PEM public keys (RS256 or ES256, the production setting). Only algorithms in {@code algorithms} are accepted.
+ * to PEM public keys (RS256 or ES256); {@code jwks} fetches keys from the identity provider (the production setting).
+ * Only algorithms in {@code algorithms} are accepted.
  */
 public record JwtConfig(String issuer, String audience, String hmacSecret, List<String> publicKeys,
-                        int leewaySeconds, String scopeClaim, List<String> algorithms) {
+                        int leewaySeconds, String scopeClaim, List<String> algorithms, JwksConfig jwks) {
   private static final Set<String> SUPPORTED_ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384",
     "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512");
 
@@ -35,17 +36,18 @@ public record JwtConfig(String issuer, String audience, String hmacSecret, List<
       Json.strings(json, p, "publicKeys"),
       Json.integer(json, p, "leewaySeconds", 30, 0, 300),
       Json.string(json, p, "scopeClaim", "scope"),
-      List.copyOf(algorithms));
+      List.copyOf(algorithms),
+      JwksConfig.from(json, p));
   }
 
   public JwtConfig withHmacSecret(String secret) {
-    return new JwtConfig(issuer, audience, secret, publicKeys, leewaySeconds, scopeClaim, algorithms);
+    return new JwtConfig(issuer, audience, secret, publicKeys, leewaySeconds, scopeClaim, algorithms, jwks);
   }
 
   @Override
   public String toString() {
     return "JwtConfig[issuer=" + issuer + ", audience=" + audience + ", hmacSecret=" + (hmacSecret.isEmpty() ? "unset" : "set")
       + ", publicKeys=" + publicKeys + ", leewaySeconds=" + leewaySeconds + ", scopeClaim=" + scopeClaim
-      + ", algorithms=" + algorithms + "]";
+      + ", algorithms=" + algorithms + ", jwks=" + jwks + "]";
   }
 }

@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.config.JwtConfig;
@@ -17,16 +15,15 @@ import io.webhookinbox.api.AccessLogHandler;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code Authorization: Bearer <JWT>} checks: vertx-auth-jwt verifies the signature with an allowed algorithm;
+ * {@code Authorization: Bearer <JWT>} checks: vertx-auth-jwt verifies the signature with an allowed algorithm and
+ * a key {@link TokenVerifier} picks (configured, or from the identity provider's JWKS);
  * {@link TokenClaims} then checks a required numeric {@code exp}, {@code nbf}, {@code iat} (with the leeway),
  * issuer, audience and subject with a typed reason each; then scopes.
  */
@@ -34,11 +31,11 @@ public final class BearerAuth {
   public static final String PRINCIPAL_KEY = "principal";
   private static final Pattern JWT_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
-  private final JWTAuth provider;
+  private final TokenVerifier verifier;
   private final JwtConfig config;
 
-  private BearerAuth(JWTAuth provider, JwtConfig config) {
-    this.provider = provider;
+  private BearerAuth(TokenVerifier verifier, JwtConfig config) {
+    this.verifier = verifier;
     this.config = config;
   }
 
@@ -50,25 +47,38 @@ public final class BearerAuth {
     return JwtKeys.options(config).setJWTOptions(new JWTOptions().setIgnoreExpiration(true));
   }
 
-  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, JwtConfig config) {
-    return new BearerAuth(JWTAuth.create(vertx, new JWTAuthOptions(options)), config);
+  /** One per HTTP verticle. @param jwks the replica's JWKS cache; null when no JWKS URL is configured */
+  public static BearerAuth create(Vertx vertx, JWTAuthOptions options, JwtConfig config, JwksKeys jwks) {
+    return new BearerAuth(new TokenVerifier(vertx, options, jwks), config);
   }
 
   /** A route handler that lets the request through when the token is valid and grants any of {@code scopes}. */
   public Handler<RoutingContext> require(Scope... anyOf) {
     Set<Scope> accepted = Set.copyOf(Arrays.asList(anyOf));
-    return ctx -> authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-      .onSuccess(principal -> {
-        ctx.put(PRINCIPAL_KEY, principal);
-        ctx.put(AccessLogHandler.PRINCIPAL, principal.subject());
-        if (accepted.stream().noneMatch(principal::has)) {
-          ctx.fail(ApiError.field(ErrorCode.FORBIDDEN, "scope", "requires one of " + accepted.stream()
-            .map(Scope::value).sorted().toList()));
-        } else {
-          ctx.next();
-        }
-      })
-      .onFailure(ctx::fail);
+    return ctx -> {
+      // Verification may wait for a JWKS fetch: hold the body back for the handlers after this one (as
+      // vertx-web's own authentication handlers do), then let it flow again.
+      if (!ctx.request().isEnded()) {
+        ctx.request().pause();
+      }
+      authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+        .andThen(done -> {
+          if (!ctx.request().isEnded()) {
+            ctx.request().resume();
+          }
+        })
+        .onSuccess(principal -> {
+          ctx.put(PRINCIPAL_KEY, principal);
+          ctx.put(AccessLogHandler.PRINCIPAL, principal.subject());
+          if (accepted.stream().noneMatch(principal::has)) {
+            ctx.fail(ApiError.field(ErrorCode.FORBIDDEN, "scope", "requires one of " + accepted.stream()
+              .map(Scope::value).sorted().toList()));
+          } else {
+            ctx.next();
+          }
+        })
+        .onFailure(ctx::fail);
+    };
   }
 
   public static Principal principal(RoutingContext ctx) {
@@ -95,14 +105,9 @@ public final class BearerAuth {
     if (malformed != null) {
       return Future.failedFuture(unauthorized(malformed));
     }
-    Future<User> verified;
-    try {
-      verified = provider.authenticate(new TokenCredentials(token));
-    } catch (RuntimeException unreadable) {
-      verified = Future.failedFuture(unreadable);
-    }
-    return verified
-      .recover(failure -> Future.failedFuture(unauthorized(signatureProblem(token))))
+    return verifier.verify(token)
+      .recover(failure -> Future.failedFuture(failure instanceof ApiError decided ? decided
+        : unauthorized(signatureProblem(token))))
       .compose(this::toPrincipal);
   }
 
@@ -142,13 +147,7 @@ public final class BearerAuth {
    * values, so the reason is decided here from the header, not from the message.
    */
   private static String signatureProblem(String token) {
-    try {
-      new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
-        StandardCharsets.UTF_8));
-      return "token signature or algorithm is not accepted";
-    } catch (RuntimeException unreadableHeader) {
-      return "token is invalid";
-    }
+    return TokenClaims.unverifiedHeader(token) == null ? "token is invalid" : "token signature or algorithm is not accepted";
   }
 
   private static ApiError unauthorized(String reason) {

@@ -25,12 +25,12 @@ public final class DevSecret {
   }
 
   public static AppConfig applyIfNoKeys(AppConfig config) {
-    if (!config.jwt().hmacSecret().isEmpty() || !config.jwt().publicKeys().isEmpty()) {
+    if (!config.jwt().hmacSecret().isEmpty() || !config.jwt().publicKeys().isEmpty() || config.jwt().jwks().enabled()) {
       return config;
     }
     Path file = config.devSecretFile();
     String secret = readOrCreate(file);
-    LOG.warn("No JWT key configured: using the development HS256 secret in {}; set JWT_HMAC_SECRET or JWT_PUBLIC_KEYS in production",
+    LOG.warn("No JWT key configured: using the development HS256 secret in {}; set JWT_JWKS_URL, JWT_PUBLIC_KEYS or JWT_HMAC_SECRET in production",
       file);
     return config.withJwt(config.jwt().withHmacSecret(secret));
   }

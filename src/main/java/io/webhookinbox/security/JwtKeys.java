@@ -19,7 +19,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Turns {@link JwtConfig} into verification keys. Each key is registered only for algorithms on the allow-list,
+ * Turns {@link JwtConfig} into the configured verification keys (none when only a JWKS URL is set). Each key is registered only for algorithms on the allow-list,
  * so a token signed with any other algorithm (including {@code none}) finds no key and fails.
  */
 final class JwtKeys {
@@ -38,9 +38,9 @@ final class JwtKeys {
     for (String entry : config.publicKeys()) {
       keys.addAll(publicKey(entry, config.algorithms()));
     }
-    if (keys.isEmpty()) {
+    if (keys.isEmpty() && !config.jwks().enabled()) {
       throw new IllegalStateException("No JWT verification key for the allowed algorithms " + config.algorithms()
-        + ": set JWT_HMAC_SECRET (HS256) or JWT_PUBLIC_KEYS (RS256/ES256 PEM files)");
+        + ": set JWT_JWKS_URL, JWT_PUBLIC_KEYS (RS256/ES256 PEM files) or JWT_HMAC_SECRET (HS256)");
     }
     return new JWTAuthOptions().setPubSecKeys(keys);
   }

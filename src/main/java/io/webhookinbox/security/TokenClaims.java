@@ -17,9 +17,18 @@ final class TokenClaims {
 
   /** The unverified payload of a compact JWT, or null when it is not base64url JSON. */
   static JsonObject unverifiedPayload(String token) {
+    return unverifiedPart(token, 1);
+  }
+
+  /** The unverified header of a compact JWT, or null when it is not base64url JSON. */
+  static JsonObject unverifiedHeader(String token) {
+    return unverifiedPart(token, 0);
+  }
+
+  private static JsonObject unverifiedPart(String token, int index) {
     try {
-      String payload = token.split("\\.", -1)[1];
-      return new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
+      String part = token.split("\\.", -1)[index];
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
     } catch (RuntimeException notJson) {
       return null;
     }

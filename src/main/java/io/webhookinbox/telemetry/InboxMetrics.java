@@ -25,6 +25,8 @@ public final class InboxMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final AtomicLong retryBacklog = new AtomicLong();
+  private final AtomicLong jwksKeys = new AtomicLong();
+  private final AtomicLong jwksLastSuccess = new AtomicLong();
   private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
 
   public InboxMetrics() {
@@ -35,6 +37,12 @@ public final class InboxMetrics {
     FunctionCounter.builder("webhook_log_lines_dropped", LogContextAsyncAppender.class,
         ignored -> LogContextAsyncAppender.dropped())
       .description("Log lines dropped because the asynchronous appender's buffer was full")
+      .register(registry);
+    Gauge.builder("webhook_jwks_keys", jwksKeys, AtomicLong::get)
+      .description("Signing keys from the identity provider's JWKS in use by this replica")
+      .register(registry);
+    Gauge.builder("webhook_jwks_last_success_timestamp_seconds", jwksLastSuccess, AtomicLong::get)
+      .description("When this replica last fetched the JWKS successfully (epoch seconds; 0 = never)")
       .register(registry);
   }
 
@@ -89,6 +97,18 @@ public final class InboxMetrics {
       .description("Deliveries stored per group commit (one transaction)")
       .tag("source", boundedSource)
       .register(registry), DistributionSummary.class).record(events);
+  }
+
+  /** One JWKS fetch finished: outcome updated, unchanged or failed (the cached keys stay). */
+  public void jwksRefreshed(String outcome, int keys) {
+    Counter.builder("webhook_jwks_refreshes_total")
+      .description("JWKS fetches from the identity provider, by outcome")
+      .tag("outcome", outcome)
+      .register(registry).increment();
+    jwksKeys.set(keys);
+    if (!outcome.equals("failed")) {
+      jwksLastSuccess.set(System.currentTimeMillis() / 1000);
+    }
   }
 
   public void retryBacklog(long due) {

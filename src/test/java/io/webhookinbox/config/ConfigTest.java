@@ -33,6 +33,8 @@ class ConfigTest {
     assertThat(webhooks.enabledEvents()).containsExactlyElementsOf(WebhookSettings.DEFAULT_ENABLED);
     assertThat(webhooks.signatureVerification()).isTrue();
     assertThat(config.sources().stripeToleranceSeconds()).isEqualTo(300);
+    assertThat(config.jwt().jwks()).isEqualTo(new JwksConfig("", 300, 30, 5000, 262_144));
+    assertThat(config.jwt().jwks().enabled()).isFalse();
   }
 
   @Test
@@ -43,7 +45,9 @@ class ConfigTest {
       .put("JWT_PUBLIC_KEYS", "/keys/a.pem, kid2=/keys/b.pem").put("JWT_ISSUER", "https://idp")
       .put("JWT_AUDIENCE", "inbox")
       .put("STRIPE_WEBHOOK_SECRETS", "whsec_new,whsec_old").put("STRIPE_TOLERANCE_SECONDS", "120")
-      .put("CISIVE_WEBHOOK_SECRETS", "whsec_Y2lzaXZl").put("PROCESSING_TIMEOUT_SECONDS", "7");
+      .put("CISIVE_WEBHOOK_SECRETS", "whsec_Y2lzaXZl").put("PROCESSING_TIMEOUT_SECONDS", "7")
+      .put("JWT_JWKS_URL", "https://idp.example.com/.well-known/jwks.json").put("JWT_JWKS_REFRESH_SECONDS", "600")
+      .put("JWT_JWKS_MIN_REFRESH_INTERVAL_SECONDS", "60");
 
     AppConfig config = AppConfig.from(EnvOverrides.apply(merged));
 
@@ -54,6 +58,8 @@ class ConfigTest {
     assertThat(config.database().toString()).doesNotContain("s3cret");
     assertThat(config.jwt().publicKeys()).containsExactly("/keys/a.pem", "kid2=/keys/b.pem");
     assertThat(config.jwt().issuer()).isEqualTo("https://idp");
+    assertThat(config.jwt().jwks()).isEqualTo(new JwksConfig("https://idp.example.com/.well-known/jwks.json", 600, 60,
+      5000, 262_144));
     assertThat(config.sources().stripeSecrets()).containsExactly("whsec_new", "whsec_old");
     assertThat(config.sources().stripeToleranceSeconds()).isEqualTo(120);
     assertThat(config.sources().cisiveSignatures()).isTrue();
@@ -94,5 +100,34 @@ class ConfigTest {
     assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
       .put("webhooks", new JsonObject().put("enabledEvents", List.of("invoice.paid")))))
       .hasMessageContaining("unsupported event type invoice.paid");
+  }
+
+  @Test
+  void jwksSettingsAreCheckedAtStartUp() {
+    assertThat(jwks(new JsonObject().put("jwksUrl", "http://127.0.0.1:8081/jwks")).url())
+      .as("http on loopback, for tests and a local sidecar").isEqualTo("http://127.0.0.1:8081/jwks");
+    assertThat(jwks(new JsonObject().put("jwksUrl", "http://localhost/jwks")).enabled()).isTrue();
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksUrl", "http://idp.example.com/jwks")))
+      .isInstanceOf(InvalidSetting.class).hasMessageContaining("jwt.jwksUrl must use https");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksUrl", "https://user:pass@idp.example.com/jwks")))
+      .hasMessage("jwt.jwksUrl must not carry credentials");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksUrl", "ftp://idp.example.com/jwks")))
+      .hasMessageContaining("jwt.jwksUrl must be an absolute http(s) URL");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksUrl", "/jwks")))
+      .hasMessageContaining("jwt.jwksUrl must be an absolute http(s) URL");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksRefreshSeconds", 0)))
+      .hasMessageContaining("jwt.jwksRefreshSeconds must be between 1 and 86400");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksMinRefreshIntervalSeconds", "often")))
+      .hasMessageContaining("jwt.jwksMinRefreshIntervalSeconds must be a whole number");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksRefreshSeconds", 20).put("jwksMinRefreshIntervalSeconds", 30)))
+      .hasMessage("jwt.jwksMinRefreshIntervalSeconds must not exceed jwt.jwksRefreshSeconds");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksTimeoutMs", 120_000)))
+      .hasMessageContaining("jwt.jwksTimeoutMs must be between 100 and 60000");
+    assertThatThrownBy(() -> jwks(new JsonObject().put("jwksMaxBytes", 10)))
+      .hasMessageContaining("jwt.jwksMaxBytes must be between 1024 and 4194304");
+  }
+
+  private static JwksConfig jwks(JsonObject settings) {
+    return AppConfig.from(new JsonObject().put("jwt", settings.put("issuer", "i").put("audience", "a"))).jwt().jwks();
   }
 }
