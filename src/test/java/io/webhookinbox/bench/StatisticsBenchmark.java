@@ -37,40 +37,20 @@ public final class StatisticsBenchmark {
     int days = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     System.out.printf("cores=%d events=%,d calls=%d days=%d%n", Runtime.getRuntime().availableProcessors(), events,
       calls, days);
-    TestDatabase db = PostgresExtension.createDatabase("statistics_bench");
-    OffsetDateTime end = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    // STATISTICS_BENCH_REUSE names a database this benchmark filled before (same events and days): no new load.
+    String reuse = System.getenv("STATISTICS_BENCH_REUSE");
+    TestDatabase db = reuse == null ? PostgresExtension.createDatabase("statistics_bench")
+      : PostgresExtension.existingDatabase(reuse);
+    System.out.println("database: " + db.name());
+    OffsetDateTime end = reuse == null ? OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+      : OffsetDateTime.parse(db.one("SELECT to_char(max(received_at) AT TIME ZONE 'UTC',"
+        + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS t FROM webhook_events").getString("t"));
     OffsetDateTime oldest = end.minusDays(days);
     // The statistics window: the last 30 days.
     OffsetDateTime start = end.minusDays(30);
-    db.execute("SELECT webhook_inbox_add_partitions(?::date, ?::date)", oldest.toLocalDate().toString(),
-      end.toLocalDate().toString());
-
-    long loadStarted = System.nanoTime();
-    // Many short transactions, as ingestion commits them (one huge one would keep every rollup row version alive).
-    int batch = 10_000;
-    for (int from = 1; from <= events; from += batch) {
-      int to = Math.min(events, from + batch - 1);
-      db.execute(fill(from, to, events, oldest, days));
-      if (to % 500_000 == 0 || to == events) {
-        System.out.printf("  inserted %,d / %,d%n", to, events);
-      }
+    if (reuse == null) {
+      load(db, events, oldest, days);
     }
-    System.out.printf("load: %,d events with the rollup trigger in %.1f s%n", events,
-      (System.nanoTime() - loadStarted) / 1e9);
-    printRollupSize(db, "after the bulk load");
-    // The loader commits 10,000 events per transaction, so each rollup row collects row versions that one-event
-    // transactions (real ingestion) never leave behind: compact to the steady state before measuring. The
-    // ingestion benchmark shows the rollup staying that small under real HTTP traffic.
-    db.execute("VACUUM FULL webhook_event_stats");
-    db.execute("VACUUM FULL webhook_event_latency");
-    db.execute("VACUUM ANALYZE webhook_events");
-    db.execute("VACUUM ANALYZE webhook_event_keys");
-    System.out.printf("inbox size: events %s, keys %s%n",
-      db.one("SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS s FROM pg_inherits"
-        + " WHERE inhparent = 'webhook_events'::regclass").getString("s"),
-      db.one("SELECT pg_size_pretty(pg_total_relation_size('webhook_event_keys')) AS s").getString("s"));
-    db.execute("ANALYZE webhook_event_stats");
-    db.execute("ANALYZE webhook_event_latency");
     printRollupSize(db, "compacted");
 
     Vertx vertx = Vertx.vertx();
@@ -112,6 +92,38 @@ public final class StatisticsBenchmark {
         db.count("SELECT count(*) FROM webhook_event_keys"));
     }
     System.exit(0);
+  }
+
+  private static void load(TestDatabase db, int events, OffsetDateTime oldest, int days) {
+    db.execute("SELECT webhook_inbox_add_partitions(?::date, ?::date)", oldest.toLocalDate().toString(),
+      oldest.plusDays(days).toLocalDate().toString());
+
+    long loadStarted = System.nanoTime();
+    // Many short transactions, as ingestion commits them (one huge one would keep every rollup row version alive).
+    int batch = 10_000;
+    for (int from = 1; from <= events; from += batch) {
+      int to = Math.min(events, from + batch - 1);
+      db.execute(fill(from, to, events, oldest, days));
+      if (to % 500_000 == 0 || to == events) {
+        System.out.printf("  inserted %,d / %,d%n", to, events);
+      }
+    }
+    System.out.printf("load: %,d events with the rollup trigger in %.1f s%n", events,
+      (System.nanoTime() - loadStarted) / 1e9);
+    printRollupSize(db, "after the bulk load");
+    // The loader commits 10,000 events per transaction, so each rollup row collects row versions that one-event
+    // transactions (real ingestion) never leave behind: compact to the steady state before measuring. The
+    // ingestion benchmark shows the rollup staying that small under real HTTP traffic.
+    db.execute("VACUUM FULL webhook_event_stats");
+    db.execute("VACUUM FULL webhook_event_latency");
+    db.execute("VACUUM ANALYZE webhook_events");
+    db.execute("VACUUM ANALYZE webhook_event_keys");
+    System.out.printf("inbox size: events %s, keys %s%n",
+      db.one("SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS s FROM pg_inherits"
+        + " WHERE inhparent = 'webhook_events'::regclass").getString("s"),
+      db.one("SELECT pg_size_pretty(pg_total_relation_size('webhook_event_keys')) AS s").getString("s"));
+    db.execute("ANALYZE webhook_event_stats");
+    db.execute("ANALYZE webhook_event_latency");
   }
 
   private static void time(TestService service, String path, String token, int calls, String label) {
