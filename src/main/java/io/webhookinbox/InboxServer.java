@@ -18,6 +18,7 @@ import io.webhookinbox.telemetry.LogContext;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SettingsWatcher;
+import io.webhookinbox.retention.RetentionVerticle;
 import io.webhookinbox.retry.SchedulerVerticle;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -139,6 +140,7 @@ public final class InboxServer implements AutoCloseable {
           shared.readiness()));
       })
       .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
+      .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention())))
       // Waits for the first JWKS fetch (bounded by its timeout); starts without keys when the IdP is down.
       .compose(id -> jwks == null ? Future.succeededFuture(id) : vertx.deployVerticle(jwks))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),

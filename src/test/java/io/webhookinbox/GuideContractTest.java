@@ -246,6 +246,8 @@ class GuideContractTest {
                            Integer processingMs, String receivedAt) {
     JsonObject event = StripeEvents.paymentIntent(eventId, "payment_intent.succeeded", paymentId, "succeeded",
       Instant.parse(receivedAt).getEpochSecond());
+    inbox.db().execute("SELECT webhook_inbox_add_partitions(d, d) FROM (SELECT (?::timestamptz AT TIME ZONE 'UTC')::date"
+      + " AS d) day", receivedAt);
     inbox.db().execute("""
       INSERT INTO webhook_events (source, event_id, event_type, external_id, occurred_at, payload, payload_sha256,
                                   status, attempts, last_error, correlation_id, received_at, processed_at, processing_ms)

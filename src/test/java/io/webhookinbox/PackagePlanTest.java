@@ -30,7 +30,7 @@ class PackagePlanTest {
   private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
   private static final Set<String> FEATURES = Set.of("ingest", "retry", "admin", "overrides", "ops",
-    "sources.cisive", "sources.stripe");
+    "sources.cisive", "sources.stripe", "retention");
 
   @Test
   void theProjectsPackagesFormNoCycle() {

@@ -35,7 +35,7 @@ final class EventQueries {
     + " FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)";
 
   static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
-    + " FROM webhook_event_attempts WHERE event_row_id = $1 ORDER BY attempt";
+    + " FROM webhook_event_attempts WHERE event_row_id = $1 AND event_received_at = $2 ORDER BY attempt";
 
   private final BoundedPool pool;
 
@@ -56,7 +56,7 @@ final class EventQueries {
             "Several sources used this event id; add ?source=cisive or ?source=stripe"));
         }
         Row row = rows.iterator().next();
-        return pool.preparedQuery(ATTEMPTS, Tuple.of(row.getLong("id"))).map(attempts -> {
+        return pool.preparedQuery(ATTEMPTS, Tuple.of(row.getLong("id"), row.getOffsetDateTime("received_at"))).map(attempts -> {
           JsonArray history = new JsonArray();
           attempts.forEach(attempt -> history.add(new JsonObject()
             .put("attempt", attempt.getInteger("attempt"))

@@ -56,7 +56,8 @@ final class Statistics {
   /** The ten most recent failures by receipt; each one's time of failure is its last attempt's end. */
   static final String RECENT_FAILURES = """
     SELECT event_id, event_type, last_error, received_at, attempts, status,
-           coalesce((SELECT max(finished_at) FROM webhook_event_attempts a WHERE a.event_row_id = e.id), received_at)
+           coalesce((SELECT max(finished_at) FROM webhook_event_attempts a WHERE a.event_row_id = e.id
+                                                               AND a.event_received_at = e.received_at), received_at)
              AS failed_at
     FROM webhook_events e
     WHERE status IN ('failed', 'dead') AND received_at >= $1 AND received_at < $2

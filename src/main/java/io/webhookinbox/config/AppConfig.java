@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /** The whole service configuration, read once at start-up and passed to each verticle. */
 public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt, IngestConfig ingest,
-                        SourcesConfig sources, LimitsConfig limits, JsonObject runtime, Path devSecretFile,
-                        long configScanMs) {
+                        SourcesConfig sources, LimitsConfig limits, RetentionConfig retention, JsonObject runtime,
+                        Path devSecretFile, long configScanMs) {
 
   /** Builds the typed config; a missing section takes its defaults, a bad value throws with the key's name. */
   public static AppConfig from(JsonObject root) {
@@ -18,6 +18,7 @@ public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt,
       IngestConfig.from(Json.section(root, "ingest")),
       SourcesConfig.from(root),
       LimitsConfig.from(root),
+      RetentionConfig.from(Json.section(root, "retention")),
       runtimeSections(root),
       Path.of(Json.string(Json.section(root, "jwt"), "jwt.", "devSecretFile", ".data/dev-jwt-secret")),
       Json.integer(Json.section(root, "config"), "config.", "scanIntervalMs", 2000, 100, 3_600_000));
@@ -42,10 +43,12 @@ public record AppConfig(HttpConfig http, DatabaseConfig database, JwtConfig jwt,
   }
 
   public AppConfig withDatabase(DatabaseConfig newDatabase) {
-    return new AppConfig(http, newDatabase, jwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
+    return new AppConfig(http, newDatabase, jwt, ingest, sources, limits, retention, runtime, devSecretFile,
+      configScanMs);
   }
 
   public AppConfig withJwt(JwtConfig newJwt) {
-    return new AppConfig(http, database, newJwt, ingest, sources, limits, runtime, devSecretFile, configScanMs);
+    return new AppConfig(http, database, newJwt, ingest, sources, limits, retention, runtime, devSecretFile,
+      configScanMs);
   }
 }

@@ -33,6 +33,9 @@ public final class EnvOverrides {
     keys.put("PG_DIRECT_PORT", "database.directPort");
     keys.put("DB_MIGRATE_ON_START", "database.migrateOnStart");
     keys.put("EMBEDDED_PG_DATA_DIR", "database.embeddedDataDir");
+    keys.put("RETENTION_EVENTS_DAYS", "retention.events");
+    keys.put("RETENTION_DEDUP_KEYS_DAYS", "retention.dedupKeys");
+    keys.put("RETENTION_STATISTICS_DAYS", "retention.statistics");
     keys.put("JWT_ISSUER", "jwt.issuer");
     keys.put("JWT_AUDIENCE", "jwt.audience");
     keys.put("JWT_HMAC_SECRET", "jwt.hmacSecret");

@@ -21,13 +21,20 @@ final class EventStore {
     + "payload, payload_sha256, correlation_id, principal, received_at";
   private static final String VALUES = "$1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11";
 
-  static final String INSERT_NEW = "INSERT INTO webhook_events (" + COLUMNS + ", status, attempts) VALUES ("
-    + VALUES + ", $12, 1) ON CONFLICT (source, event_id) DO NOTHING RETURNING id";
+  /**
+   * A new event claims its key first: the key table, not the partitioned inbox, holds (source, event id) unique,
+   * and keeps it after the payload's partition is dropped. No row back means the id is taken.
+   */
+  private static final String CLAIM_KEY = "WITH keyed AS (INSERT INTO webhook_event_keys (event_id, source,"
+    + " received_at, payload_sha256) VALUES ($2, $1, $11, decode($8, 'hex')) ON CONFLICT DO NOTHING RETURNING 1)"
+    + " INSERT INTO webhook_events (" + COLUMNS;
+  private static final String SELECT_VALUES = " SELECT " + VALUES;
 
-  static final String INSERT_FAILED = "INSERT INTO webhook_events (" + COLUMNS
-    + ", status, attempts, next_attempt_at, last_error) VALUES (" + VALUES
-    + ", $12, 1, clock_timestamp() + $13::bigint * interval '1 millisecond', $14)"
-    + " ON CONFLICT (source, event_id) DO NOTHING RETURNING id";
+  static final String INSERT_NEW = CLAIM_KEY + ", status, attempts)" + SELECT_VALUES + ", $12, 1 FROM keyed"
+    + " RETURNING id";
+
+  static final String INSERT_FAILED = CLAIM_KEY + ", status, attempts, next_attempt_at, last_error)" + SELECT_VALUES
+    + ", $12, 1, clock_timestamp() + $13::bigint * interval '1 millisecond', $14 FROM keyed RETURNING id";
 
   static final String FINISH = "UPDATE webhook_events SET status = $2, resource_version = $3,"
     + " processed_at = clock_timestamp(), processing_ms = $4, lease_token = NULL, lease_until = NULL,"
@@ -36,24 +43,33 @@ final class EventStore {
   static final String SET_RESOURCE_VERSION = "UPDATE webhook_events SET resource_version = $3"
     + " WHERE event_id = $1 AND source = $2";
 
-  static final String FIND_EXISTING = "SELECT status, resource_version, external_id,"
-    + " payload = $3::text::jsonb AS same_payload FROM webhook_events WHERE source = $1 AND event_id = $2";
+  /**
+   * The stored event under a key. Its row is gone once retention dropped its partition while the key stays
+   * (retention.dedupKeys): then only the payload's hash can say whether it is the same event.
+   */
+  static final String FIND_EXISTING = """
+    SELECT e.status, e.resource_version, e.external_id,
+           coalesce(k.payload_sha256 = decode($4, 'hex') OR e.payload = $3::text::jsonb, false) AS same_payload
+      FROM webhook_event_keys k
+      LEFT JOIN webhook_events e ON e.event_id = k.event_id AND e.source = k.source AND e.received_at = k.received_at
+     WHERE k.source = $1 AND k.event_id = $2""";
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
   static final String LOAD_CLAIMED = "SELECT source, event_id, event_type, external_id, occurred_at, payload,"
-    + " principal, correlation_id, attempts FROM webhook_events"
+    + " principal, correlation_id, attempts, received_at FROM webhook_events"
     + " WHERE id = $1 AND lease_token = $2 AND status = 'processing' FOR UPDATE";
 
   static final String FAIL_CLAIMED = "UPDATE webhook_events SET status = $3, last_error = $5, lease_token = NULL,"
     + " lease_until = NULL, next_attempt_at = CASE WHEN $3 = 'failed'"
     + " THEN clock_timestamp() + $4::bigint * interval '1 millisecond' END WHERE id = $1 AND lease_token = $2";
 
-  static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, attempt, started_at,"
-    + " finished_at, outcome, error) VALUES ($1, $2, $3, clock_timestamp(), $4, $5) ON CONFLICT DO NOTHING";
+  static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, event_received_at, attempt,"
+    + " started_at, finished_at, outcome, error) VALUES ($1, $6, $2, $3, clock_timestamp(), $4, $5)"
+    + " ON CONFLICT DO NOTHING";
 
   /**
-   * Group commit, first half: the batch's deliveries of one source ($1) as rows, those already stored (compared
-   * by jsonb, like {@link #FIND_EXISTING}), the fresh ones, and the newest fresh event per resource. Deliveries
+   * Group commit, first half: the batch's deliveries of one source ($1) as rows, those already stored (by key,
+   * compared like {@link #FIND_EXISTING}), the fresh ones, and the newest fresh event per resource. Deliveries
    * with the same event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the planner from
    * flattening them into a join: one index probe per delivery. The plan is cached per connection, and a join
    * planned at some table size (a hash or merge join) would scan the whole table or index for every batch.
@@ -66,10 +82,15 @@ final class EventStore {
              correlation_id, principal, received_at, apply, waited_ms)
     ),
     existing AS (
-      SELECT i.event_id, e.status, e.resource_version, e.external_id, e.payload = i.payload::jsonb AS same_payload
+      SELECT i.event_id, e.status, e.resource_version, e.external_id,
+             coalesce(k.payload_sha256 = decode(i.payload_sha256, 'hex') OR e.payload = i.payload::jsonb, false)
+               AS same_payload
         FROM input i
-        CROSS JOIN LATERAL (SELECT status, resource_version, external_id, payload FROM webhook_events
-                             WHERE event_id = i.event_id AND source = $1 LIMIT 1) e
+        CROSS JOIN LATERAL (SELECT received_at, payload_sha256 FROM webhook_event_keys
+                             WHERE event_id = i.event_id AND source = $1 LIMIT 1) k
+        LEFT JOIN LATERAL (SELECT status, resource_version, external_id, payload FROM webhook_events
+                            WHERE event_id = i.event_id AND source = $1 AND received_at = k.received_at LIMIT 1) e
+          ON true
     ),
     fresh AS (
       SELECT i.*, i.payload::jsonb AS document FROM input i
@@ -85,10 +106,17 @@ final class EventStore {
    * Group commit, second half, after the source's {@code upserted} and {@code current} CTEs: every fresh event is
    * inserted in its final status (processed when it is what its resource now reflects, stale when a newer event
    * is, ignored when its type is not applied), and each delivery gets one row back: its new status, or what is
-   * stored under its id. A fresh event that comes back with neither lost a race with another replica.
+   * stored under its id. Keys are claimed first, in key order; a fresh event that comes back with neither lost a
+   * race with another replica.
    */
   private static final String BATCH_RECORD = """
     ,
+    keyed AS (
+      INSERT INTO webhook_event_keys (event_id, source, received_at, payload_sha256)
+      SELECT event_id, $1, received_at, decode(payload_sha256, 'hex') FROM fresh ORDER BY event_id
+      ON CONFLICT DO NOTHING
+      RETURNING event_id
+    ),
     inserted AS (
       INSERT INTO webhook_events (source, event_id, event_type, external_id, occurred_at, schema_version, payload,
                                   payload_sha256, correlation_id, principal, received_at, status, attempts,
@@ -100,10 +128,9 @@ final class EventStore {
              CASE WHEN f.apply THEN clock_timestamp() END,
              CASE WHEN f.apply
                THEN f.waited_ms + (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int END
-        FROM fresh f LEFT JOIN upserted u ON u.resource_id = f.external_id
+        FROM fresh f JOIN keyed USING (event_id) LEFT JOIN upserted u ON u.resource_id = f.external_id
              LEFT JOIN current c ON c.resource_id = f.external_id
        ORDER BY f.event_id
-      ON CONFLICT (event_id, source) DO NOTHING
       RETURNING event_id, status, resource_version
     )
     SELECT event_id, n.status, n.resource_version, x.status AS existing_status,
@@ -113,7 +140,7 @@ final class EventStore {
 
   static final String NOTIFY_RETRY = "SELECT pg_notify('" + IngestVerticle.RETRY_CHANNEL + "', '')";
 
-  /** An event already stored under the same (source, event id). */
+  /** An event already stored under the same (source, event id); status null when retention dropped its row. */
   record Existing(EventStatus status, Integer resourceVersion, String externalId, boolean samePayload) {
   }
 
@@ -122,7 +149,7 @@ final class EventStore {
   }
 
   /** A claimed event ready for another attempt. */
-  record Claimed(StoredEvent event, int attempts) {
+  record Claimed(StoredEvent event, int attempts, OffsetDateTime receivedAt) {
   }
 
   private EventStore() {
@@ -204,10 +231,11 @@ final class EventStore {
       for (Row row : rows) {
         String inserted = row.getString("status");
         String existing = row.getString("existing_status");
+        Boolean samePayload = row.getBoolean("same_payload");
         ordered[position.get(row.getString("event_id"))] = new BatchRow(
           inserted == null ? null : EventStatus.fromDb(inserted), row.getInteger("resource_version"),
-          existing == null ? null : new Existing(EventStatus.fromDb(existing), row.getInteger("existing_version"),
-            row.getString("existing_external_id"), Boolean.TRUE.equals(row.getBoolean("same_payload"))));
+          samePayload == null ? null : new Existing(existing == null ? null : EventStatus.fromDb(existing),
+            row.getInteger("existing_version"), row.getString("existing_external_id"), samePayload));
       }
       return Arrays.asList(ordered);
     });
@@ -226,13 +254,14 @@ final class EventStore {
 
   static Future<Existing> findExisting(SqlClient client, IngestCommand command) {
     return client.preparedQuery(FIND_EXISTING)
-      .execute(Tuple.of(command.source(), command.eventId(), command.rawPayload()))
+      .execute(Tuple.of(command.source(), command.eventId(), command.rawPayload(), command.payloadSha256()))
       .map(rows -> {
         if (rows.size() == 0) {
           return null;
         }
         Row row = rows.iterator().next();
-        return new Existing(EventStatus.fromDb(row.getString("status")), row.getInteger("resource_version"),
+        String status = row.getString("status");
+        return new Existing(status == null ? null : EventStatus.fromDb(status), row.getInteger("resource_version"),
           row.getString("external_id"), Boolean.TRUE.equals(row.getBoolean("same_payload")));
       });
   }
@@ -248,7 +277,7 @@ final class EventStore {
         row.getString("event_type"), row.getString("external_id"), row.getOffsetDateTime("occurred_at"),
         payload instanceof JsonObject object ? object : new JsonObject(), row.getString("principal"),
         row.getString("correlation_id"));
-      return new Claimed(event, row.getInteger("attempts"));
+      return new Claimed(event, row.getInteger("attempts"), row.getOffsetDateTime("received_at"));
     });
   }
 
@@ -259,10 +288,10 @@ final class EventStore {
       .map(rows -> rows.rowCount() == 1);
   }
 
-  static Future<Void> recordAttempt(SqlClient client, long id, int attempt, OffsetDateTime startedAt, String outcome,
-                                    String error) {
-    return client.preparedQuery(RECORD_ATTEMPT).execute(Tuple.of(id, attempt, startedAt, outcome, error))
-      .mapEmpty();
+  static Future<Void> recordAttempt(SqlClient client, long id, OffsetDateTime receivedAt, int attempt,
+                                    OffsetDateTime startedAt, String outcome, String error) {
+    return client.preparedQuery(RECORD_ATTEMPT)
+      .execute(Tuple.of(id, attempt, startedAt, outcome, error, receivedAt)).mapEmpty();
   }
 
 

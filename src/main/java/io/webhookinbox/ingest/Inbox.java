@@ -179,12 +179,12 @@ final class Inbox {
             || applier != null && !applier.applicable(claimed.event())) {
             // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
             return EventStore.finish(connection, id, EventStatus.IGNORED, null, null)
-              .compose(done -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
+              .compose(done -> EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt,
                 EventStatus.IGNORED.db(), null))
               .map(EventStatus.IGNORED);
           }
           return apply(connection, id, claimed.event(), startedNanos)
-            .compose(applied -> EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt,
+            .compose(applied -> EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt,
               applied.status().db(), null).map(applied.status()))
             .recover(failure -> Future.failedFuture(new ApplyFailed(failure, claimed)));
         }))
@@ -228,7 +228,7 @@ final class Inbox {
         }
         LOG.warn("Applying event {} failed, stored as {} (retry in {} ms): {}", command.eventType(), status.db(),
           next.delayMs(), error);
-        return EventStore.recordAttempt(connection, id, 1, receivedAt, status.db(), error)
+        return EventStore.recordAttempt(connection, id, receivedAt, 1, receivedAt, status.db(), error)
           .map(recorded -> {
             reportIfDead(command.source(), status, 1, error);
             return outcome(command, status == EventStatus.FAILED ? IngestStatus.QUEUED : IngestStatus.DEAD, null);
@@ -255,7 +255,7 @@ final class Inbox {
         }
         LOG.warn("Retry {} of event {} failed, now {} (next in {} ms): {}", claimed.attempts() - 1,
           claimed.event().eventType(), status.db(), next.delayMs(), error);
-        return EventStore.recordAttempt(connection, id, claimed.attempts(), startedAt, status.db(), error)
+        return EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt, status.db(), error)
           .map(recorded -> {
             reportIfDead(claimed.event().source(), status, claimed.attempts(), error);
             return status;
@@ -292,11 +292,11 @@ final class Inbox {
     if (!existing.samePayload() && !command.idDecides()) {
       return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
     }
-    IngestStatus status = switch (existing.status()) {
-      case FAILED, PROCESSING -> IngestStatus.QUEUED;
-      default -> IngestStatus.DUPLICATE;
-    };
-    return new IngestOutcome(command.eventId(), status, existing.externalId(), existing.resourceVersion());
+    // No status: retention dropped the event's payload, its key stays; it was finished long ago.
+    IngestStatus status = existing.status() == EventStatus.FAILED || existing.status() == EventStatus.PROCESSING
+      ? IngestStatus.QUEUED : IngestStatus.DUPLICATE;
+    String externalId = existing.externalId() == null ? command.externalId() : existing.externalId();
+    return new IngestOutcome(command.eventId(), status, externalId, existing.resourceVersion());
   }
 
   private static IngestOutcome outcome(IngestCommand command, IngestStatus status, Integer resourceVersion) {

@@ -41,7 +41,7 @@ final class Requeue {
 
   static final String REQUEUE_MATCHING = """
     WITH picked AS (
-      SELECT id FROM webhook_events
+      SELECT id, received_at FROM webhook_events
       WHERE status IN ('failed', 'dead', 'ignored') AND status = $1
         AND ($2::text IS NULL OR event_type = $2)
         AND ($3::timestamptz IS NULL OR received_at >= $3)
@@ -51,7 +51,7 @@ final class Requeue {
       LIMIT $6
       FOR UPDATE SKIP LOCKED)
     UPDATE webhook_events e SET status = 'failed', next_attempt_at = clock_timestamp()
-    FROM picked WHERE e.id = picked.id
+    FROM picked WHERE e.id = picked.id AND e.received_at = picked.received_at
     RETURNING e.event_id""";
 
   static final String NOTIFY = "SELECT pg_notify('" + IngestVerticle.RETRY_CHANNEL + "', '')";

@@ -42,21 +42,21 @@ public final class SchedulerVerticle extends VerticleBase {
    */
   static final String CLAIM_DUE = """
     WITH due AS (
-      SELECT id FROM webhook_events
+      SELECT id, received_at FROM webhook_events
       WHERE status = 'failed' AND next_attempt_at <= now()
       ORDER BY next_attempt_at
       LIMIT $1
       FOR UPDATE SKIP LOCKED),
     expired AS (
-      SELECT id FROM webhook_events
+      SELECT id, received_at FROM webhook_events
       WHERE status = 'processing' AND lease_until < now() AND attempts <= $3
       LIMIT $1
       FOR UPDATE SKIP LOCKED)
     UPDATE webhook_events e
     SET status = 'processing', attempts = e.attempts + 1, lease_token = gen_random_uuid(),
         lease_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
-    FROM (SELECT id FROM due UNION ALL SELECT id FROM expired) picked
-    WHERE e.id = picked.id
+    FROM (SELECT id, received_at FROM due UNION ALL SELECT id, received_at FROM expired) picked
+    WHERE e.id = picked.id AND e.received_at = picked.received_at
     RETURNING e.id, e.source, e.lease_token, e.correlation_id""";
 
   /**
@@ -66,18 +66,19 @@ public final class SchedulerVerticle extends VerticleBase {
    */
   static final String DEAD_LETTER_EXPIRED = """
     WITH expired AS (
-      SELECT id FROM webhook_events
+      SELECT id, received_at FROM webhook_events
       WHERE status = 'processing' AND lease_until < now() AND attempts > $1
       LIMIT $2
       FOR UPDATE SKIP LOCKED),
     dead AS (
       UPDATE webhook_events e
       SET status = 'dead', last_error = $3, lease_token = NULL, lease_until = NULL, next_attempt_at = NULL
-      FROM expired WHERE e.id = expired.id
-      RETURNING e.id, e.attempts, e.source, e.correlation_id),
+      FROM expired WHERE e.id = expired.id AND e.received_at = expired.received_at
+      RETURNING e.id, e.received_at, e.attempts, e.source, e.correlation_id),
     recorded AS (
-      INSERT INTO webhook_event_attempts (event_row_id, attempt, started_at, finished_at, outcome, error)
-      SELECT id, attempts, clock_timestamp(), clock_timestamp(), 'dead', $3 FROM dead
+      INSERT INTO webhook_event_attempts (event_row_id, event_received_at, attempt, started_at, finished_at, outcome,
+                                          error)
+      SELECT id, received_at, attempts, clock_timestamp(), clock_timestamp(), 'dead', $3 FROM dead
       ON CONFLICT DO NOTHING)
     SELECT id, source, correlation_id, attempts FROM dead""";
   static final String LEASE_EXPIRED = "lease expired: the last allowed attempt did not finish (replica crashed or"

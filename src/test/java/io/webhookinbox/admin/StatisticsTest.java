@@ -40,7 +40,10 @@ class StatisticsTest {
                                 WHEN g % 7 = 0 THEN 'stale' ELSE 'processed' END AS status) s""";
 
   @RegisterExtension
-  static final InboxExtension inbox = new InboxExtension(new JsonObject(), database -> database.execute(EVENTS));
+  static final InboxExtension inbox = new InboxExtension(new JsonObject(), database -> {
+    database.execute("SELECT webhook_inbox_add_partitions(date '2026-10-01', date '2026-10-05')");
+    database.execute(EVENTS);
+  });
 
   @Test
   void windowOnHourBoundaries() {

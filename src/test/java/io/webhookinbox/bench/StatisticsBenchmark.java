@@ -4,6 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.RetentionConfig;
+import io.webhookinbox.retention.Retention;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
@@ -31,17 +34,76 @@ public final class StatisticsBenchmark {
   public static void main(String[] args) throws Exception {
     int events = args.length > 0 ? Integer.parseInt(args[0]) : 5_000_000;
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    System.out.printf("cores=%d events=%,d calls=%d%n", Runtime.getRuntime().availableProcessors(), events, calls);
-    TestDatabase db = PostgresExtension.createDatabase("statistics_bench");
-    OffsetDateTime end = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    int days = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    System.out.printf("cores=%d events=%,d calls=%d days=%d%n", Runtime.getRuntime().availableProcessors(), events,
+      calls, days);
+    // STATISTICS_BENCH_REUSE names a database this benchmark filled before (same events and days): no new load.
+    String reuse = System.getenv("STATISTICS_BENCH_REUSE");
+    TestDatabase db = reuse == null ? PostgresExtension.createDatabase("statistics_bench")
+      : PostgresExtension.existingDatabase(reuse);
+    System.out.println("database: " + db.name());
+    OffsetDateTime end = reuse == null ? OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+      : OffsetDateTime.parse(db.one("SELECT to_char(max(received_at) AT TIME ZONE 'UTC',"
+        + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS t FROM webhook_events").getString("t"));
+    OffsetDateTime oldest = end.minusDays(days);
+    // The statistics window: the last 30 days.
     OffsetDateTime start = end.minusDays(30);
+    if (reuse == null) {
+      load(db, events, oldest, days);
+    }
+    printRollupSize(db, "compacted");
+
+    Vertx vertx = Vertx.vertx();
+    // The service keeps everything here; retention is measured on its own below.
+    JsonObject keepAll = new JsonObject().put("retention", new JsonObject().put("events", 0).put("dedupKeys", 0));
+    try (TestService service = TestService.start(vertx, TestService.config(db, keepAll))) {
+      // The window starts and ends mid-hour, so both the rollup and the raw edges are read.
+      String query = "/api/webhooks/statistics?startDate=" + encode(start.plusMinutes(17).toString()) + "&endDate="
+        + encode(end.minusMinutes(23).toString());
+      String token = service.readToken();
+      HttpResponse<Buffer> first = service.get(query, token);
+      JsonObject figures = first.bodyAsJsonObject().getJsonObject("data");
+      System.out.println("figures: " + figures.copy().put("recentFailures", figures.getJsonArray("recentFailures").size()
+        + " items").encode());
+      time(service, query, token, calls, "/api/webhooks/statistics (30 days)");
+      time(service, "/api/webhooks/events?limit=50", token, calls, "/api/webhooks/events?limit=50 (newest page)");
+      time(service, "/api/webhooks/events/evt-bench-" + (events / 7), token, calls,
+        "/api/webhooks/events/{id} (an event " + (days - days / 7) + " days old)");
+    } finally {
+      vertx.close().await();
+    }
+    printPlans(db, start.plusMinutes(17), end.minusMinutes(23));
+    if (days > 90) {
+      // One day of keys past retention.dedupKeys, the days past 90 dropped: the first run after a long pause.
+      RetentionConfig retention = new RetentionConfig(90, days - 1, 730, 7, 60);
+      Vertx maintenance = Vertx.vertx();
+      try {
+        Retention.Report report = new Retention(maintenance, AppConfig.from(new JsonObject()
+          .put("database", db.configJson()).put("jwt", new JsonObject().put("issuer", "i").put("audience", "a")))
+          .database(), retention, () -> false).run().await();
+        System.out.printf("retention run (%s): %d partitions dropped (%s .. %s), %,d keys deleted, %,d rollup rows"
+            + " deleted, %,d ms%n", retention, report.partitionsDropped().size(), report.partitionsDropped().get(0),
+          report.partitionsDropped().get(report.partitionsDropped().size() - 1), report.keysDeleted(),
+          report.rollupRowsDeleted(), report.millis());
+      } finally {
+        maintenance.close().await();
+      }
+      System.out.printf("after retention: %,d events, %,d keys%n", db.count("SELECT count(*) FROM webhook_events"),
+        db.count("SELECT count(*) FROM webhook_event_keys"));
+    }
+    System.exit(0);
+  }
+
+  private static void load(TestDatabase db, int events, OffsetDateTime oldest, int days) {
+    db.execute("SELECT webhook_inbox_add_partitions(?::date, ?::date)", oldest.toLocalDate().toString(),
+      oldest.plusDays(days).toLocalDate().toString());
 
     long loadStarted = System.nanoTime();
     // Many short transactions, as ingestion commits them (one huge one would keep every rollup row version alive).
     int batch = 10_000;
     for (int from = 1; from <= events; from += batch) {
       int to = Math.min(events, from + batch - 1);
-      db.execute(fill(from, to, events, start));
+      db.execute(fill(from, to, events, oldest, days));
       if (to % 500_000 == 0 || to == events) {
         System.out.printf("  inserted %,d / %,d%n", to, events);
       }
@@ -55,38 +117,30 @@ public final class StatisticsBenchmark {
     db.execute("VACUUM FULL webhook_event_stats");
     db.execute("VACUUM FULL webhook_event_latency");
     db.execute("VACUUM ANALYZE webhook_events");
+    db.execute("VACUUM ANALYZE webhook_event_keys");
+    System.out.printf("inbox size: events %s, keys %s%n",
+      db.one("SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS s FROM pg_inherits"
+        + " WHERE inhparent = 'webhook_events'::regclass").getString("s"),
+      db.one("SELECT pg_size_pretty(pg_total_relation_size('webhook_event_keys')) AS s").getString("s"));
     db.execute("ANALYZE webhook_event_stats");
     db.execute("ANALYZE webhook_event_latency");
-    printRollupSize(db, "compacted");
+  }
 
-    Vertx vertx = Vertx.vertx();
-    try (TestService service = TestService.start(vertx, db)) {
-      // The window starts and ends mid-hour, so both the rollup and the raw edges are read.
-      String query = "/api/webhooks/statistics?startDate=" + encode(start.plusMinutes(17).toString()) + "&endDate="
-        + encode(end.minusMinutes(23).toString());
-      String token = service.readToken();
-      HttpResponse<Buffer> first = service.get(query, token);
-      JsonObject figures = first.bodyAsJsonObject().getJsonObject("data");
-      System.out.println("figures: " + figures.copy().put("recentFailures", figures.getJsonArray("recentFailures").size()
-        + " items").encode());
-      List<Double> millis = new ArrayList<>();
-      for (int i = 0; i < calls; i++) {
-        long started = System.nanoTime();
-        HttpResponse<Buffer> response = service.get(query, token);
-        millis.add((System.nanoTime() - started) / 1e6);
-        if (response.statusCode() != 200) {
-          throw new IllegalStateException(response.bodyAsString());
-        }
+  private static void time(TestService service, String path, String token, int calls, String label) {
+    service.get(path, token);
+    List<Double> millis = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> response = service.get(path, token);
+      millis.add((System.nanoTime() - started) / 1e6);
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(response.bodyAsString());
       }
-      Collections.sort(millis);
-      System.out.printf("GET %s over HTTP, %d calls after one warm-up: min %.1f ms, median %.1f ms, p95 %.1f ms, max %.1f ms%n",
-        "/api/webhooks/statistics (30 days)", calls, millis.get(0), millis.get(millis.size() / 2),
-        millis.get((int) Math.ceil(0.95 * millis.size()) - 1), millis.get(millis.size() - 1));
-    } finally {
-      vertx.close().await();
     }
-    printPlans(db, start.plusMinutes(17), end.minusMinutes(23));
-    System.exit(0);
+    Collections.sort(millis);
+    System.out.printf("GET %s over HTTP, %d calls after one warm-up: min %.1f ms, median %.1f ms, p95 %.1f ms,"
+        + " max %.1f ms%n", label, calls, millis.get(0), millis.get(millis.size() / 2),
+      millis.get((int) Math.ceil(0.95 * millis.size()) - 1), millis.get(millis.size() - 1));
   }
 
   static void printRollupSize(TestDatabase db, String when) {
@@ -97,10 +151,13 @@ public final class StatisticsBenchmark {
       db.one("SELECT pg_size_pretty(pg_table_size('webhook_event_latency')) AS s").getString("s"));
   }
 
-  /** Events from..to of n, spread evenly over 30 days from start, with a realistic mix of outcomes and times. */
-  private static String fill(int from, int to, int n, OffsetDateTime start) {
-    String at = "timestamptz '" + start + "' + (g::float8 / " + n + ") * interval '30 days'";
-    return "INSERT INTO webhook_events (source, event_id, event_type, external_id, payload, payload_sha256, status,"
+  /**
+   * Events from..to of n, spread evenly over the days from start, with a realistic mix of outcomes and times, each
+   * with its key as ingestion stores it.
+   */
+  private static String fill(int from, int to, int n, OffsetDateTime start, int days) {
+    String at = "timestamptz '" + start + "' + (g::float8 / " + n + ") * interval '" + days + " days'";
+    return "WITH e AS (INSERT INTO webhook_events (source, event_id, event_type, external_id, payload, payload_sha256, status,"
       + " attempts, correlation_id, received_at, processed_at, processing_ms, last_error)"
       + " SELECT CASE WHEN g % 4 = 0 THEN 'stripe' ELSE 'cisive' END, 'evt-bench-' || g,"
       + " (ARRAY['OrderCreated', 'OrderUpdated', 'OrderUpdated', 'payment_intent.succeeded'])[g % 4 + 1],"
@@ -111,7 +168,9 @@ public final class StatisticsBenchmark {
       + " CASE WHEN s.status IN ('failed', 'dead') THEN 'SQLSTATE P0001: failure ' || g END"
       + " FROM generate_series(" + from + ", " + to + ") g,"
       + " LATERAL (SELECT CASE WHEN g % 997 = 0 THEN 'dead' WHEN g % 211 = 0 THEN 'failed'"
-      + "   WHEN g % 101 = 0 THEN 'ignored' WHEN g % 29 = 0 THEN 'stale' ELSE 'processed' END AS status) s";
+      + "   WHEN g % 101 = 0 THEN 'ignored' WHEN g % 29 = 0 THEN 'stale' ELSE 'processed' END AS status) s"
+      + " RETURNING event_id, source, received_at, payload_sha256)"
+      + " INSERT INTO webhook_event_keys SELECT event_id, source, received_at, decode(payload_sha256, 'hex') FROM e";
   }
 
   private static void printPlans(TestDatabase db, OffsetDateTime start, OffsetDateTime end) throws Exception {

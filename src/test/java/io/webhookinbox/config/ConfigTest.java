@@ -68,6 +68,22 @@ class ConfigTest {
   }
 
   @Test
+  void retentionKeepsKeysLongerThanPayloads() {
+    JsonObject jwt = new JsonObject().put("issuer", "i").put("audience", "a");
+    RetentionConfig defaults = AppConfig.from(new JsonObject().put("jwt", jwt)).retention();
+    assertThat(defaults).isEqualTo(new RetentionConfig(90, 400, 730, 7, 60));
+    assertThat(AppConfig.from(EnvOverrides.apply(new JsonObject().put("jwt", jwt).put("RETENTION_EVENTS_DAYS", "30")
+      .put("RETENTION_DEDUP_KEYS_DAYS", "31"))).retention().dedupKeys()).isEqualTo(31);
+    for (JsonObject retention : List.of(new JsonObject().put("events", 90).put("dedupKeys", 90),
+                                        new JsonObject().put("events", 0).put("dedupKeys", 400))) {
+      assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("retention", retention)))
+        .hasMessageContaining("retention.dedupKeys");
+    }
+    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
+      .put("retention", new JsonObject().put("events", -1)))).hasMessageContaining("retention.events");
+  }
+
+  @Test
   void badValuesFailWithTheKeyName() {
     JsonObject jwt = new JsonObject().put("issuer", "i").put("audience", "a");
     assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("http", new JsonObject().put("port", 70000))))

@@ -142,6 +142,7 @@ class RetryLifecycleTest {
     assertThat(again.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5117);
     assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/evt-never-seen").statusCode()).isEqualTo(404);
     // The same id under two sources: a retry must say which.
+    inbox.db().execute("SELECT webhook_inbox_add_partitions(date '2000-01-01', date '2000-01-01')");
     inbox.db().execute("INSERT INTO webhook_events (source, event_id, event_type, payload, payload_sha256, status,"
       + " correlation_id, received_at) VALUES ('cisive', 'evt-twice', 'OrderCreated', '{}', 'x', 'dead', 'c', '2000-01-01Z'),"
       + " ('stripe', 'evt-twice', 'payment_intent.succeeded', '{}', 'y', 'dead', 'c', '2000-01-01Z')");

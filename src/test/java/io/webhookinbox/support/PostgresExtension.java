@@ -70,6 +70,12 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     return new TestDatabase(s.host(), s.port(), name, s.user(), s.password());
   }
 
+  /** A database made earlier on the same server (benchmarks that reuse what they loaded). */
+  public static synchronized TestDatabase existingDatabase(String name) {
+    Server s = server();
+    return new TestDatabase(s.host(), s.port(), name, s.user(), s.password());
+  }
+
   public static synchronized void dropDatabase(TestDatabase database) {
     try (Connection admin = server().admin(); Statement statement = admin.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS " + database.name() + " WITH (FORCE)");
