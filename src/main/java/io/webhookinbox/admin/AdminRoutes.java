@@ -5,8 +5,10 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
+import io.webhookinbox.audit.AuditRoutes;
 import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.KeysetCursor;
 import io.webhookinbox.api.QueryParams;
 import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.api.Responses;
@@ -37,9 +39,11 @@ public final class AdminRoutes {
   private static final int DEFAULT_STATISTICS_DAYS = 30;
 
   private final BusRequests bus;
+  private final AuditRoutes audit;
 
-  public AdminRoutes(BusRequests bus) {
+  public AdminRoutes(BusRequests bus, AuditRoutes audit) {
     this.bus = bus;
+    this.audit = audit;
   }
 
   public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
@@ -63,14 +67,7 @@ public final class AdminRoutes {
   private void events(RoutingContext ctx) {
     OffsetDateTime from = QueryParams.dateTime(ctx, "from");
     OffsetDateTime to = QueryParams.dateTime(ctx, "to");
-    String cursor = ctx.queryParams().get("cursor");
-    if (cursor != null) {
-      try {
-        EventQueries.Cursor.decode(cursor);
-      } catch (IllegalArgumentException e) {
-        throw ApiError.field(ErrorCode.BAD_REQUEST, "cursor", "is not a cursor from a previous page");
-      }
-    }
+    KeysetCursor cursor = QueryParams.cursor(ctx);
     reply(ctx, AdminVerticle.SEARCH_ADDRESS, new JsonObject()
       .put("status", QueryParams.oneOf(ctx, "status", STATUSES, null))
       .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null))
@@ -78,7 +75,7 @@ public final class AdminRoutes {
       .put("externalId", firstOf(QueryParams.string(ctx, "externalOrderId", ID), QueryParams.string(ctx, "paymentId", ID)))
       .put("from", from == null ? null : from.toString())
       .put("to", to == null ? null : to.toString())
-      .put("cursor", cursor)
+      .put("cursor", cursor == null ? null : cursor.encode())
       .put("limit", QueryParams.integer(ctx, "limit", 50, 1, 500)));
   }
 

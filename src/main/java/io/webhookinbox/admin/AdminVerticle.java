@@ -3,6 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.audit.AuditTrail;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
@@ -48,6 +49,8 @@ public final class AdminVerticle extends VerticleBase {
       message -> handler.apply(message.body())
         .onSuccess(message::reply)
         .onFailure(failure -> BusReplies.fail(message, failure, LOG, "answering " + address))));
+    // Refused operator actions (a small insert each) and the audit listing are served on this pool too.
+    AuditTrail.serve(vertx, pool);
     return Future.succeededFuture();
   }
 }

@@ -28,7 +28,8 @@ class MigrationChecksumsTest {
     "3", -203227991,
     "4", -1507700521,
     "5", 249226661,
-    "6", -893649712);
+    "6", -893649712,
+    "8", 60028032);
 
   @Test
   void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {
