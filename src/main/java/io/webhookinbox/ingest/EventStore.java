@@ -36,8 +36,10 @@ final class EventStore {
   static final String SET_RESOURCE_VERSION = "UPDATE webhook_events SET resource_version = $3"
     + " WHERE event_id = $1 AND source = $2";
 
+  /** Same payload: the same bytes (by hash: an erased payload no longer equals its original), or equal as jsonb. */
   static final String FIND_EXISTING = "SELECT status, resource_version, external_id,"
-    + " payload = $3::text::jsonb AS same_payload FROM webhook_events WHERE source = $1 AND event_id = $2";
+    + " (payload_sha256 = $4 OR payload = $3::text::jsonb) AS same_payload FROM webhook_events"
+    + " WHERE source = $1 AND event_id = $2";
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
   static final String LOAD_CLAIMED = "SELECT source, event_id, event_type, external_id, occurred_at, payload,"
@@ -66,9 +68,10 @@ final class EventStore {
              correlation_id, principal, received_at, apply, waited_ms)
     ),
     existing AS (
-      SELECT i.event_id, e.status, e.resource_version, e.external_id, e.payload = i.payload::jsonb AS same_payload
+      SELECT i.event_id, e.status, e.resource_version, e.external_id,
+             (e.payload_sha256 = i.payload_sha256 OR e.payload = i.payload::jsonb) AS same_payload
         FROM input i
-        CROSS JOIN LATERAL (SELECT status, resource_version, external_id, payload FROM webhook_events
+        CROSS JOIN LATERAL (SELECT status, resource_version, external_id, payload, payload_sha256 FROM webhook_events
                              WHERE event_id = i.event_id AND source = $1 LIMIT 1) e
     ),
     fresh AS (
@@ -226,7 +229,7 @@ final class EventStore {
 
   static Future<Existing> findExisting(SqlClient client, IngestCommand command) {
     return client.preparedQuery(FIND_EXISTING)
-      .execute(Tuple.of(command.source(), command.eventId(), command.rawPayload()))
+      .execute(Tuple.of(command.source(), command.eventId(), command.rawPayload(), command.payloadSha256()))
       .map(rows -> {
         if (rows.size() == 0) {
           return null;
