@@ -5,7 +5,10 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
+import io.vertx.core.http.HttpMethod;
+import io.webhookinbox.audit.Action;
 import io.webhookinbox.audit.AuditRoutes;
+import io.webhookinbox.audit.Caller;
 import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.KeysetCursor;
@@ -32,6 +35,7 @@ public final class AdminRoutes {
   public static final String STATISTICS = "/api/webhooks/statistics";
   public static final String ORDER = "/api/orders/:externalOrderId";
   public static final String PAYMENT = "/api/payments/:paymentIntentId";
+  public static final String PERSONAL_DATA = "/api/orders/:externalOrderId/personal-data";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   private static final Set<String> STATUSES = Set.of("processing", "processed", "stale", "ignored", "failed", "dead");
@@ -55,6 +59,23 @@ public final class AdminRoutes {
     reads.put(PAYMENT, this::payment);
     reads.forEach((path, read) -> router.get(path).handler(auth.require(Scope.READ, Scope.ADMIN))
       .handler(rateLimiter.handler()).handler(capacity).handler(read));
+    router.delete(PERSONAL_DATA).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
+      .handler(this::erasePersonalData);
+    audit.recordRefusals(router, HttpMethod.DELETE, PERSONAL_DATA, Action.PERSONAL_DATA_ERASURE, ctx -> {
+      String orderId = ctx.pathParam("externalOrderId");
+      return new AuditRoutes.Attempt(orderId != null && ID.matcher(orderId).matches() ? orderId : null,
+        new JsonObject());
+    });
+  }
+
+  /** Idempotent: a second call answers zero redactions and the first erasure's time. */
+  private void erasePersonalData(RoutingContext ctx) {
+    JsonObject request = Caller.of(ctx).attachTo(new JsonObject()
+      .put("externalOrderId", QueryParams.pathParam(ctx, "externalOrderId", ID)));
+    bus.call(AdminVerticle.ERASE_ADDRESS, request)
+      .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
+        .put("message", "Personal data erased").put("data", data)))
+      .onFailure(ctx::fail);
   }
 
   private void event(RoutingContext ctx) {
