@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.webhookinbox.admin.AdminRoutes;
+import io.webhookinbox.audit.AuditRoutes;
 import io.webhookinbox.overrides.ConfigurationRoutes;
 import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.LimitsConfig;
@@ -99,9 +100,11 @@ public final class HttpVerticle extends VerticleBase {
     new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
       .mount(router, limits.stripe(), bodyLimit, capacity);
     BusRequests bus = new BusRequests(vertx.eventBus(), () -> settings.webhooks().timeoutSeconds());
-    new RetryRoutes(bus).mount(router, auth, limits.admin(), capacity);
-    new AdminRoutes(bus).mount(router, auth, limits.admin(), capacity);
-    new ConfigurationRoutes(bus, settings).mount(router, auth, limits.admin(), capacity);
+    AuditRoutes audit = new AuditRoutes(bus);
+    new RetryRoutes(bus, audit).mount(router, auth, limits.admin(), capacity);
+    new AdminRoutes(bus, audit).mount(router, auth, limits.admin(), capacity);
+    new ConfigurationRoutes(bus, settings, audit).mount(router, auth, limits.admin(), capacity);
+    audit.mount(router, auth, limits.admin(), capacity);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

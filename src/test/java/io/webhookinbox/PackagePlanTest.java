@@ -29,7 +29,7 @@ class PackagePlanTest {
   private static final String ROOT = "io.webhookinbox";
   private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
-  private static final Set<String> FEATURES = Set.of("ingest", "retry", "admin", "overrides", "ops",
+  private static final Set<String> FEATURES = Set.of("ingest", "retry", "admin", "overrides", "ops", "audit",
     "sources.cisive", "sources.stripe", "retention");
 
   @Test

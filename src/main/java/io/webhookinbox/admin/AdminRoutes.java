@@ -5,8 +5,13 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
+import io.vertx.core.http.HttpMethod;
+import io.webhookinbox.audit.Action;
+import io.webhookinbox.audit.AuditRoutes;
+import io.webhookinbox.audit.Caller;
 import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.KeysetCursor;
 import io.webhookinbox.api.QueryParams;
 import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.api.Responses;
@@ -30,6 +35,7 @@ public final class AdminRoutes {
   public static final String STATISTICS = "/api/webhooks/statistics";
   public static final String ORDER = "/api/orders/:externalOrderId";
   public static final String PAYMENT = "/api/payments/:paymentIntentId";
+  public static final String PERSONAL_DATA = "/api/orders/:externalOrderId/personal-data";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,255}");
   private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
   private static final Set<String> STATUSES = Set.of("processing", "processed", "stale", "ignored", "failed", "dead");
@@ -37,9 +43,11 @@ public final class AdminRoutes {
   private static final int DEFAULT_STATISTICS_DAYS = 30;
 
   private final BusRequests bus;
+  private final AuditRoutes audit;
 
-  public AdminRoutes(BusRequests bus) {
+  public AdminRoutes(BusRequests bus, AuditRoutes audit) {
     this.bus = bus;
+    this.audit = audit;
   }
 
   public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
@@ -51,6 +59,23 @@ public final class AdminRoutes {
     reads.put(PAYMENT, this::payment);
     reads.forEach((path, read) -> router.get(path).handler(auth.require(Scope.READ, Scope.ADMIN))
       .handler(rateLimiter.handler()).handler(capacity).handler(read));
+    router.delete(PERSONAL_DATA).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
+      .handler(this::erasePersonalData);
+    audit.recordRefusals(router, HttpMethod.DELETE, PERSONAL_DATA, Action.PERSONAL_DATA_ERASURE, ctx -> {
+      String orderId = ctx.pathParam("externalOrderId");
+      return new AuditRoutes.Attempt(orderId != null && ID.matcher(orderId).matches() ? orderId : null,
+        new JsonObject());
+    });
+  }
+
+  /** Idempotent: a second call answers zero redactions and the first erasure's time. */
+  private void erasePersonalData(RoutingContext ctx) {
+    JsonObject request = Caller.of(ctx).attachTo(new JsonObject()
+      .put("externalOrderId", QueryParams.pathParam(ctx, "externalOrderId", ID)));
+    bus.call(AdminVerticle.ERASE_ADDRESS, request)
+      .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
+        .put("message", "Personal data erased").put("data", data)))
+      .onFailure(ctx::fail);
   }
 
   private void event(RoutingContext ctx) {
@@ -63,14 +88,7 @@ public final class AdminRoutes {
   private void events(RoutingContext ctx) {
     OffsetDateTime from = QueryParams.dateTime(ctx, "from");
     OffsetDateTime to = QueryParams.dateTime(ctx, "to");
-    String cursor = ctx.queryParams().get("cursor");
-    if (cursor != null) {
-      try {
-        EventQueries.Cursor.decode(cursor);
-      } catch (IllegalArgumentException e) {
-        throw ApiError.field(ErrorCode.BAD_REQUEST, "cursor", "is not a cursor from a previous page");
-      }
-    }
+    KeysetCursor cursor = QueryParams.cursor(ctx);
     reply(ctx, AdminVerticle.SEARCH_ADDRESS, new JsonObject()
       .put("status", QueryParams.oneOf(ctx, "status", STATUSES, null))
       .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null))
@@ -78,7 +96,7 @@ public final class AdminRoutes {
       .put("externalId", firstOf(QueryParams.string(ctx, "externalOrderId", ID), QueryParams.string(ctx, "paymentId", ID)))
       .put("from", from == null ? null : from.toString())
       .put("to", to == null ? null : to.toString())
-      .put("cursor", cursor)
+      .put("cursor", cursor == null ? null : cursor.encode())
       .put("limit", QueryParams.integer(ctx, "limit", 50, 1, 500)));
   }
 

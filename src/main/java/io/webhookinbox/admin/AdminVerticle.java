@@ -3,6 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.audit.AuditTrail;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RuntimeSettings;
@@ -15,13 +16,17 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Answers the operators' read requests (events, statistics, orders, payments) with its own small pool. */
+/**
+ * Answers the operators' read requests (events, statistics, orders, payments) and personal-data erasures with its
+ * own small pool.
+ */
 public final class AdminVerticle extends VerticleBase {
   static final String EVENT_ADDRESS = "webhook-inbox.admin.event";
   static final String SEARCH_ADDRESS = "webhook-inbox.admin.events";
   static final String STATISTICS_ADDRESS = "webhook-inbox.admin.statistics";
   static final String ORDER_ADDRESS = "webhook-inbox.admin.order";
   static final String PAYMENT_ADDRESS = "webhook-inbox.admin.payment";
+  static final String ERASE_ADDRESS = "webhook-inbox.admin.erase-personal-data";
   private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
 
   private final DatabaseConfig database;
@@ -43,11 +48,14 @@ public final class AdminVerticle extends VerticleBase {
       SEARCH_ADDRESS, events::search,
       STATISTICS_ADDRESS, statistics::compute,
       ORDER_ADDRESS, resources::order,
-      PAYMENT_ADDRESS, resources::payment);
+      PAYMENT_ADDRESS, resources::payment,
+      ERASE_ADDRESS, new PersonalDataErasure(pool)::erase);
     handlers.forEach((address, handler) -> vertx.eventBus().<JsonObject>localConsumer(address,
       message -> handler.apply(message.body())
         .onSuccess(message::reply)
         .onFailure(failure -> BusReplies.fail(message, failure, LOG, "answering " + address))));
+    // Refused operator actions (a small insert each) and the audit listing are served on this pool too.
+    AuditTrail.serve(vertx, pool);
     return Future.succeededFuture();
   }
 }

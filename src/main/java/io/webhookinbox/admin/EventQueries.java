@@ -8,13 +8,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.BusReplies;
 import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.KeysetCursor;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /** One event in detail, and event listings newest first with keyset pagination. */
@@ -97,8 +94,8 @@ final class EventQueries {
     addFilter(where, params, "received_at < $", parse(request.getString("to")));
     String cursor = request.getString("cursor");
     if (cursor != null) {
-      Cursor position = Cursor.decode(cursor);
-      params.addValue(position.receivedAt()).addValue(position.id());
+      KeysetCursor position = KeysetCursor.decode(cursor);
+      params.addValue(position.at()).addValue(position.id());
       where.add("(received_at, id) < ($" + (params.size() - 1) + ", $" + params.size() + ")");
     }
     int limit = request.getInteger("limit");
@@ -120,7 +117,7 @@ final class EventQueries {
       }
       boolean more = rows.size() > limit;
       return new JsonObject().put("events", events).put("count", events.size())
-        .put("nextCursor", more ? Cursor.of(last).encode() : null);
+        .put("nextCursor", more ? new KeysetCursor(last.getOffsetDateTime("received_at"), last.getLong("id")).encode() : null);
     });
   }
 
@@ -162,30 +159,5 @@ final class EventQueries {
       case "failed", "dead" -> "failed";
       default -> "completed";
     };
-  }
-
-  /** A page position: the (received_at, id) of the last row returned, opaque to callers. */
-  record Cursor(OffsetDateTime receivedAt, long id) {
-    static Cursor of(Row row) {
-      return new Cursor(row.getOffsetDateTime("received_at"), row.getLong("id"));
-    }
-
-    String encode() {
-      Instant instant = receivedAt.toInstant();
-      long micros = instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
-      return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString((micros + ":" + id).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /** Throws {@link IllegalArgumentException} for anything that is not a cursor this service issued. */
-    static Cursor decode(String cursor) {
-      String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
-      if (parts.length != 2) {
-        throw new IllegalArgumentException("not a cursor");
-      }
-      long micros = Long.parseLong(parts[0]);
-      Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L);
-      return new Cursor(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC), Long.parseLong(parts[1]));
-    }
   }
 }

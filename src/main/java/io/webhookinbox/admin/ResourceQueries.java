@@ -19,7 +19,7 @@ final class ResourceQueries {
   static final String ORDER = """
     SELECT external_order_id, status, package_code, client_reference, ordered_at, completed_at, version,
            source_system, last_event_id, last_event_occurred_at, created_by, created_on, created_correlation_id,
-           updated_by, updated_on, updated_correlation_id,
+           updated_by, updated_on, updated_correlation_id, personal_data_erased_at,
            CASE WHEN $2 THEN candidate END AS candidate,
            CASE WHEN $2 THEN document ELSE jsonb_strip_nulls(jsonb_build_object(
              'externalOrderId', document -> 'externalOrderId', 'status', document -> 'status',
@@ -80,6 +80,7 @@ final class ResourceQueries {
           .put("updatedBy", row.getString("updated_by"))
           .put("updatedOn", Rows.instant(row, "updated_on"))
           .put("updatedCorrelationId", row.getString("updated_correlation_id"))
+          .put("personalDataErasedAt", Rows.instant(row, "personal_data_erased_at"))
           .put("document", row.getValue("document"));
         if (request.getBoolean("includePersonalData", false)) {
           order.put("candidate", row.getValue("candidate"));

@@ -38,7 +38,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
     Responses.send(ctx, error.status(), envelope(ctx, error));
   }
 
-  static ApiError toApiError(Throwable failure, int status) {
+  /** The error a failed request ends in (INTERNAL_ERROR for anything unexpected). */
+  public static ApiError toApiError(Throwable failure, int status) {
     if (failure instanceof ApiError apiError) {
       return apiError;
     }

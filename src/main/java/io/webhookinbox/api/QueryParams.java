@@ -65,6 +65,19 @@ public final class QueryParams {
     }
   }
 
+  /** A {@code cursor} from a previous page, or null. */
+  public static KeysetCursor cursor(RoutingContext ctx) {
+    String value = ctx.queryParams().get("cursor");
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      return KeysetCursor.decode(value);
+    } catch (IllegalArgumentException e) {
+      throw bad("cursor", "is not a cursor from a previous page");
+    }
+  }
+
   public static String pathParam(RoutingContext ctx, String name, Pattern allowed) {
     String value = ctx.pathParam(name);
     if (value == null || !allowed.matcher(value).matches()) {

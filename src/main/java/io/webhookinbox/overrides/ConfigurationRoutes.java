@@ -1,7 +1,12 @@
 package io.webhookinbox.overrides;
 
 import io.webhookinbox.config.RuntimeSettings;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.audit.Action;
+import io.webhookinbox.audit.AuditRoutes;
+import io.webhookinbox.audit.Caller;
 import io.vertx.ext.web.Router;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -24,10 +29,12 @@ public final class ConfigurationRoutes {
 
   private final BusRequests bus;
   private final RuntimeSettings settings;
+  private final AuditRoutes audit;
 
-  public ConfigurationRoutes(BusRequests bus, RuntimeSettings settings) {
+  public ConfigurationRoutes(BusRequests bus, RuntimeSettings settings, AuditRoutes audit) {
     this.bus = bus;
     this.settings = settings;
+    this.audit = audit;
   }
 
   public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
@@ -37,7 +44,24 @@ public final class ConfigurationRoutes {
       .handler(JsonBodies.requireJson());
     router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::put);
     router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
-      .handler(ctx -> save(ctx, new JsonObject(), "Webhook configuration overrides removed; the file's values apply"));
+      .handler(ctx -> save(ctx, Action.OVERRIDES_REMOVAL, new JsonObject(),
+        "Webhook configuration overrides removed; the file's values apply"));
+    audit.recordRefusals(router, HttpMethod.PUT, CONFIGURATION, Action.CONFIGURATION_UPDATE,
+      ctx -> new AuditRoutes.Attempt(null, new JsonObject().put("fields", bodyFields(ctx))));
+    audit.recordRefusals(router, HttpMethod.DELETE, OVERRIDES, Action.OVERRIDES_REMOVAL,
+      ctx -> new AuditRoutes.Attempt(null, new JsonObject()));
+  }
+
+  /** The field names of a refused body, never its values (the body failed its checks: it may hold anything). */
+  private static JsonArray bodyFields(RoutingContext ctx) {
+    JsonArray names = new JsonArray();
+    try {
+      ctx.body().asJsonObject().fieldNames().stream().filter(name -> name.matches("[A-Za-z0-9_.-]{1,64}")).sorted()
+        .limit(32).forEach(names::add);
+    } catch (RuntimeException unreadable) {
+      // Not JSON, or no body was read (refused before): no names.
+    }
+    return names;
   }
 
   private void put(RoutingContext ctx) {
@@ -48,12 +72,12 @@ public final class ConfigurationRoutes {
       throw ConfigurationDocument.rejected(e);
     }
     ConfigurationDocument.refuseUnsafe(overrides);
-    save(ctx, overrides, "Webhook configuration updated successfully");
+    save(ctx, Action.CONFIGURATION_UPDATE, overrides, "Webhook configuration updated successfully");
   }
 
-  private void save(RoutingContext ctx, JsonObject overrides, String message) {
-    bus.call(OverridesVerticle.PUT_ADDRESS, new JsonObject().put("overrides", overrides)
-        .put("principal", BearerAuth.principal(ctx).subject()))
+  private void save(RoutingContext ctx, Action action, JsonObject overrides, String message) {
+    bus.call(OverridesVerticle.PUT_ADDRESS, Caller.of(ctx).attachTo(new JsonObject().put("overrides", overrides)
+        .put("principal", BearerAuth.principal(ctx).subject()).put("action", action.name())))
       .onSuccess(saved -> Responses.send(ctx, 200, new JsonObject().put("success", true).put("message", message)
         .put("data", ConfigurationDocument.view(settings).put("lastChange", saved))))
       .onFailure(ctx::fail);

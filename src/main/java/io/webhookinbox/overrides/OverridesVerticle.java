@@ -6,6 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.audit.Action;
+import io.webhookinbox.audit.AuditEntry;
+import io.webhookinbox.audit.AuditTrail;
+import io.webhookinbox.audit.Caller;
 import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -90,17 +94,25 @@ public final class OverridesVerticle extends VerticleBase {
     }
   }
 
-  /** Body {@code {overrides, principal}}, already validated by the HTTP verticle: store, announce, apply. */
+  /**
+   * Body {@code {overrides, principal, action, caller}}, already validated by the HTTP verticle: store, record in
+   * the audit trail, announce, apply. The audit row is part of the change's transaction.
+   */
   private void put(Message<JsonObject> message) {
     JsonObject overrides = message.body().getJsonObject("overrides");
+    Action action = Action.valueOf(message.body().getString("action"));
     pool.withTransaction(connection -> connection.preparedQuery(SAVE)
         .execute(Tuple.of(overrides, message.body().getString("principal")))
         .compose(rows -> {
           Row row = rows.iterator().next();
           long version = row.getLong("version");
-          return connection.preparedQuery(NOTIFY).execute(Tuple.of(String.valueOf(version)))
-            .map(notified -> new JsonObject().put("version", version)
-              .put("updatedAt", row.getOffsetDateTime("updated_at").toString()));
+          JsonObject saved = new JsonObject().put("version", version)
+            .put("updatedAt", row.getOffsetDateTime("updated_at").toString());
+          // Configuration values are not personal data; they are what an auditor needs to see.
+          return AuditTrail.record(connection, AuditEntry.succeeded(Caller.from(message.body()), action, null,
+              new JsonObject().put("overrides", overrides), new JsonObject().put("version", version)))
+            .compose(recorded -> connection.preparedQuery(NOTIFY).execute(Tuple.of(String.valueOf(version))))
+            .map(notified -> saved);
         }))
       .onSuccess(saved -> {
         apply(overrides, saved.getLong("version"), message.body().getString("principal"));

@@ -6,6 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.audit.Action;
+import io.webhookinbox.audit.AuditEntry;
+import io.webhookinbox.audit.AuditTrail;
+import io.webhookinbox.audit.Caller;
 import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -69,21 +73,35 @@ final class Requeue {
     vertx.eventBus().<JsonObject>localConsumer(BULK_ADDRESS, this::bulk);
   }
 
-  /** Body {@code {eventId, source?}}; reply {@code {eventId, retryAttempt, status, timestamp}}. */
+  /**
+   * Body {@code {eventId, source?, caller}}; reply {@code {eventId, retryAttempt, status, timestamp}}. The claim and
+   * its audit row commit together; the event goes to a worker after the commit.
+   */
   private void manual(Message<JsonObject> message) {
     String eventId = message.body().getString("eventId");
     String source = message.body().getString("source");
+    Caller caller = Caller.from(message.body());
     Future<Void> unambiguous = source != null ? Future.succeededFuture()
       : pool.preparedQuery(STATUS_OF, Tuple.of(eventId, (Object) null)).compose(rows -> rows.size() > 1
         ? Future.failedFuture(new BusReplies.Refused(ErrorCode.BAD_REQUEST,
           "Several sources used this event id; add ?source=cisive or ?source=stripe"))
         : Future.succeededFuture());
-    unambiguous.compose(checked -> pool.preparedQuery(CLAIM_ONE, Tuple.of(eventId, source, MANUAL_LEASE_MS)))
-      .compose(rows -> {
-        if (rows.size() == 0) {
+    unambiguous.compose(checked -> pool.withTransaction(connection -> connection.preparedQuery(CLAIM_ONE)
+        .execute(Tuple.of(eventId, source, MANUAL_LEASE_MS))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture((Row) null);
+          }
+          Row row = rows.iterator().next();
+          return AuditTrail.record(connection, AuditEntry.succeeded(caller, Action.MANUAL_REPLAY, eventId,
+              new JsonObject().put("source", source),
+              new JsonObject().put("source", row.getString("source")).put("retryAttempt", row.getInteger("attempts") - 1)))
+            .map(row);
+        })))
+      .compose(row -> {
+        if (row == null) {
           return explainRefusal(eventId, source);
         }
-        Row row = rows.iterator().next();
         LogContext.bind(row.getString("correlation_id"), eventId);
         LOG.info("Manual retry requested by an operator");
         SchedulerVerticle.dispatch(vertx, row, MANUAL_LEASE_MS);
@@ -108,20 +126,30 @@ final class Requeue {
     });
   }
 
-  /** Body {@code {status, eventType?, from?, to?, source?, limit}}; reply {@code {requeued, eventIds}}. */
+  /**
+   * Body {@code {status, eventType?, from?, to?, source?, limit, caller}}; reply {@code {requeued, eventIds}}. The
+   * audit row, with the filters and the ids re-queued, is part of the same transaction.
+   */
   private void bulk(Message<JsonObject> message) {
-    JsonObject query = message.body();
+    JsonObject query = message.body().copy();
+    Caller caller = Caller.from(query);
+    query.remove(Caller.FIELD);
     Tuple params = Tuple.of(query.getString("status"), query.getString("eventType"),
       offsetDateTime(query.getString("from")), offsetDateTime(query.getString("to")), query.getString("source"),
       query.getInteger("limit"));
     pool.withTransaction(connection -> RollupLocks.multiRow(connection)
         .compose(locked -> connection.preparedQuery(REQUEUE_MATCHING).execute(params))
-        .compose(rows -> connection.query(NOTIFY).execute().map(rows)))
-      .map(rows -> {
-        JsonArray eventIds = new JsonArray();
-        rows.forEach(row -> eventIds.add(row.getString("event_id")));
-        LOG.info("Bulk replay re-queued {} {} event(s)", eventIds.size(), query.getString("status"));
-        return new JsonObject().put("requeued", eventIds.size()).put("eventIds", eventIds);
+        .compose(rows -> {
+          JsonArray eventIds = new JsonArray();
+          rows.forEach(row -> eventIds.add(row.getString("event_id")));
+          JsonObject requeued = new JsonObject().put("requeued", eventIds.size()).put("eventIds", eventIds);
+          return AuditTrail.record(connection, AuditEntry.succeeded(caller, Action.BULK_REPLAY, null, query, requeued))
+            .compose(recorded -> connection.query(NOTIFY).execute())
+            .map(requeued);
+        }))
+      .map(requeued -> {
+        LOG.info("Bulk replay re-queued {} {} event(s)", requeued.getInteger("requeued"), query.getString("status"));
+        return requeued;
       })
       .onSuccess(message::reply)
       .onFailure(failure -> BusReplies.fail(message, failure, LOG, "replaying"));

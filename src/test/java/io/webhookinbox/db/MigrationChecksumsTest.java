@@ -29,7 +29,9 @@ class MigrationChecksumsTest {
     "4", -1507700521,
     "5", 249226661,
     "6", -893649712,
-    "7", 102627214);
+    "7", 102627214,
+    "8", 60028032,
+    "9", -1121211246);
 
   @Test
   void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {

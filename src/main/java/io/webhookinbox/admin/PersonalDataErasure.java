@@ -1,0 +1,115 @@
+package io.webhookinbox.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.audit.Action;
+import io.webhookinbox.audit.AuditEntry;
+import io.webhookinbox.audit.AuditTrail;
+import io.webhookinbox.audit.Caller;
+import io.webhookinbox.db.BoundedPool;
+import io.webhookinbox.db.BusReplies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Erases an order's personal data (the candidate) from the order and from every stored payload of the order, in
+ * one transaction with its audit row, within the pool's deadline. The redaction and the hashes of what was erased
+ * are SQL functions of the V9 migration, whose triggers keep erased candidates from coming back with later events.
+ *
+ * <p>Locks: the order's stored events first (in id order), then the order. A retry locks its event, then the order,
+ * so the two never wait on each other in a cycle; a group commit locks the order and only inserts new events, and
+ * the last statement here, run once the order is held, redacts every event committed meanwhile.
+ */
+final class PersonalDataErasure {
+  private static final Logger LOG = LoggerFactory.getLogger(PersonalDataErasure.class);
+
+  static final String LOCK_EVENTS = """
+    SELECT id FROM webhook_events WHERE external_id = $1 AND source = 'cisive' ORDER BY id FOR UPDATE""";
+
+  static final String LOCK_ORDER = """
+    SELECT (SELECT coalesce(jsonb_agg(key ORDER BY key), '[]'::jsonb)
+              FROM jsonb_object_keys(CASE jsonb_typeof(candidate) WHEN 'object' THEN candidate ELSE '{}' END) key)
+             AS fields,
+           candidate <> candidate_redacted(candidate)
+             OR document -> 'candidate' IS DISTINCT FROM candidate_redacted(document -> 'candidate') AS personal
+      FROM orders WHERE external_order_id = $1 FOR UPDATE""";
+
+  /** Every distinct candidate still holding personal data, in the order and in its payloads. */
+  static final String REMEMBER_ERASED = """
+    INSERT INTO erased_candidates (external_order_id, candidate_sha256)
+    SELECT DISTINCT $1, candidate_sha256(c) FROM (
+      SELECT candidate AS c FROM orders WHERE external_order_id = $1
+      UNION ALL SELECT document -> 'candidate' FROM orders WHERE external_order_id = $1
+      UNION ALL SELECT payload #> '{order,candidate}' FROM webhook_events WHERE external_id = $1 AND source = 'cisive'
+    ) found
+    WHERE c IS NOT NULL AND c <> candidate_redacted(c)
+    ORDER BY 2
+    ON CONFLICT DO NOTHING""";
+
+  /** A second erasure changes nothing and keeps the first one's time, unless new personal data came meanwhile. */
+  static final String REDACT_ORDER = """
+    UPDATE orders SET
+      candidate = candidate_redacted(candidate),
+      document = CASE WHEN jsonb_typeof(document) = 'object' AND document ? 'candidate'
+                      THEN jsonb_set(document, '{candidate}', candidate_redacted(document -> 'candidate'))
+                      ELSE document END,
+      personal_data_erased_at = CASE
+        WHEN candidate <> candidate_redacted(candidate)
+          OR document -> 'candidate' IS DISTINCT FROM candidate_redacted(document -> 'candidate')
+        THEN now() ELSE coalesce(personal_data_erased_at, now()) END
+    WHERE external_order_id = $1
+    RETURNING personal_data_erased_at""";
+
+  static final String REDACT_PAYLOADS = """
+    UPDATE webhook_events
+       SET payload = jsonb_set(payload, '{order,candidate}', candidate_redacted(payload #> '{order,candidate}'))
+     WHERE external_id = $1 AND source = 'cisive'
+       AND payload #> '{order,candidate}' IS NOT NULL
+       AND payload #> '{order,candidate}' <> candidate_redacted(payload #> '{order,candidate}')""";
+
+  private final BoundedPool pool;
+
+  PersonalDataErasure(BoundedPool pool) {
+    this.pool = pool;
+  }
+
+  /** Body {@code {externalOrderId, caller}}; 404 when there is no such order. */
+  Future<JsonObject> erase(JsonObject request) {
+    String orderId = request.getString("externalOrderId");
+    Caller caller = Caller.from(request);
+    return pool.withTransaction(connection -> connection.preparedQuery(LOCK_EVENTS).execute(Tuple.of(orderId))
+      .compose(events -> connection.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)))
+      .compose(order -> {
+        if (order.size() == 0) {
+          return Future.failedFuture(new BusReplies.Refused(ErrorCode.NOT_FOUND, "No order with external id " + orderId));
+        }
+        Row row = order.iterator().next();
+        return redact(connection, orderId, (JsonArray) row.getValue("fields"), row.getBoolean("personal"));
+      })
+      .compose(erased -> AuditTrail.record(connection, AuditEntry.succeeded(caller, Action.PERSONAL_DATA_ERASURE,
+          orderId, new JsonObject(), erased.copy()))
+        .map(erased)))
+      .onSuccess(erased -> LOG.info("Personal data of order {} erased: {} order, {} payload(s) redacted", orderId,
+        erased.getJsonObject("redacted").getInteger("order"), erased.getJsonObject("redacted").getInteger("payloads")));
+  }
+
+  private static Future<JsonObject> redact(SqlConnection connection, String orderId, JsonArray fields,
+                                           boolean orderHeldPersonalData) {
+    Tuple id = Tuple.of(orderId);
+    return connection.preparedQuery(REMEMBER_ERASED).execute(id)
+      .compose(remembered -> connection.preparedQuery(REDACT_ORDER).execute(id))
+      .compose(order -> {
+        Row row = order.iterator().next();
+        return connection.preparedQuery(REDACT_PAYLOADS).execute(id).map(payloads -> new JsonObject()
+          .put("externalOrderId", orderId)
+          .put("personalDataErasedAt", Rows.instant(row, "personal_data_erased_at"))
+          .put("candidateFields", fields)
+          .put("redacted", new JsonObject().put("order", orderHeldPersonalData ? 1 : 0).put("payloads", payloads.rowCount())));
+      });
+  }
+}
