@@ -58,6 +58,24 @@ class ReadmeAsTypedIT {
       assertThat(new JsonObject(second.stdout()).getJsonObject("data").getString("status")).as(second.toString())
         .isEqualTo("duplicate");
 
+      // The operators' blocks, as typed, against the order "Try it" created: each curl prints one answer.
+      List<JsonObject> replays = answers(bash(clone, onPort(firstBashBlockAfter(readme, "### Replaying"), port)));
+      assertThat(replays).hasSize(2);
+      assertThat(replays.get(0).getJsonObject("error").getInteger("code")).as("evt-1001 is processed: 409")
+        .isNotNull();
+      assertThat(replays.get(1).getBoolean("success")).isTrue();
+      JsonObject erased = answers(bash(clone, onPort(firstBashBlockAfter(readme, "### Erasure of personal data"),
+        port))).get(0);
+      assertThat(erased.getJsonObject("data").getJsonObject("redacted").getInteger("order")).as(erased.encode())
+        .isEqualTo(1);
+      JsonObject audit = answers(bash(clone, onPort(firstBashBlockAfter(readme, "### Audit trail"), port))).get(0);
+      assertThat(audit.getBoolean("success")).as(audit.encode()).isTrue();
+      assertThat(audit.getJsonObject("data").getJsonArray("entries").getJsonObject(0).getString("action"))
+        .isEqualTo("replay.manual");
+      Output jwks = bash(clone, onPort(firstBashBlockAfter(readme, "## Keys from your identity provider (JWKS)"),
+        port));
+      assertThat(jwks.stdout()).contains("webhook_jwks_keys");
+
       Output token = bash(clone, "java -jar target/webhook-inbox.jar token");
       assertThat(token.stdout().strip()).as("a command prints its result alone on stdout").matches(JWT);
       assertThat(token.stderr()).startsWith("{\"@timestamp\"");
@@ -75,6 +93,20 @@ class ReadmeAsTypedIT {
     Matcher block = BASH_BLOCK.matcher(readme);
     assertThat(block.find(at)).as("a bash block after " + heading).isTrue();
     return block.group(1);
+  }
+
+  private static String onPort(String block, String port) {
+    return block.replace("localhost:8080", "localhost:" + port);
+  }
+
+  /** The JSON answers a block's curls printed (curl -s prints each without a newline after it). */
+  private static List<JsonObject> answers(Output output) {
+    List<JsonObject> answers = new ArrayList<>();
+    io.vertx.core.parsetools.JsonParser parser = io.vertx.core.parsetools.JsonParser.newParser().objectValueMode();
+    parser.handler(event -> answers.add(event.objectValue()));
+    parser.handle(io.vertx.core.buffer.Buffer.buffer(output.stdout()));
+    parser.end();
+    return answers;
   }
 
   /** The block's commands without comment lines. */
