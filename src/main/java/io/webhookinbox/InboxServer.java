@@ -140,7 +140,7 @@ public final class InboxServer implements AutoCloseable {
           shared.readiness()));
       })
       .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
-      .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention())))
+      .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention(), metrics)))
       // Waits for the first JWKS fetch (bounded by its timeout); starts without keys when the IdP is down.
       .compose(id -> jwks == null ? Future.succeededFuture(id) : vertx.deployVerticle(jwks))
       .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),

@@ -35,6 +35,10 @@ public final class Retention {
     + " WHERE hour < now() - $1::int * interval '1 day'";
   static final String DELETE_EXPIRED_LATENCY = "DELETE FROM webhook_event_latency"
     + " WHERE hour < now() - $1::int * interval '1 day'";
+  /** Whole days after today that have a partition (negative: not even today's); every replica reads it. */
+  static final String DAYS_AHEAD = "SELECT coalesce(max(to_date(right(c.relname, 8), 'YYYYMMDD'))"
+    + " - (now() AT TIME ZONE 'UTC')::date, -1) AS days FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+    + " WHERE i.inhparent = 'webhook_events'::regclass AND c.relname ~ '_p[0-9]{8}$'";
   static final int KEYS_PER_SLICE = 10_000;
   /** Waits on locks (a detach waits for the transactions that still see the partition) end here. */
   static final int STATEMENT_SECONDS = 60;
@@ -56,7 +60,7 @@ public final class Retention {
 
   /** What one run did; {@code skipped} when another replica held the lock. */
   public record Report(boolean skipped, int partitionsCreated, List<String> partitionsDropped, long keysDeleted,
-                       long rollupRowsDeleted, long millis) {
+                       long rollupRowsDeleted, long daysAhead, long millis) {
   }
 
   /** A silent database cannot hold a run: the run has a deadline, and its connection is closed after it. */
@@ -74,16 +78,21 @@ public final class Retention {
     long started = System.nanoTime();
     return connection.query(LOCK).execute().compose(rows -> {
       if (!rows.iterator().next().getBoolean("locked")) {
-        return Future.succeededFuture(new Report(true, 0, List.of(), 0, 0, 0));
+        return daysAhead(connection).map(days -> new Report(true, 0, List.of(), 0, 0, days, 0));
       }
       return connection.preparedQuery(ADD_PARTITIONS).execute(Tuple.of(retention.partitionsAheadDays()))
         .compose(created -> dropExpiredPartitions(connection)
           .compose(dropped -> deleteExpiredKeys(connection, started, 0)
             .compose(keys -> deleteExpiredRollup(connection)
-              .map(rollup -> new Report(false, created.iterator().next().getInteger("created"), dropped, keys,
-                rollup, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))))
+              .compose(rollup -> daysAhead(connection)
+                .map(days -> new Report(false, created.iterator().next().getInteger("created"), dropped, keys,
+                  rollup, days, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)))))))
         .eventually(() -> connection.query(UNLOCK).execute());
     });
+  }
+
+  private static Future<Long> daysAhead(PgConnection connection) {
+    return connection.query(DAYS_AHEAD).execute().map(rows -> rows.iterator().next().getLong("days"));
   }
 
   private Future<List<String>> dropExpiredPartitions(PgConnection connection) {

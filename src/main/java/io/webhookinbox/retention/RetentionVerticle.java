@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RetentionConfig;
 import io.webhookinbox.db.DbErrors;
+import io.webhookinbox.telemetry.InboxMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,14 +19,16 @@ public final class RetentionVerticle extends VerticleBase {
 
   private final DatabaseConfig database;
   private final RetentionConfig config;
+  private final InboxMetrics metrics;
   private Retention retention;
   private long timerId = -1;
   private volatile boolean stopped;
   private Future<Retention.Report> running = Future.succeededFuture();
 
-  public RetentionVerticle(DatabaseConfig database, RetentionConfig config) {
+  public RetentionVerticle(DatabaseConfig database, RetentionConfig config, InboxMetrics metrics) {
     this.database = database;
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -55,12 +58,15 @@ public final class RetentionVerticle extends VerticleBase {
   private Future<Retention.Report> runOnce() {
     running = running.transform(previous -> retention.run())
       .onSuccess(report -> {
+        metrics.retentionRan(report.skipped() ? "skipped" : "done", report.daysAhead());
         if (!report.skipped()) {
           LOG.info("Retention run: {}", report);
         }
       })
-      .onFailure(failure -> LOG.error("Retention run failed; the next run tries again: {}",
-        DbErrors.describe(failure)));
+      .onFailure(failure -> {
+        metrics.retentionRan("failed", -1);
+        LOG.error("Retention run failed; the next run tries again: {}", DbErrors.describe(failure));
+      });
     return running;
   }
 }

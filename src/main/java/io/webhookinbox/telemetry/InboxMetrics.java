@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,7 @@ public final class InboxMetrics {
   private final AtomicLong retryBacklog = new AtomicLong();
   private final AtomicLong jwksKeys = new AtomicLong();
   private final AtomicLong jwksLastSuccess = new AtomicLong();
+  private final AtomicLong partitionsAheadDays = new AtomicLong();
   private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
 
   public InboxMetrics() {
@@ -44,6 +46,30 @@ public final class InboxMetrics {
     Gauge.builder("webhook_jwks_last_success_timestamp_seconds", jwksLastSuccess, AtomicLong::get)
       .description("When this replica last fetched the JWKS successfully (epoch seconds; 0 = never)")
       .register(registry);
+    Gauge.builder("webhook_partitions_ahead_days", partitionsAheadDays, AtomicLong::get)
+      .description("Days after today the inbox has partitions for (as of this replica's last maintenance run)")
+      .register(registry);
+    // Present at 0 from the start, so alerts see a first failure as an increase and read a quiet series as quiet.
+    for (String outcome : List.of("updated", "unchanged", "failed")) {
+      jwksRefreshes(outcome);
+    }
+    for (String outcome : List.of("done", "skipped", "failed")) {
+      retentionRuns(outcome);
+    }
+  }
+
+  private Counter jwksRefreshes(String outcome) {
+    return meter("jwks/" + outcome, () -> Counter.builder("webhook_jwks_refreshes_total")
+      .description("JWKS fetches from the identity provider, by outcome")
+      .tag("outcome", outcome)
+      .register(registry), Counter.class);
+  }
+
+  private Counter retentionRuns(String outcome) {
+    return meter("retention/" + outcome, () -> Counter.builder("webhook_retention_runs_total")
+      .description("Maintenance runs of the partitioned inbox, by outcome")
+      .tag("outcome", outcome)
+      .register(registry), Counter.class);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -101,13 +127,18 @@ public final class InboxMetrics {
 
   /** One JWKS fetch finished: outcome updated, unchanged or failed (the cached keys stay). */
   public void jwksRefreshed(String outcome, int keys) {
-    Counter.builder("webhook_jwks_refreshes_total")
-      .description("JWKS fetches from the identity provider, by outcome")
-      .tag("outcome", outcome)
-      .register(registry).increment();
+    jwksRefreshes(outcome).increment();
     jwksKeys.set(keys);
     if (!outcome.equals("failed")) {
       jwksLastSuccess.set(System.currentTimeMillis() / 1000);
+    }
+  }
+
+  /** One maintenance run ended: outcome done, skipped (another replica ran it) or failed. */
+  public void retentionRan(String outcome, long daysAhead) {
+    retentionRuns(outcome).increment();
+    if (daysAhead >= 0) {
+      partitionsAheadDays.set(daysAhead);
     }
   }
 

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AlertRulesTest {
   private static final Set<String> ALERTS = Set.of("WebhookInboxDeadLetters", "WebhookInboxRetryBacklogGrowing",
     "WebhookInboxStaleRatioHigh", "WebhookInboxServerErrors", "WebhookInboxRefusing", "WebhookInboxLatencyHigh",
-    "WebhookInboxReadinessFlapping", "WebhookInboxDatabasePoolSaturated", "WebhookInboxNoEventsReceived");
+    "WebhookInboxReadinessFlapping", "WebhookInboxDatabasePoolSaturated", "WebhookInboxNoEventsReceived",
+    "WebhookInboxMaintenanceBehind", "WebhookInboxJwksFailing");
 
   @Test
   @SuppressWarnings("unchecked")

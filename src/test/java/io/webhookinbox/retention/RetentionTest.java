@@ -118,7 +118,11 @@ class RetentionTest {
       assertThat(runNow()).contains("skipped=true");
       statement.execute("SELECT pg_advisory_unlock(hashtext('webhook-inbox.retention'))");
     }
-    assertThat(runNow()).contains("skipped=false").contains("partitionsDropped=[]");
+    assertThat(runNow()).contains("skipped=false").contains("partitionsDropped=[]").contains("daysAhead=7");
+    String metrics = inbox.service().client().get("/metrics").send().await().bodyAsString();
+    assertThat(metrics).contains("webhook_partitions_ahead_days 7.0")
+      .containsPattern("webhook_retention_runs_total\\{[^}]*outcome=\"skipped\"[^}]*\\} [1-9]")
+      .containsPattern("webhook_retention_runs_total\\{[^}]*outcome=\"done\"[^}]*\\} [1-9]");
   }
 
   private static String runNow() {
