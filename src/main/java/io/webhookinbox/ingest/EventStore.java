@@ -38,38 +38,43 @@ final class EventStore {
 
   static final String FINISH = "UPDATE webhook_events SET status = $2, resource_version = $3,"
     + " processed_at = clock_timestamp(), processing_ms = $4, lease_token = NULL, lease_until = NULL,"
-    + " next_attempt_at = NULL WHERE id = $1";
+    + " next_attempt_at = NULL WHERE id = $1 AND received_at = $5";
 
+  // Every statement on one event names its receipt time: PostgreSQL then plans and locks that day's partition only,
+  // not every partition of the retention period (a plan over ~100 partitions costs more than the event's work).
   static final String SET_RESOURCE_VERSION = "UPDATE webhook_events SET resource_version = $3"
-    + " WHERE event_id = $1 AND source = $2";
+    + " WHERE event_id = $1 AND source = $2 AND received_at = $4";
+
+  /** Where an event id's key points, and whether the delivery's body hashes as the stored one did. */
+  static final String FIND_KEY = "SELECT received_at, payload_sha256 = decode($3, 'hex') AS same_hash"
+    + " FROM webhook_event_keys WHERE source = $1 AND event_id = $2";
 
   /**
-   * The stored event under a key. Its row is gone once retention dropped its partition while the key stays
-   * (retention.dedupKeys): then only the payload's hash can say whether it is the same event.
+   * The stored event a key points to. No row once retention dropped its partition (the key stays for
+   * retention.dedupKeys): then only the hash in the key can say whether it is the same event.
    */
-  static final String FIND_EXISTING = """
-    SELECT e.status, e.resource_version, e.external_id,
-           coalesce(k.payload_sha256 = decode($4, 'hex') OR e.payload = $3::text::jsonb, false) AS same_payload
-      FROM webhook_event_keys k
-      LEFT JOIN webhook_events e ON e.event_id = k.event_id AND e.source = k.source AND e.received_at = k.received_at
-     WHERE k.source = $1 AND k.event_id = $2""";
+  static final String FIND_EVENT_AT = "SELECT status, resource_version, external_id,"
+    + " payload = $4::text::jsonb AS same_payload FROM webhook_events"
+    + " WHERE source = $1 AND event_id = $2 AND received_at = $3";
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
   static final String LOAD_CLAIMED = "SELECT source, event_id, event_type, external_id, occurred_at, payload,"
     + " principal, correlation_id, attempts, received_at FROM webhook_events"
-    + " WHERE id = $1 AND lease_token = $2 AND status = 'processing' FOR UPDATE";
+    + " WHERE id = $1 AND received_at = $3 AND lease_token = $2 AND status = 'processing' FOR UPDATE";
 
   static final String FAIL_CLAIMED = "UPDATE webhook_events SET status = $3, last_error = $5, lease_token = NULL,"
     + " lease_until = NULL, next_attempt_at = CASE WHEN $3 = 'failed'"
-    + " THEN clock_timestamp() + $4::bigint * interval '1 millisecond' END WHERE id = $1 AND lease_token = $2";
+    + " THEN clock_timestamp() + $4::bigint * interval '1 millisecond' END"
+    + " WHERE id = $1 AND received_at = $6 AND lease_token = $2";
 
   static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, event_received_at, attempt,"
     + " started_at, finished_at, outcome, error) VALUES ($1, $6, $2, $3, clock_timestamp(), $4, $5)"
     + " ON CONFLICT DO NOTHING";
 
   /**
-   * Group commit, first half: the batch's deliveries of one source ($1) as rows, those already stored (by key,
-   * compared like {@link #FIND_EXISTING}), the fresh ones, and the newest fresh event per resource. Deliveries
+   * Group commit, first half: the batch's deliveries of one source ($1) as rows, those whose key is stored
+   * already (the statement reads only the key table: the stored events are looked up afterwards, by their day, for
+   * the few deliveries that are copies), the fresh ones, and the newest fresh event per resource. Deliveries
    * with the same event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the planner from
    * flattening them into a join: one index probe per delivery. The plan is cached per connection, and a join
    * planned at some table size (a hash or merge join) would scan the whole table or index for every batch.
@@ -82,15 +87,10 @@ final class EventStore {
              correlation_id, principal, received_at, apply, waited_ms)
     ),
     existing AS (
-      SELECT i.event_id, e.status, e.resource_version, e.external_id,
-             coalesce(k.payload_sha256 = decode(i.payload_sha256, 'hex') OR e.payload = i.payload::jsonb, false)
-               AS same_payload
+      SELECT i.event_id, k.received_at, k.payload_sha256 = decode(i.payload_sha256, 'hex') AS same_hash
         FROM input i
         CROSS JOIN LATERAL (SELECT received_at, payload_sha256 FROM webhook_event_keys
                              WHERE event_id = i.event_id AND source = $1 LIMIT 1) k
-        LEFT JOIN LATERAL (SELECT status, resource_version, external_id, payload FROM webhook_events
-                            WHERE event_id = i.event_id AND source = $1 AND received_at = k.received_at LIMIT 1) e
-          ON true
     ),
     fresh AS (
       SELECT i.*, i.payload::jsonb AS document FROM input i
@@ -133,8 +133,7 @@ final class EventStore {
        ORDER BY f.event_id
       RETURNING event_id, status, resource_version
     )
-    SELECT event_id, n.status, n.resource_version, x.status AS existing_status,
-           x.resource_version AS existing_version, x.external_id AS existing_external_id, x.same_payload
+    SELECT event_id, n.status, n.resource_version, x.received_at AS existing_received_at, x.same_hash
       FROM input i LEFT JOIN inserted n USING (event_id) LEFT JOIN existing x USING (event_id)
     """;
 
@@ -226,48 +225,71 @@ final class EventStore {
       .addArrayOfString(payloads).addArrayOfString(hashes).addArrayOfString(correlationIds)
       .addArrayOfString(principals).addArrayOfOffsetDateTime(receivedAt).addArrayOfBoolean(apply)
       .addArrayOfInteger(waitedMs);
-    return client.preparedQuery(statement).execute(params).map(rows -> {
+    return client.preparedQuery(statement).execute(params).compose(rows -> {
       BatchRow[] ordered = new BatchRow[n];
+      Future<Void> copies = Future.succeededFuture();
       for (Row row : rows) {
+        int at = position.get(row.getString("event_id"));
         String inserted = row.getString("status");
-        String existing = row.getString("existing_status");
-        Boolean samePayload = row.getBoolean("same_payload");
-        ordered[position.get(row.getString("event_id"))] = new BatchRow(
-          inserted == null ? null : EventStatus.fromDb(inserted), row.getInteger("resource_version"),
-          samePayload == null ? null : new Existing(existing == null ? null : EventStatus.fromDb(existing),
-            row.getInteger("existing_version"), row.getString("existing_external_id"), samePayload));
+        OffsetDateTime storedAt = row.getOffsetDateTime("existing_received_at");
+        ordered[at] = new BatchRow(inserted == null ? null : EventStatus.fromDb(inserted),
+          row.getInteger("resource_version"), null);
+        if (inserted == null && storedAt != null) {
+          // A copy of a stored event (rare but for redeliveries): what is stored, read from its day's partition.
+          boolean sameHash = Boolean.TRUE.equals(row.getBoolean("same_hash"));
+          copies = copies.compose(done -> existingAt(client, deliveries.get(at).command(), storedAt, sameHash))
+            .map(existing -> {
+              ordered[at] = new BatchRow(null, null, existing);
+              return null;
+            });
+        }
       }
-      return Arrays.asList(ordered);
+      return copies.map(done -> Arrays.asList(ordered));
     });
   }
 
   /** @param processingMs null for an event that was not applied (ignored): it has no processing time */
-  static Future<Void> finish(SqlClient client, long id, EventStatus status, Integer resourceVersion,
-                             Integer processingMs) {
-    return client.preparedQuery(FINISH).execute(Tuple.of(id, status.db(), resourceVersion, processingMs))
-      .mapEmpty();
+  static Future<Void> finish(SqlClient client, long id, OffsetDateTime receivedAt, EventStatus status,
+                             Integer resourceVersion, Integer processingMs) {
+    return client.preparedQuery(FINISH)
+      .execute(Tuple.of(id, status.db(), resourceVersion, processingMs, receivedAt)).mapEmpty();
   }
 
-  static Future<Void> setResourceVersion(SqlClient client, String source, String eventId, Integer version) {
-    return client.preparedQuery(SET_RESOURCE_VERSION).execute(Tuple.of(eventId, source, version)).mapEmpty();
+  static Future<Void> setResourceVersion(SqlClient client, IngestCommand command, Integer version) {
+    return client.preparedQuery(SET_RESOURCE_VERSION).execute(Tuple.of(command.eventId(), command.source(), version,
+      OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC))).mapEmpty();
   }
 
+  /** What is stored under the delivery's event id: null when nothing, a status-less event when only its key is. */
   static Future<Existing> findExisting(SqlClient client, IngestCommand command) {
-    return client.preparedQuery(FIND_EXISTING)
-      .execute(Tuple.of(command.source(), command.eventId(), command.rawPayload(), command.payloadSha256()))
-      .map(rows -> {
+    return client.preparedQuery(FIND_KEY)
+      .execute(Tuple.of(command.source(), command.eventId(), command.payloadSha256()))
+      .compose(rows -> {
         if (rows.size() == 0) {
-          return null;
+          return Future.succeededFuture();
         }
-        Row row = rows.iterator().next();
-        String status = row.getString("status");
-        return new Existing(status == null ? null : EventStatus.fromDb(status), row.getInteger("resource_version"),
-          row.getString("external_id"), Boolean.TRUE.equals(row.getBoolean("same_payload")));
+        Row key = rows.iterator().next();
+        return existingAt(client, command, key.getOffsetDateTime("received_at"),
+          Boolean.TRUE.equals(key.getBoolean("same_hash")));
       });
   }
 
-  static Future<Claimed> loadClaimed(SqlClient client, long id, UUID leaseToken) {
-    return client.preparedQuery(LOAD_CLAIMED).execute(Tuple.of(id, leaseToken)).map(rows -> {
+  private static Future<Existing> existingAt(SqlClient client, IngestCommand command, OffsetDateTime storedAt,
+                                             boolean sameHash) {
+    return client.preparedQuery(FIND_EVENT_AT)
+      .execute(Tuple.of(command.source(), command.eventId(), storedAt, command.rawPayload()))
+      .map(rows -> {
+        if (rows.size() == 0) {
+          return new Existing(null, null, null, sameHash);
+        }
+        Row row = rows.iterator().next();
+        return new Existing(EventStatus.fromDb(row.getString("status")), row.getInteger("resource_version"),
+          row.getString("external_id"), sameHash || Boolean.TRUE.equals(row.getBoolean("same_payload")));
+      });
+  }
+
+  static Future<Claimed> loadClaimed(SqlClient client, long id, OffsetDateTime receivedAt, UUID leaseToken) {
+    return client.preparedQuery(LOAD_CLAIMED).execute(Tuple.of(id, leaseToken, receivedAt)).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -282,9 +304,10 @@ final class EventStore {
   }
 
   /** Returns false when the lease was lost meanwhile (another replica reclaimed the event). */
-  static Future<Boolean> failClaimed(SqlClient client, long id, UUID leaseToken, EventStatus status, long delayMs,
-                                     String error) {
-    return client.preparedQuery(FAIL_CLAIMED).execute(Tuple.of(id, leaseToken, status.db(), delayMs, error))
+  static Future<Boolean> failClaimed(SqlClient client, long id, OffsetDateTime receivedAt, UUID leaseToken,
+                                     EventStatus status, long delayMs, String error) {
+    return client.preparedQuery(FAIL_CLAIMED)
+      .execute(Tuple.of(id, leaseToken, status.db(), delayMs, error, receivedAt))
       .map(rows -> rows.rowCount() == 1);
   }
 
@@ -293,8 +316,6 @@ final class EventStore {
     return client.preparedQuery(RECORD_ATTEMPT)
       .execute(Tuple.of(id, attempt, startedAt, outcome, error, receivedAt)).mapEmpty();
   }
-
-
 
   private static Long firstId(RowSet<Row> rows) {
     return rows.size() == 0 ? null : rows.iterator().next().getLong("id");

@@ -56,7 +56,8 @@ final class Inbox {
           StoredEvent event = new StoredEvent(command.source(), command.eventId(), command.eventType(),
             command.externalId(), command.occurredAt(), command.payload(), principal, correlationId);
           // The event row is in; whatever fails from here on is a processing failure to retry, not a lost event.
-          return apply(connection, id, event, command.receivedNanos())
+          return apply(connection, id, OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC), event,
+              command.receivedNanos())
             .map(applied -> outcome(command, applied.stale() ? IngestStatus.STALE : IngestStatus.PROCESSED,
               applied.resourceVersion()))
             .recover(failure -> Future.failedFuture(new ApplyFailed(failure)));
@@ -123,7 +124,7 @@ final class Inbox {
         int index = i;
         IngestCommand command = deliveries.get(i).command();
         filled = filled.compose(list -> applier.currentVersion(connection, command.externalId())
-          .compose(version -> EventStore.setResourceVersion(connection, command.source(), command.eventId(), version)
+          .compose(version -> EventStore.setResourceVersion(connection, command, version)
             .map(done -> {
               list.set(index, new EventStore.BatchRow(EventStatus.STALE, version, null));
               return list;
@@ -165,10 +166,10 @@ final class Inbox {
    * One attempt for an event this replica claimed. Completes with the status it ended in, or null when the lease
    * was lost (another replica reclaimed the event after it expired): then nothing was changed here.
    */
-  Future<EventStatus> retry(long id, UUID leaseToken) {
+  Future<EventStatus> retry(long id, OffsetDateTime receivedAt, UUID leaseToken) {
     long startedNanos = System.nanoTime();
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    return pool.withTransaction(connection -> EventStore.loadClaimed(connection, id, leaseToken)
+    return pool.withTransaction(connection -> EventStore.loadClaimed(connection, id, receivedAt, leaseToken)
         .compose(claimed -> {
           if (claimed == null) {
             return Future.succeededFuture((EventStatus) null);
@@ -178,18 +179,18 @@ final class Inbox {
           if (!settings.webhooks().enabled(claimed.event().eventType())
             || applier != null && !applier.applicable(claimed.event())) {
             // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
-            return EventStore.finish(connection, id, EventStatus.IGNORED, null, null)
+            return EventStore.finish(connection, id, receivedAt, EventStatus.IGNORED, null, null)
               .compose(done -> EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt,
                 EventStatus.IGNORED.db(), null))
               .map(EventStatus.IGNORED);
           }
-          return apply(connection, id, claimed.event(), startedNanos)
+          return apply(connection, id, receivedAt, claimed.event(), startedNanos)
             .compose(applied -> EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt,
               applied.status().db(), null).map(applied.status()))
             .recover(failure -> Future.failedFuture(new ApplyFailed(failure, claimed)));
         }))
       .recover(failure -> failure instanceof ApplyFailed applyFailed
-        ? recordFailedRetry(id, leaseToken, applyFailed.claimed, applyFailed.getCause(), startedAt)
+        ? recordFailedRetry(id, receivedAt, leaseToken, applyFailed.claimed, applyFailed.getCause(), startedAt)
         : Future.failedFuture(failure))
       .onSuccess(status -> {
         if (status == null) {
@@ -200,13 +201,14 @@ final class Inbox {
       });
   }
 
-  private Future<Applied> apply(SqlConnection connection, long id, StoredEvent event, long startedNanos) {
+  private Future<Applied> apply(SqlConnection connection, long id, OffsetDateTime receivedAt, StoredEvent event,
+                                long startedNanos) {
     SourceApplier applier = appliers.get(event.source());
     if (applier == null) {
       return Future.failedFuture(new IllegalStateException("No applier for source " + event.source()));
     }
     return applier.apply(connection, event)
-      .compose(applied -> EventStore.finish(connection, id, applied.status(), applied.resourceVersion(),
+      .compose(applied -> EventStore.finish(connection, id, receivedAt, applied.status(), applied.resourceVersion(),
           elapsedMs(startedNanos))
         .map(done -> {
           LOG.info("Event {} {}", event.eventType(), applied.status().db());
@@ -241,13 +243,14 @@ final class Inbox {
       });
   }
 
-  private Future<EventStatus> recordFailedRetry(long id, UUID leaseToken, EventStore.Claimed claimed,
+  private Future<EventStatus> recordFailedRetry(long id, OffsetDateTime receivedAt, UUID leaseToken,
+                                                EventStore.Claimed claimed,
                                                 Throwable cause, OffsetDateTime startedAt) {
     String error = DbErrors.describe(cause);
     Backoff.Next next = Backoff.afterFailure(settings.retry(), claimed.attempts(),
       ThreadLocalRandom.current().nextDouble());
     EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
-    return pool.withTransaction(connection -> EventStore.failClaimed(connection, id, leaseToken, status,
+    return pool.withTransaction(connection -> EventStore.failClaimed(connection, id, receivedAt, leaseToken, status,
         next.delayMs(), error)
       .compose(owned -> {
         if (!owned) {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -28,7 +29,10 @@ import java.util.UUID;
  */
 public final class IngestVerticle extends VerticleBase {
   public static final String ADDRESS = "webhook-inbox.ingest";
-  /** Body: {@code {"id": <row id>, "leaseToken": "<uuid>"}}; reply: {@code {"status": "<final status>"}}. */
+  /**
+   * Body: {@code {"id": <row id>, "receivedAt": "<RFC 3339>", "leaseToken": "<uuid>"}} (receipt time: the event's
+   * partition); reply: {@code {"status": "<final status>"}}.
+   */
   public static final String RETRY_ADDRESS = "webhook-inbox.ingest.retry";
   /** Liveness asks a worker to answer here: an event loop stuck in a worker shows up as a failed probe. */
   public static final String PING_ADDRESS = "webhook-inbox.ingest.ping";
@@ -112,7 +116,8 @@ public final class IngestVerticle extends VerticleBase {
   private void onRetry(Message<JsonObject> message) {
     LogContext.bind(message.headers().get(CORRELATION_HEADER), null);
     long id = message.body().getLong("id");
-    retries.retry(id, UUID.fromString(message.body().getString("leaseToken")))
+    retries.retry(id, OffsetDateTime.parse(message.body().getString("receivedAt")),
+        UUID.fromString(message.body().getString("leaseToken")))
       .onSuccess(status -> {
         if (status != null) {
           metrics.retried(message.body().getString("source"), status.db());

@@ -38,7 +38,7 @@ final class Requeue {
     SET status = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
         lease_until = clock_timestamp() + $3::bigint * interval '1 millisecond', next_attempt_at = NULL
     WHERE event_id = $1 AND ($2::text IS NULL OR source = $2) AND status IN ('failed', 'dead', 'ignored')
-    RETURNING id, source, lease_token, correlation_id, attempts""";
+    RETURNING id, received_at, source, lease_token, correlation_id, attempts""";
 
   static final String STATUS_OF = """
     SELECT status FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)""";

@@ -57,7 +57,7 @@ public final class SchedulerVerticle extends VerticleBase {
         lease_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
     FROM (SELECT id, received_at FROM due UNION ALL SELECT id, received_at FROM expired) picked
     WHERE e.id = picked.id AND e.received_at = picked.received_at
-    RETURNING e.id, e.source, e.lease_token, e.correlation_id""";
+    RETURNING e.id, e.received_at, e.source, e.lease_token, e.correlation_id""";
 
   /**
    * Expired leases of events whose attempt was their last allowed one ({@code attempts} counts the first delivery
@@ -215,6 +215,7 @@ public final class SchedulerVerticle extends VerticleBase {
   static Future<?> dispatch(io.vertx.core.Vertx vertx, Row row, long leaseTimeoutMs) {
     JsonObject claim = new JsonObject()
       .put("id", row.getLong("id"))
+      .put("receivedAt", row.getOffsetDateTime("received_at").toString())
       .put("source", row.getString("source"))
       .put("leaseToken", row.getUUID("lease_token").toString());
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(leaseTimeoutMs)

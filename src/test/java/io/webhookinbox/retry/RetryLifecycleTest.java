@@ -236,7 +236,8 @@ class RetryLifecycleTest {
       // A replica claims the event and dies mid-attempt: its lease is still on the row.
       zombie = inbox.db().one("UPDATE webhook_events SET status = 'processing', attempts = attempts + 1,"
         + " lease_token = gen_random_uuid(), lease_until = clock_timestamp() + interval '1 second'"
-        + " WHERE event_id = 'evt-l1' RETURNING id, lease_token::text AS lease_token");
+        + " WHERE event_id = 'evt-l1' RETURNING id, lease_token::text AS lease_token,"
+        + " to_json(received_at) #>> '{}' AS received_at");
       faults.heal("ORD-L1");
     } finally {
       inbox.service().server().settings().applyOverrides(new JsonObject());
@@ -248,6 +249,7 @@ class RetryLifecycleTest {
     // The dead replica's worker comes back with its old lease: it must change nothing.
     JsonObject reply = inbox.service().server().vertx().eventBus().<JsonObject>request(IngestVerticle.RETRY_ADDRESS,
       new JsonObject().put("id", zombie.getLong("id")).put("source", "cisive")
+        .put("receivedAt", zombie.getString("received_at"))
         .put("leaseToken", zombie.getString("lease_token"))).await().body();
     assertThat(reply.getString("status")).isEqualTo("lease-lost");
     assertThat(faults.applications("evt-l1")).isEqualTo(1);
