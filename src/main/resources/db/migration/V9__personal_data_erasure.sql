@@ -66,6 +66,30 @@ CREATE TRIGGER orders_keep_erased
   WHEN (OLD.personal_data_erased_at IS NOT NULL AND NEW.candidate IS DISTINCT FROM OLD.candidate)
   EXECUTE FUNCTION orders_keep_erased();
 
+-- A new order (its events so far failed or were ignored, so the erasure found only their payloads) does not bring
+-- erased data back either: once per statement, and a statement with no erased order among its rows pays one probe
+-- of erased_candidates' primary key per row.
+CREATE FUNCTION orders_inserted_keep_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM new_rows n
+                  WHERE EXISTS (SELECT 1 FROM erased_candidates x WHERE x.external_order_id = n.external_order_id)) THEN
+    RETURN NULL;
+  END IF;
+  UPDATE orders o
+     SET candidate = candidate_redacted(o.candidate),
+         document = CASE WHEN jsonb_typeof(o.document) = 'object' AND o.document ? 'candidate'
+                         THEN jsonb_set(o.document, '{candidate}', candidate_redacted(o.document -> 'candidate'))
+                         ELSE o.document END,
+         personal_data_erased_at = now()
+    FROM new_rows n
+   WHERE o.id = n.id AND candidate_stays_erased(n.external_order_id, n.candidate);
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER orders_inserted_keep_erased
+  AFTER INSERT ON orders REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION orders_inserted_keep_erased();
+
 -- Stored events: once per statement. A statement whose new rows belong to no erased order pays one probe of
 -- erased_candidates' primary key per Cisive row (none when no order was ever erased) and returns. Written for a
 -- partitioned webhook_events too: rows are matched on (id, received_at), the partitioned table's key.

@@ -78,19 +78,20 @@ final class PersonalDataErasure {
     this.pool = pool;
   }
 
-  /** Body {@code {externalOrderId, caller}}; 404 when there is no such order. */
+  /** Body {@code {externalOrderId, caller}}; 404 when neither an order nor any event of it is stored. */
   Future<JsonObject> erase(JsonObject request) {
     String orderId = request.getString("externalOrderId");
     Caller caller = Caller.from(request);
     return pool.withTransaction(connection -> connection.preparedQuery(LOCK_EVENTS).execute(Tuple.of(orderId))
-      .compose(events -> connection.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)))
-      .compose(order -> {
-        if (order.size() == 0) {
+      .compose(events -> connection.preparedQuery(LOCK_ORDER).execute(Tuple.of(orderId)).compose(order -> {
+        if (order.size() == 0 && events.size() == 0) {
           return Future.failedFuture(new BusReplies.Refused(ErrorCode.NOT_FOUND, "No order with external id " + orderId));
         }
-        Row row = order.iterator().next();
-        return redact(connection, orderId, (JsonArray) row.getValue("fields"), row.getBoolean("personal"));
-      })
+        // No order row yet (its events failed or were ignored so far): their payloads still hold the data.
+        Row row = order.size() == 0 ? null : order.iterator().next();
+        return redact(connection, orderId, row == null ? new JsonArray() : (JsonArray) row.getValue("fields"),
+          row != null && row.getBoolean("personal"));
+      }))
       .compose(erased -> AuditTrail.record(connection, AuditEntry.succeeded(caller, Action.PERSONAL_DATA_ERASURE,
           orderId, new JsonObject(), erased.copy()))
         .map(erased)))
@@ -104,10 +105,10 @@ final class PersonalDataErasure {
     return connection.preparedQuery(REMEMBER_ERASED).execute(id)
       .compose(remembered -> connection.preparedQuery(REDACT_ORDER).execute(id))
       .compose(order -> {
-        Row row = order.iterator().next();
+        Row row = order.size() == 0 ? null : order.iterator().next();
         return connection.preparedQuery(REDACT_PAYLOADS).execute(id).map(payloads -> new JsonObject()
           .put("externalOrderId", orderId)
-          .put("personalDataErasedAt", Rows.instant(row, "personal_data_erased_at"))
+          .put("personalDataErasedAt", row == null ? null : Rows.instant(row, "personal_data_erased_at"))
           .put("candidateFields", fields)
           .put("redacted", new JsonObject().put("order", orderHeldPersonalData ? 1 : 0).put("payloads", payloads.rowCount())));
       });

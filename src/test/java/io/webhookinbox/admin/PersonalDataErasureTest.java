@@ -155,6 +155,29 @@ class PersonalDataErasureTest {
   }
 
   @Test
+  void anOrderNotCreatedYetIsErasedFromItsPayloadsAndALaterEventDoesNotBringItBack() {
+    String order = "ORD-ERASE-7";
+    // Its first event failed to apply: stored as failed, no order row, the candidate in the payload.
+    String body = CisiveEvents.created("evt-erase-7a", order).encode();
+    inbox.db().execute("INSERT INTO webhook_events (source, event_id, event_type, external_id, payload, payload_sha256,"
+      + " status, correlation_id, received_at) VALUES ('cisive', 'evt-erase-7a', 'OrderCreated', ?, ?::jsonb, 'x',"
+      + " 'failed', 'corr-7', now())", order, body);
+
+    HttpResponse<Buffer> erased = erase(order, inbox.service().adminToken(), "corr-erase-7");
+    assertThat(erased.statusCode()).as(erased.bodyAsString()).isEqualTo(200);
+    assertThat(erased.bodyAsJsonObject().getJsonObject("data").getJsonObject("redacted"))
+      .isEqualTo(new JsonObject().put("order", 0).put("payloads", 1));
+    assertThat(payload("evt-erase-7a").getJsonObject("order").getJsonObject("candidate")).isEqualTo(REDACTED);
+
+    // A later event carrying the same personal data creates the order: it is created erased.
+    assertThat(ingest(CisiveEvents.event("evt-erase-7b", "OrderUpdated", "2026-11-23T10:00:00Z", order, "Submitted")))
+      .isEqualTo("processed");
+    assertThat(new JsonObject(inbox.db().one("SELECT candidate::text AS c FROM orders WHERE external_order_id = ?",
+      order).getString("c"))).isEqualTo(REDACTED);
+    assertNoPersonalDataStored(order);
+  }
+
+  @Test
   void replayingAnErasedEventWorksAndBringsNothingBack() {
     String order = "ORD-ERASE-5";
     ingest(CisiveEvents.created("evt-erase-5a", order));

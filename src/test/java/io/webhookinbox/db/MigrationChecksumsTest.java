@@ -31,7 +31,7 @@ class MigrationChecksumsTest {
     "6", -893649712,
     "7", 102627214,
     "8", 60028032,
-    "9", -1121211246);
+    "9", 2063339609);
 
   @Test
   void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {
