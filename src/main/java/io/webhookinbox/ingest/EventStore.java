@@ -8,7 +8,6 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +58,7 @@ final class EventStore {
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
   static final String LOAD_CLAIMED = "SELECT source, event_id, event_type, external_id, occurred_at, payload,"
-    + " principal, correlation_id, attempts, received_at FROM webhook_events"
+    + " principal, correlation_id, attempts FROM webhook_events"
     + " WHERE id = $1 AND received_at = $3 AND lease_token = $2 AND status = 'processing' FOR UPDATE";
 
   static final String FAIL_CLAIMED = "UPDATE webhook_events SET status = $3, last_error = $5, lease_token = NULL,"
@@ -148,7 +147,7 @@ final class EventStore {
   }
 
   /** A claimed event ready for another attempt. */
-  record Claimed(StoredEvent event, int attempts, OffsetDateTime receivedAt) {
+  record Claimed(StoredEvent event, int attempts) {
   }
 
   private EventStore() {
@@ -158,7 +157,7 @@ final class EventStore {
     return Tuple.of(command.source(), command.eventId(), command.eventType(), command.externalId(),
         command.occurredAt(), command.schemaVersion(), command.rawPayload(), command.payloadSha256(), correlationId)
       .addValue(principal)
-      .addValue(OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC));
+      .addValue(command.receivedAtUtc());
   }
 
   /** Inserts the event; returns its row id, or null when (source, event id) already exists. */
@@ -216,7 +215,7 @@ final class EventStore {
       hashes[i] = command.payloadSha256();
       correlationIds[i] = delivery.correlationId();
       principals[i] = delivery.principal();
-      receivedAt[i] = OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC);
+      receivedAt[i] = command.receivedAtUtc();
       apply[i] = command.apply();
       waitedMs[i] = (int) Math.min(Integer.MAX_VALUE, (now - command.receivedNanos()) / 1_000_000);
     }
@@ -257,7 +256,7 @@ final class EventStore {
 
   static Future<Void> setResourceVersion(SqlClient client, IngestCommand command, Integer version) {
     return client.preparedQuery(SET_RESOURCE_VERSION).execute(Tuple.of(command.eventId(), command.source(), version,
-      OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC))).mapEmpty();
+      command.receivedAtUtc())).mapEmpty();
   }
 
   /** What is stored under the delivery's event id: null when nothing, a status-less event when only its key is. */
@@ -299,7 +298,7 @@ final class EventStore {
         row.getString("event_type"), row.getString("external_id"), row.getOffsetDateTime("occurred_at"),
         payload instanceof JsonObject object ? object : new JsonObject(), row.getString("principal"),
         row.getString("correlation_id"));
-      return new Claimed(event, row.getInteger("attempts"), row.getOffsetDateTime("received_at"));
+      return new Claimed(event, row.getInteger("attempts"));
     });
   }
 

@@ -56,8 +56,7 @@ final class Inbox {
           StoredEvent event = new StoredEvent(command.source(), command.eventId(), command.eventType(),
             command.externalId(), command.occurredAt(), command.payload(), principal, correlationId);
           // The event row is in; whatever fails from here on is a processing failure to retry, not a lost event.
-          return apply(connection, id, OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC), event,
-              command.receivedNanos())
+          return apply(connection, id, command.receivedAtUtc(), event, command.receivedNanos())
             .map(applied -> outcome(command, applied.stale() ? IngestStatus.STALE : IngestStatus.PROCESSED,
               applied.resourceVersion()))
             .recover(failure -> Future.failedFuture(new ApplyFailed(failure)));
@@ -180,12 +179,12 @@ final class Inbox {
             || applier != null && !applier.applicable(claimed.event())) {
             // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
             return EventStore.finish(connection, id, receivedAt, EventStatus.IGNORED, null, null)
-              .compose(done -> EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt,
+              .compose(done -> EventStore.recordAttempt(connection, id, receivedAt, claimed.attempts(), startedAt,
                 EventStatus.IGNORED.db(), null))
               .map(EventStatus.IGNORED);
           }
           return apply(connection, id, receivedAt, claimed.event(), startedNanos)
-            .compose(applied -> EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt,
+            .compose(applied -> EventStore.recordAttempt(connection, id, receivedAt, claimed.attempts(), startedAt,
               applied.status().db(), null).map(applied.status()))
             .recover(failure -> Future.failedFuture(new ApplyFailed(failure, claimed)));
         }))
@@ -221,7 +220,7 @@ final class Inbox {
     String error = DbErrors.describe(cause);
     Backoff.Next next = Backoff.afterFailure(settings.retry(), 1, ThreadLocalRandom.current().nextDouble());
     EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
-    OffsetDateTime receivedAt = OffsetDateTime.ofInstant(command.receivedAt(), ZoneOffset.UTC);
+    OffsetDateTime receivedAt = command.receivedAtUtc();
     return pool.withTransaction(connection -> EventStore.insertFailed(connection, command, correlationId,
         principal, status, next.delayMs(), error)
       .compose(id -> {
@@ -244,8 +243,8 @@ final class Inbox {
   }
 
   private Future<EventStatus> recordFailedRetry(long id, OffsetDateTime receivedAt, UUID leaseToken,
-                                                EventStore.Claimed claimed,
-                                                Throwable cause, OffsetDateTime startedAt) {
+                                                EventStore.Claimed claimed, Throwable cause,
+                                                OffsetDateTime startedAt) {
     String error = DbErrors.describe(cause);
     Backoff.Next next = Backoff.afterFailure(settings.retry(), claimed.attempts(),
       ThreadLocalRandom.current().nextDouble());
@@ -258,7 +257,7 @@ final class Inbox {
         }
         LOG.warn("Retry {} of event {} failed, now {} (next in {} ms): {}", claimed.attempts() - 1,
           claimed.event().eventType(), status.db(), next.delayMs(), error);
-        return EventStore.recordAttempt(connection, id, claimed.receivedAt(), claimed.attempts(), startedAt, status.db(), error)
+        return EventStore.recordAttempt(connection, id, receivedAt, claimed.attempts(), startedAt, status.db(), error)
           .map(recorded -> {
             reportIfDead(claimed.event().source(), status, claimed.attempts(), error);
             return status;

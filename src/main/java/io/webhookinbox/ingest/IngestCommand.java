@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * A validated delivery on its way from the HTTP verticle to the worker (local event bus, never copied).
@@ -22,4 +23,9 @@ public record IngestCommand(String source, String eventId, String eventType, Str
                             OffsetDateTime occurredAt, String schemaVersion, JsonObject payload, String rawPayload,
                             String payloadSha256, boolean apply, Instant receivedAt, long receivedNanos,
                             boolean idDecides) {
+
+  /** The receipt time as stored: it names the event's partition (a UTC day). */
+  public OffsetDateTime receivedAtUtc() {
+    return OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC);
+  }
 }
