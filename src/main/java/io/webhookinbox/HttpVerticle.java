@@ -63,11 +63,11 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * What the process shares with its HTTP verticles; {@code jwks} is the replica's cache of the identity
    * provider's keys (null when not configured); {@code routes} receives the endpoint list once the first router is
-   * built.
+   * built; {@code ingestWorkers} is how many worker instances take deliveries.
    */
   public record Shared(Schemas schemas, JWTAuthOptions jwt, JwksKeys jwks, StandardWebhookSignature cisiveSignature,
                        RateLimits rateLimits, Lifecycle lifecycle, HealthChecks liveness, HealthChecks readiness,
-                       InboxMetrics metrics, Buffer openApi, AtomicReference<List<String>> routes) {
+                       InboxMetrics metrics, Buffer openApi, AtomicReference<List<String>> routes, int ingestWorkers) {
   }
 
   private final AppConfig config;
@@ -83,7 +83,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt(), shared.jwks());
-    IngestClient ingest = new IngestClient(vertx.eventBus(), settings);
+    IngestClient ingest = new IngestClient(vertx.eventBus(), settings, shared.ingestWorkers());
 
     Router router = Router.router(vertx);
     router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());

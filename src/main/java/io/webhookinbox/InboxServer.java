@@ -106,9 +106,13 @@ public final class InboxServer implements AutoCloseable {
       : null;
     JwksKeys jwks = config.jwt().jwks().enabled()
       ? new JwksKeys(config.jwt().jwks(), config.jwt().algorithms(), metrics) : null;
+    int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
+      config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops);
+    int workers = budget.workers();
     HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(), BearerAuth.options(config.jwt()),
       jwks, cisiveSignature, HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
-      metrics, OpenApiRoute.load(), new AtomicReference<>());
+      metrics, OpenApiRoute.load(), new AtomicReference<>(), workers);
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
 
@@ -118,10 +122,6 @@ public final class InboxServer implements AutoCloseable {
     }
     Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier(),
       StripeWebhook.SOURCE, new PaymentApplier());
-    int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
-      config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : eventLoops);
-    int workers = budget.workers();
     int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
 
     InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, shared.routes());

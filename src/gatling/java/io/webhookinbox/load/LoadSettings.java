@@ -51,8 +51,9 @@ final class LoadSettings {
     return new LoadSettings(defaultRate, defaultSeconds);
   }
 
+  /** Gatling warms its HTTP engine up with a first request, by default to gatling.io: here, the service's liveness. */
   HttpProtocolBuilder protocol() {
-    return http.baseUrl(baseUrl).shareConnections().maxConnectionsPerHost(64).acceptHeader("application/json");
+    return http.baseUrl(baseUrl).warmUp(baseUrl + "/health/live").shareConnections().maxConnectionsPerHost(64).acceptHeader("application/json");
   }
 
   /** No KO at all, and p99 of every request under inbox.p99Ms. */

@@ -23,6 +23,19 @@ public final class Pools {
   public static final String APPLICATION_NAME = "webhook-inbox";
   /** Added to the processing timeout for the server-side bounds: the client's deadline acts first. */
   static final int SERVER_MARGIN_MS = 1000;
+  /** The group commit statement is about 3,500 characters; the default limit (2,048) would re-parse it each time. */
+  static final int CACHED_SQL_MAX_LENGTH = 8192;
+  private static final String PLANNED_PER_USE = "/* planned per use */ ";
+
+  /**
+   * Marks a statement on a partitioned table that names its partition key: it is not kept prepared but planned at
+   * each use with its arguments, so PostgreSQL plans and locks the one partition they name. Kept prepared, its
+   * sixth use on each connection would also build a generic plan over every partition of the retention period, to
+   * compare costs (measured: 56 ms with 105 partitions, over 100 ms under load), stalling a group commit.
+   */
+  public static String plannedPerUse(String sql) {
+    return PLANNED_PER_USE + sql;
+  }
 
   /**
    * Every connection carries server-side bounds derived from the processing timeout {@code timeoutSeconds}: no
@@ -40,8 +53,7 @@ public final class Pools {
       .setUser(config.user())
       .setPassword(config.password())
       .setCachePreparedStatements(true)
-      // The group commit statement is about 3,500 characters; the default limit (2,048) would re-parse it each time.
-      .setPreparedStatementCacheSqlLimit(8192)
+      .setPreparedStatementCacheSqlFilter(sql -> sql.length() <= CACHED_SQL_MAX_LENGTH && !sql.startsWith(PLANNED_PER_USE))
       .setPipeliningLimit(256)
       .setReconnectAttempts(0);
     if (config.transactionPooler()) {

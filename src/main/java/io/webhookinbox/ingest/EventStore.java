@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.db.Pools;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -35,14 +36,15 @@ final class EventStore {
   static final String INSERT_FAILED = CLAIM_KEY + ", status, attempts, next_attempt_at, last_error)" + SELECT_VALUES
     + ", $12, 1, clock_timestamp() + $13::bigint * interval '1 millisecond', $14 FROM keyed RETURNING id";
 
-  static final String FINISH = "UPDATE webhook_events SET status = $2, resource_version = $3,"
+  // Every statement on one event names its receipt time and is planned per use: PostgreSQL then plans and locks
+  // that day's partition only, not every partition of the retention period (a plan over ~100 partitions costs more
+  // than the event's work).
+  static final String FINISH = Pools.plannedPerUse("UPDATE webhook_events SET status = $2, resource_version = $3,"
     + " processed_at = clock_timestamp(), processing_ms = $4, lease_token = NULL, lease_until = NULL,"
-    + " next_attempt_at = NULL WHERE id = $1 AND received_at = $5";
+    + " next_attempt_at = NULL WHERE id = $1 AND received_at = $5");
 
-  // Every statement on one event names its receipt time: PostgreSQL then plans and locks that day's partition only,
-  // not every partition of the retention period (a plan over ~100 partitions costs more than the event's work).
-  static final String SET_RESOURCE_VERSION = "UPDATE webhook_events SET resource_version = $3"
-    + " WHERE event_id = $1 AND source = $2 AND received_at = $4";
+  static final String SET_RESOURCE_VERSION = Pools.plannedPerUse("UPDATE webhook_events SET resource_version = $3"
+    + " WHERE event_id = $1 AND source = $2 AND received_at = $4");
 
   /** Where an event id's key points, and whether the delivery's body hashes as the stored one did. */
   static final String FIND_KEY = "SELECT received_at, payload_sha256 = decode($3, 'hex') AS same_hash"
@@ -52,19 +54,19 @@ final class EventStore {
    * The stored event a key points to. No row once retention dropped its partition (the key stays for
    * retention.dedupKeys): then only the hash in the key can say whether it is the same event.
    */
-  static final String FIND_EVENT_AT = "SELECT status, resource_version, external_id,"
+  static final String FIND_EVENT_AT = Pools.plannedPerUse("SELECT status, resource_version, external_id,"
     + " payload = $4::text::jsonb AS same_payload FROM webhook_events"
-    + " WHERE source = $1 AND event_id = $2 AND received_at = $3";
+    + " WHERE source = $1 AND event_id = $2 AND received_at = $3");
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
-  static final String LOAD_CLAIMED = "SELECT source, event_id, event_type, external_id, occurred_at, payload,"
-    + " principal, correlation_id, attempts FROM webhook_events"
-    + " WHERE id = $1 AND received_at = $3 AND lease_token = $2 AND status = 'processing' FOR UPDATE";
+  static final String LOAD_CLAIMED = Pools.plannedPerUse("SELECT source, event_id, event_type, external_id,"
+    + " occurred_at, payload, principal, correlation_id, attempts FROM webhook_events"
+    + " WHERE id = $1 AND received_at = $3 AND lease_token = $2 AND status = 'processing' FOR UPDATE");
 
-  static final String FAIL_CLAIMED = "UPDATE webhook_events SET status = $3, last_error = $5, lease_token = NULL,"
-    + " lease_until = NULL, next_attempt_at = CASE WHEN $3 = 'failed'"
+  static final String FAIL_CLAIMED = Pools.plannedPerUse("UPDATE webhook_events SET status = $3, last_error = $5,"
+    + " lease_token = NULL, lease_until = NULL, next_attempt_at = CASE WHEN $3 = 'failed'"
     + " THEN clock_timestamp() + $4::bigint * interval '1 millisecond' END"
-    + " WHERE id = $1 AND received_at = $6 AND lease_token = $2";
+    + " WHERE id = $1 AND received_at = $6 AND lease_token = $2");
 
   static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, event_received_at, attempt,"
     + " started_at, finished_at, outcome, error) VALUES ($1, $6, $2, $3, clock_timestamp(), $4, $5)"

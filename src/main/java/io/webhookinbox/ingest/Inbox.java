@@ -95,12 +95,15 @@ final class Inbox {
         if (DbErrors.unavailable(failure)) {
           return Future.failedFuture(failure);
         }
-        if (!(failure instanceof RaceLost)) {
+        if (failure instanceof RaceLost) {
+          metrics.groupCommitFellBack(source, "race");
+        } else {
           if (deliveries.size() == 1) {
             Delivery only = deliveries.get(0);
             return queueFirstFailure(only.command(), only.correlationId(), only.principal(), failure)
               .onSuccess(outcome -> recordMetrics(only.command(), outcome)).map(List::of);
           }
+          metrics.groupCommitFellBack(source, "error");
           LOG.warn("A group commit of {} events failed, storing them one by one: {}", deliveries.size(),
             DbErrors.describe(failure));
         }

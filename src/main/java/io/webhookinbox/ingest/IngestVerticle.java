@@ -28,6 +28,10 @@ import java.util.UUID;
  * connections new deliveries need.
  */
 public final class IngestVerticle extends VerticleBase {
+  /**
+   * Worker n (1, 2, …) takes new deliveries at this address followed by {@code .n}; {@link IngestClient} sends all
+   * copies of one event there, so they meet in one group commit queue instead of racing in two transactions.
+   */
   public static final String ADDRESS = "webhook-inbox.ingest";
   /**
    * Body: {@code {"id": <row id>, "receivedAt": "<RFC 3339>", "leaseToken": "<uuid>"}} (receipt time: the event's
@@ -89,7 +93,7 @@ public final class IngestVerticle extends VerticleBase {
       }
     });
     List<Future<?>> consumers = new ArrayList<>(List.of(
-      vertx.eventBus().<IngestCommand>localConsumer(ADDRESS, this::onIngest).completion(),
+      vertx.eventBus().<IngestCommand>localConsumer(address(instance), this::onIngest).completion(),
       vertx.eventBus().localConsumer(PING_ADDRESS, ping -> ping.reply("pong")).completion()));
     if (retryPoolSize > 0) {
       retries = new Inbox(Pools.create(vertx, database, retryPoolSize, "retry",
@@ -97,6 +101,11 @@ public final class IngestVerticle extends VerticleBase {
       consumers.add(vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion());
     }
     return Future.all(consumers);
+  }
+
+  /** Where worker {@code instance} (1-based) takes new deliveries. */
+  static String address(int instance) {
+    return ADDRESS + "." + instance;
   }
 
   private void onIngest(Message<IngestCommand> message) {

@@ -56,6 +56,9 @@ public final class InboxMetrics {
     for (String outcome : List.of("done", "skipped", "failed")) {
       retentionRuns(outcome);
     }
+    for (String reason : List.of("race", "error")) {
+      groupCommitFallbacks("cisive", reason);
+    }
   }
 
   private Counter jwksRefreshes(String outcome) {
@@ -123,6 +126,22 @@ public final class InboxMetrics {
       .description("Deliveries stored per group commit (one transaction)")
       .tag("source", boundedSource)
       .register(registry), DistributionSummary.class).record(events);
+  }
+
+  /**
+   * One group commit was rolled back and its deliveries stored one at a time: {@code reason} race (another
+   * transaction stored one of its events first) or error (a statement error of its own).
+   */
+  public void groupCommitFellBack(String source, String reason) {
+    groupCommitFallbacks(bounded(source, KNOWN_SOURCES), reason).increment();
+  }
+
+  private Counter groupCommitFallbacks(String source, String reason) {
+    return meter("groupCommitFallback/" + source + '/' + reason, () -> Counter.builder("webhook_group_commit_fallbacks_total")
+      .description("Group commits rolled back and stored one delivery at a time, by reason")
+      .tag("source", source)
+      .tag("reason", reason)
+      .register(registry), Counter.class);
   }
 
   /** One JWKS fetch finished: outcome updated, unchanged or failed (the cached keys stay). */
