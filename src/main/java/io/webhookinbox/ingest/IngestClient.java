@@ -50,7 +50,7 @@ public final class IngestClient {
    * where two workers would race on the event's key and the loser's whole batch would be stored again one by one
    * (measured: a sender's re-send every ten deliveries turned a short stall into 400 ms ones).
    */
-  String workerAddress(IngestCommand command) {
+  private String workerAddress(IngestCommand command) {
     int hash = 31 * command.source().hashCode() + command.eventId().hashCode();
     return IngestVerticle.address(1 + Math.floorMod(hash, workers));
   }
