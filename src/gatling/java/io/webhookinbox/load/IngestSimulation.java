@@ -34,8 +34,9 @@ public class IngestSimulation extends Simulation {
     long n = sequence.incrementAndGet();
     // Every tenth delivery repeats an earlier event byte for byte: it must come back as a duplicate.
     long event = n % 10 == 0 && n > 20 ? n - 17 : n;
-    return Map.<String, Object>of("token", tokens.get((int) (n % SENDERS)), "body", CisiveLoad.body("evt-load-" + event,
-      "OrderUpdated", Instant.ofEpochSecond(1_790_000_000L + event), "ORD-LOAD-" + (event / 3), "InProgress"));
+    return Map.<String, Object>of("token", tokens.get((int) (n % SENDERS)), "body",
+      CisiveLoad.body("evt-" + settings.runId + "-" + event, "OrderUpdated", Instant.ofEpochSecond(1_790_000_000L + event),
+        "ORD-" + settings.runId + "-" + (event / 3), "InProgress"));
   }).iterator();
 
   private final ScenarioBuilder deliver = scenario("Cisive order events")
