@@ -24,7 +24,7 @@ public final class BusErrors {
           return ApiError.unavailable(ErrorCode.SHUTTING_DOWN, 1);
         case RECIPIENT_FAILURE:
           ErrorCode code = ErrorCode.byCode(reply.failureCode());
-          if (code == ErrorCode.DATABASE_UNAVAILABLE) {
+          if (code == ErrorCode.DATABASE_UNAVAILABLE || code == ErrorCode.PROCESSING_TIMEOUT) {
             return ApiError.unavailable(code, RETRY_AFTER_SECONDS);
           }
           return code == ErrorCode.INTERNAL_ERROR ? ApiError.of(code) : new ApiError(code, reply.getMessage());

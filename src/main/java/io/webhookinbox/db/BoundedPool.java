@@ -129,7 +129,7 @@ public final class BoundedPool {
     connection.close();
   }
 
-  /** A database call outlived its deadline; the caller gets 503 ({@link DbErrors#unavailable}). */
+  /** A database call outlived its deadline: a processing timeout for the caller (503, 5111: see BusReplies). */
   public static final class DeadlineExceeded extends TimeoutException {
     DeadlineExceeded(long budgetMs) {
       super("database call exceeded its " + budgetMs + " ms deadline; connection closed");

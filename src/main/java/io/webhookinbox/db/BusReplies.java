@@ -6,8 +6,9 @@ import org.slf4j.Logger;
 
 /**
  * How the verticles that own the database fail an event-bus request, so that {@link BusErrors} can turn it into
- * the right envelope: the failure code is an {@link ErrorCode} number. A refusal keeps its code and message, an
- * unreachable database is 5107 (503), the rest 5108 (500).
+ * the right envelope: the failure code is an {@link ErrorCode} number. A refusal keeps its code and message, a
+ * database call that outlived the processing timeout is 5111 (503), an unreachable database 5107 (503), the rest
+ * 5108 (500).
  */
 public final class BusReplies {
   private BusReplies() {
@@ -22,6 +23,11 @@ public final class BusReplies {
       log.warn("Value rejected by PostgreSQL while {}: {}", what, DbErrors.describe(failure));
       message.fail(ErrorCode.VALIDATION_FAILED.code(),
         "A value in the request cannot be stored (SQLSTATE " + rejectedValue + ")");
+    } else if (outlivedDeadline(failure)) {
+      // The sender's own wait ends at the same moment (webhooks.timeoutSeconds): whichever timer fires first, the
+      // answer is the same, a processing timeout, not an unreachable database.
+      log.warn("Database call outlived the processing timeout while {}: {}", what, DbErrors.describe(failure));
+      message.fail(ErrorCode.PROCESSING_TIMEOUT.code(), "processing timeout");
     } else if (DbErrors.unavailable(failure)) {
       log.warn("Database unavailable while {}: {}", what, DbErrors.describe(failure));
       message.fail(ErrorCode.DATABASE_UNAVAILABLE.code(), "database unavailable");
@@ -29,6 +35,15 @@ public final class BusReplies {
       log.error("Unexpected failure {}", what, failure);
       message.fail(ErrorCode.INTERNAL_ERROR.code(), "unexpected");
     }
+  }
+
+  private static boolean outlivedDeadline(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BoundedPool.DeadlineExceeded) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A request that cannot be done as asked; the message is shown to the caller. */
