@@ -57,12 +57,7 @@ class ConcurrentDeliveryTest {
         "ORD-CONV-1", i % 2 == 0 ? "InProgress" : "OnHold"));
     }
     Collections.shuffle(events, new Random(42));
-    String token = inbox.service().ingestToken();
-    List<Future<HttpResponse<Buffer>>> inFlight = events.stream().map(event -> inbox.service().client()
-      .post(TestService.CISIVE_PATH)
-      .putHeader("Authorization", "Bearer " + token)
-      .putHeader("Content-Type", "application/json")
-      .sendBuffer(event.toBuffer())).toList();
+    List<Future<HttpResponse<Buffer>>> inFlight = inbox.service().sendCisiveAtOnce(events);
     Future.all(inFlight).await();
 
     inFlight.forEach(response -> assertThat(response.result().statusCode()).isEqualTo(200));

@@ -8,7 +8,6 @@ import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.TestDatabase;
-import io.webhookinbox.support.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,13 +56,8 @@ class WorkerRoutingTest {
       }
     }
     Collections.shuffle(events, new Random(11));
-    String token = inbox.service().ingestToken();
 
-    List<Future<HttpResponse<Buffer>>> inFlight = events.stream().map(event -> inbox.service().client()
-      .post(TestService.CISIVE_PATH)
-      .putHeader("Authorization", "Bearer " + token)
-      .putHeader("Content-Type", "application/json")
-      .sendBuffer(event.toBuffer())).toList();
+    List<Future<HttpResponse<Buffer>>> inFlight = inbox.service().sendCisiveAtOnce(events);
     Future.join(inFlight).await();
 
     Map<String, Long> answered = inFlight.stream().map(Future::result)

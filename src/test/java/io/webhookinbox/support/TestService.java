@@ -1,5 +1,7 @@
 package io.webhookinbox.support;
 
+import io.vertx.core.Future;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -120,6 +122,15 @@ public final class TestService implements AutoCloseable {
   /** Posts as {@code subject} with a chosen correlation id. */
   public HttpResponse<Buffer> postCisive(JsonObject event, String subject, String correlationId) {
     return postCisive(event.toBuffer(), token(subject, "webhooks:ingest"), Map.of("X-Correlation-ID", correlationId));
+  }
+
+  /** Sends every event at once without waiting (the client keeps up to 100 connections); answers in order. */
+  public List<Future<HttpResponse<Buffer>>> sendCisiveAtOnce(List<JsonObject> events) {
+    String token = ingestToken();
+    return events.stream().map(event -> client.post(CISIVE_PATH)
+      .putHeader("Authorization", "Bearer " + token)
+      .putHeader("Content-Type", "application/json")
+      .sendBuffer(event.toBuffer())).toList();
   }
 
   public HttpResponse<Buffer> postCisive(Buffer body, String token, Map<String, String> headers) {
