@@ -75,8 +75,10 @@ final class EventStore {
   /**
    * Group commit, first half: the batch's deliveries of one source ($1) as rows, those whose key is stored
    * already (the statement reads only the key table: the stored events are looked up afterwards, by their day, for
-   * the few deliveries that are copies), the fresh ones, and the newest fresh event per resource. Deliveries
-   * with the same event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the planner from
+   * the few deliveries that are copies), the fresh ones, their keys claimed (in key order), and the newest
+   * claimed event per resource. Only an event whose key this statement claimed is applied: one whose key another
+   * transaction claimed meanwhile leaves no trace, so the statement can commit on its own. Deliveries with the same
+   * event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the planner from
    * flattening them into a join: one index probe per delivery. The plan is cached per connection, and a join
    * planned at some table size (a hash or merge join) would scan the whole table or index for every batch.
    */
@@ -97,9 +99,15 @@ final class EventStore {
       SELECT i.*, i.payload::jsonb AS document FROM input i
        WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = i.event_id)
     ),
+    keyed AS (
+      INSERT INTO webhook_event_keys (event_id, source, received_at, payload_sha256)
+      SELECT event_id, $1, received_at, decode(payload_sha256, 'hex') FROM fresh ORDER BY event_id
+      ON CONFLICT DO NOTHING
+      RETURNING event_id
+    ),
     newest AS (
-      SELECT DISTINCT ON (external_id) * FROM fresh WHERE apply ORDER BY external_id, occurred_at DESC,
-                                                                             event_id COLLATE "C" DESC
+      SELECT DISTINCT ON (external_id) f.* FROM fresh f JOIN keyed USING (event_id)
+       WHERE apply ORDER BY external_id, occurred_at DESC, event_id COLLATE "C" DESC
     ),
     """;
 
@@ -107,17 +115,10 @@ final class EventStore {
    * Group commit, second half, after the source's {@code upserted} and {@code current} CTEs: every fresh event is
    * inserted in its final status (processed when it is what its resource now reflects, stale when a newer event
    * is, ignored when its type is not applied), and each delivery gets one row back: its new status, or what is
-   * stored under its id. Keys are claimed first, in key order; a fresh event that comes back with neither lost a
-   * race with another replica.
+   * stored under its id. A fresh event that comes back with neither lost its key to another transaction.
    */
   private static final String BATCH_RECORD = """
     ,
-    keyed AS (
-      INSERT INTO webhook_event_keys (event_id, source, received_at, payload_sha256)
-      SELECT event_id, $1, received_at, decode(payload_sha256, 'hex') FROM fresh ORDER BY event_id
-      ON CONFLICT DO NOTHING
-      RETURNING event_id
-    ),
     inserted AS (
       INSERT INTO webhook_events (source, event_id, event_type, external_id, occurred_at, schema_version, payload,
                                   payload_sha256, correlation_id, principal, received_at, status, attempts,

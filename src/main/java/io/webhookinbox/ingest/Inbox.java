@@ -75,42 +75,62 @@ final class Inbox {
   }
 
   /**
-   * A group commit of new deliveries of one source, distinct event ids, in one transaction and one statement
-   * ({@code statement}, from {@link EventStore#batchStatement}). When the statement fails for a reason of its
-   * own (an event PostgreSQL refuses) or an event was stored meanwhile by another replica, nothing of the batch
-   * is kept and each delivery runs alone, so one bad event cannot fail its neighbours; a batch of one that could
-   * not be applied is queued for a retry at once, as a delivery of its own would be.
+   * A group commit of new deliveries of one source, distinct event ids, in one statement
+   * ({@code statement}, from {@link EventStore#batchStatement}), which PostgreSQL commits on its own: no BEGIN and
+   * COMMIT round trips. When the statement fails for a reason of its own (an event PostgreSQL refuses), nothing of
+   * the batch is kept and each delivery runs alone, so one bad event cannot fail its neighbours; a batch of one
+   * that could not be applied is queued for a retry at once, as a delivery of its own would be. A delivery whose
+   * event another transaction stored meanwhile (another replica) left no trace in the batch and is answered alone.
    */
   Future<List<IngestOutcome>> ingestBatch(String source, String statement, List<Delivery> deliveries) {
-    return pool.withTransaction(connection -> EventStore.ingestBatch(connection, statement, source, deliveries)
-        .compose(rows -> withStaleVersions(connection, appliers.get(source), deliveries, rows))
-        .map(rows -> outcomes(deliveries, rows)))
-      .onSuccess(outcomes -> {
-        metrics.groupCommitted(source, outcomes.size());
-        for (int i = 0; i < outcomes.size(); i++) {
-          recordMetrics(deliveries.get(i).command(), outcomes.get(i));
-        }
-      })
-      .recover(failure -> {
-        if (DbErrors.unavailable(failure)) {
-          return Future.failedFuture(failure);
-        }
-        if (failure instanceof RaceLost) {
-          metrics.groupCommitFellBack(source, "race");
-        } else {
-          if (deliveries.size() == 1) {
-            Delivery only = deliveries.get(0);
-            return queueFirstFailure(only.command(), only.correlationId(), only.principal(), failure)
-              .onSuccess(outcome -> recordMetrics(only.command(), outcome)).map(List::of);
-          }
-          metrics.groupCommitFellBack(source, "error");
-          LOG.warn("A group commit of {} events failed, storing them one by one: {}", deliveries.size(),
-            DbErrors.describe(failure));
-        }
-        List<Future<IngestOutcome>> alone = deliveries.stream()
-          .map(d -> ingest(d.command(), d.correlationId(), d.principal())).toList();
-        return Future.all(alone).map(all -> alone.stream().map(Future::result).toList());
-      });
+    return pool.withConnection(connection -> EventStore.ingestBatch(connection, statement, source, deliveries)
+        .recover(failure -> Future.failedFuture(new BatchRefused(failure)))
+        .compose(rows -> withStaleVersions(connection, appliers.get(source), deliveries, rows)))
+      .compose(rows -> answer(source, deliveries, rows))
+      .recover(failure -> failure instanceof BatchRefused refused
+        ? storeAlone(source, deliveries, refused.getCause())
+        : Future.failedFuture(failure));
+  }
+
+  /** The outcome of each delivery of a stored batch; those that lost their event's key are stored alone. */
+  private Future<List<IngestOutcome>> answer(String source, List<Delivery> deliveries,
+                                             List<EventStore.BatchRow> rows) {
+    List<Future<IngestOutcome>> outcomes = new ArrayList<>(rows.size());
+    int stored = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      Delivery delivery = deliveries.get(i);
+      IngestOutcome outcome = outcome(delivery.command(), rows.get(i));
+      if (outcome == null) {
+        outcomes.add(ingest(delivery.command(), delivery.correlationId(), delivery.principal()));
+      } else {
+        stored++;
+        recordMetrics(delivery.command(), outcome);
+        outcomes.add(Future.succeededFuture(outcome));
+      }
+    }
+    metrics.groupCommitted(source, stored);
+    if (stored < rows.size()) {
+      metrics.groupCommitFellBack(source, "race");
+    }
+    return Future.all(outcomes).map(all -> outcomes.stream().map(Future::result).toList());
+  }
+
+  /** The batch statement failed and kept nothing: each delivery runs alone (a batch of one is queued). */
+  private Future<List<IngestOutcome>> storeAlone(String source, List<Delivery> deliveries, Throwable failure) {
+    if (DbErrors.unavailable(failure)) {
+      return Future.failedFuture(failure);
+    }
+    if (deliveries.size() == 1) {
+      Delivery only = deliveries.get(0);
+      return queueFirstFailure(only.command(), only.correlationId(), only.principal(), failure)
+        .onSuccess(outcome -> recordMetrics(only.command(), outcome)).map(List::of);
+    }
+    metrics.groupCommitFellBack(source, "error");
+    LOG.warn("A group commit of {} events failed, storing them one by one: {}", deliveries.size(),
+      DbErrors.describe(failure));
+    List<Future<IngestOutcome>> alone = deliveries.stream()
+      .map(d -> ingest(d.command(), d.correlationId(), d.principal())).toList();
+    return Future.all(alone).map(all -> alone.stream().map(Future::result).toList());
   }
 
   /**
@@ -143,25 +163,17 @@ final class Inbox {
     }
   }
 
-  private static List<IngestOutcome> outcomes(List<Delivery> deliveries, List<EventStore.BatchRow> rows) {
-    List<IngestOutcome> outcomes = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      IngestCommand command = deliveries.get(i).command();
-      EventStore.BatchRow row = rows.get(i);
-      if (row.inserted() != null) {
-        IngestStatus status = switch (row.inserted()) {
-          case PROCESSED -> IngestStatus.PROCESSED;
-          case STALE -> IngestStatus.STALE;
-          default -> IngestStatus.IGNORED;
-        };
-        outcomes.add(outcome(command, status, row.version()));
-      } else if (row.existing() != null) {
-        outcomes.add(duplicateOutcome(command, row.existing()));
-      } else {
-        throw new RaceLost();
-      }
+  /** What a batch row says of its delivery; null when another transaction stored the event first. */
+  private static IngestOutcome outcome(IngestCommand command, EventStore.BatchRow row) {
+    if (row.inserted() != null) {
+      IngestStatus status = switch (row.inserted()) {
+        case PROCESSED -> IngestStatus.PROCESSED;
+        case STALE -> IngestStatus.STALE;
+        default -> IngestStatus.IGNORED;
+      };
+      return outcome(command, status, row.version());
     }
-    return outcomes;
+    return row.existing() == null ? null : duplicateOutcome(command, row.existing());
   }
 
   /**
@@ -312,10 +324,10 @@ final class Inbox {
     return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - startedNanos) / 1_000_000);
   }
 
-  /** A fresh event of a group commit was stored meanwhile by another replica: the batch is rolled back. */
-  private static final class RaceLost extends RuntimeException {
-    RaceLost() {
-      super("an event of the batch was stored concurrently", null, false, false);
+  /** The group commit's statement failed: nothing of the batch was stored. */
+  private static final class BatchRefused extends RuntimeException {
+    BatchRefused(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
     }
   }
 

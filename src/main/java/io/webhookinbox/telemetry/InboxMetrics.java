@@ -129,8 +129,9 @@ public final class InboxMetrics {
   }
 
   /**
-   * One group commit was rolled back and its deliveries stored one at a time: {@code reason} race (another
-   * transaction stored one of its events first) or error (a statement error of its own).
+   * One group commit could not store every delivery itself: {@code reason} race (another transaction stored one of
+   * its events first; those deliveries are answered alone) or error (the statement failed and kept nothing; every
+   * delivery is stored alone).
    */
   public void groupCommitFellBack(String source, String reason) {
     groupCommitFallbacks(bounded(source, KNOWN_SOURCES), reason).increment();
@@ -138,7 +139,7 @@ public final class InboxMetrics {
 
   private Counter groupCommitFallbacks(String source, String reason) {
     return meter("groupCommitFallback/" + source + '/' + reason, () -> Counter.builder("webhook_group_commit_fallbacks_total")
-      .description("Group commits rolled back and stored one delivery at a time, by reason")
+      .description("Group commits that left deliveries to be stored one at a time, by reason")
       .tag("source", source)
       .tag("reason", reason)
       .register(registry), Counter.class);
