@@ -2,9 +2,7 @@ package io.webhookinbox.admin;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import io.webhookinbox.api.Rfc3339;
 
 /** Row → JSON helpers shared by the operator queries. */
 final class Rows {
@@ -12,8 +10,7 @@ final class Rows {
   }
 
   static String instant(Row row, String column) {
-    OffsetDateTime value = row.getOffsetDateTime(column);
-    return value == null ? null : value.withOffsetSameInstant(ZoneOffset.UTC).toString();
+    return Rfc3339.utc(row.getOffsetDateTime(column));
   }
 
   /** The source's business key under the name the source uses for it. */

@@ -1,5 +1,6 @@
 package io.webhookinbox.api;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
@@ -63,6 +64,19 @@ public final class QueryParams {
     } catch (ApiError e) {
       throw bad(name, "must be an ISO 8601 date-time with offset (e.g. 2026-11-24T10:00:00Z) or a date");
     }
+  }
+
+  /**
+   * A new request holding the optional time window {@code from} / {@code to} as RFC 3339 text (null when absent);
+   * 400 on {@code to} when both are given and {@code from} is not before it.
+   */
+  public static JsonObject window(RoutingContext ctx) {
+    OffsetDateTime from = dateTime(ctx, "from");
+    OffsetDateTime to = dateTime(ctx, "to");
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw ApiError.field(ErrorCode.BAD_REQUEST, "to", "must be after from");
+    }
+    return new JsonObject().put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString());
   }
 
   /** A {@code cursor} from a previous page, or null. */

@@ -1,6 +1,7 @@
 package io.webhookinbox.api;
 
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -30,5 +31,10 @@ public final class Rfc3339 {
   /** Like {@link #parse} but null stays null. */
   public static OffsetDateTime parseOptional(String value, String pointer) {
     return value == null ? null : parse(value, pointer);
+  }
+
+  /** The instant as RFC 3339 text in UTC, as every answer gives times; null stays null. */
+  public static String utc(OffsetDateTime value) {
+    return value == null ? null : value.withOffsetSameInstant(ZoneOffset.UTC).toString();
   }
 }

@@ -6,10 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.api.KeysetCursor;
+import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.db.BoundedPool;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** The audit trail newest first, keyset-paginated on (recorded_at, id). */
 final class AuditQueries {
@@ -58,7 +58,7 @@ final class AuditQueries {
   private static JsonObject entry(Row row) {
     return new JsonObject()
       .put("id", row.getLong("id"))
-      .put("recordedAt", row.getOffsetDateTime("recorded_at").withOffsetSameInstant(ZoneOffset.UTC).toString())
+      .put("recordedAt", Rfc3339.utc(row.getOffsetDateTime("recorded_at")))
       .put("actor", row.getString("actor"))
       .put("action", row.getString("action"))
       .put("target", row.getString("target"))

@@ -8,7 +8,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.BusRequests;
-import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.FailureHandler;
 import io.webhookinbox.api.KeysetCursor;
 import io.webhookinbox.api.QueryParams;
@@ -19,7 +18,6 @@ import io.webhookinbox.security.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -52,16 +50,10 @@ public final class AuditRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    OffsetDateTime from = QueryParams.dateTime(ctx, "from");
-    OffsetDateTime to = QueryParams.dateTime(ctx, "to");
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw ApiError.field(ErrorCode.BAD_REQUEST, "to", "must be after from");
-    }
+    JsonObject request = QueryParams.window(ctx);
     KeysetCursor cursor = QueryParams.cursor(ctx);
-    JsonObject request = new JsonObject()
+    request
       .put("action", QueryParams.oneOf(ctx, "action", Action.NAMES, null))
-      .put("from", from == null ? null : from.toString())
-      .put("to", to == null ? null : to.toString())
       .put("cursor", cursor == null ? null : cursor.encode())
       .put("limit", QueryParams.integer(ctx, "limit", 50, 1, 500));
     bus.call(AuditTrail.QUERY_ADDRESS, request).onSuccess(data -> Responses.ok(ctx, data)).onFailure(ctx::fail);

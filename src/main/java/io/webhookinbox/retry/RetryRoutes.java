@@ -8,16 +8,13 @@ import io.webhookinbox.audit.Caller;
 import io.vertx.ext.web.Router;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.security.RateLimiter;
-import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.QueryParams;
 import io.webhookinbox.api.Responses;
 import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.security.Scope;
 
-import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -63,18 +60,12 @@ public final class RetryRoutes {
   }
 
   private void retryMatching(RoutingContext ctx) {
-    OffsetDateTime from = QueryParams.dateTime(ctx, "from");
-    OffsetDateTime to = QueryParams.dateTime(ctx, "to");
-    if (from != null && to != null && !from.isBefore(to)) {
-      throw ApiError.field(ErrorCode.BAD_REQUEST, "to", "must be after from");
-    }
+    JsonObject request = QueryParams.window(ctx);
     String status = QueryParams.oneOf(ctx, "status", REPLAYABLE, "dead");
-    JsonObject request = new JsonObject()
+    request
       .put("status", status)
       .put("eventType", QueryParams.string(ctx, "eventType", EVENT_TYPE))
       .put("source", QueryParams.oneOf(ctx, "source", SOURCES, null))
-      .put("from", from == null ? null : from.toString())
-      .put("to", to == null ? null : to.toString())
       .put("limit", QueryParams.integer(ctx, "limit", 100, 1, 1000));
     bus.call(Requeue.BULK_ADDRESS, Caller.of(ctx).attachTo(request))
       .onSuccess(data -> Responses.send(ctx, 200, new JsonObject().put("success", true)
