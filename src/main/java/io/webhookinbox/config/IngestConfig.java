@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * Ingestion settings read at start-up (the processing timeout is a run-time setting: {@code webhooks.timeoutSeconds}).
  *
- * @param workerInstances worker verticle instances; 0 means one per event loop
+ * @param workerInstances worker verticle instances; 0 means one per CPU core
  * @param maxBatch          the most deliveries one group commit stores together
  * @param concurrentCommits group commits a worker runs at once; deliveries arriving meanwhile join the next one.
  *                          Fewer means larger batches (less work per event), more means less waiting at low load
