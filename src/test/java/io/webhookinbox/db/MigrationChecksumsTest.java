@@ -31,7 +31,8 @@ class MigrationChecksumsTest {
     "6", -893649712,
     "7", 102627214,
     "8", 60028032,
-    "9", 2063339609);
+    "9", 2063339609,
+    "10", 1822776652);
 
   @Test
   void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {
