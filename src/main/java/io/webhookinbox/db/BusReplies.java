@@ -23,7 +23,7 @@ public final class BusReplies {
       log.warn("Value rejected by PostgreSQL while {}: {}", what, DbErrors.describe(failure));
       message.fail(ErrorCode.VALIDATION_FAILED.code(),
         "A value in the request cannot be stored (SQLSTATE " + rejectedValue + ")");
-    } else if (outlivedDeadline(failure)) {
+    } else if (DbErrors.outlivedDeadline(failure)) {
       // The sender's own wait ends at the same moment (webhooks.timeoutSeconds): whichever timer fires first, the
       // answer is the same, a processing timeout, not an unreachable database.
       log.warn("Database call outlived the processing timeout while {}: {}", what, DbErrors.describe(failure));
@@ -35,15 +35,6 @@ public final class BusReplies {
       log.error("Unexpected failure {}", what, failure);
       message.fail(ErrorCode.INTERNAL_ERROR.code(), "unexpected");
     }
-  }
-
-  private static boolean outlivedDeadline(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof BoundedPool.DeadlineExceeded) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** A request that cannot be done as asked; the message is shown to the caller. */

@@ -43,6 +43,16 @@ public final class DbErrors {
     return t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Timeout");
   }
 
+  /** True when a database call outlived its client deadline ({@link BoundedPool.DeadlineExceeded}). */
+  public static boolean outlivedDeadline(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BoundedPool.DeadlineExceeded) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The SQLSTATE when PostgreSQL rejected a value the caller sent (class 22, data exception), else null. */
   public static String rejectedValue(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -112,7 +112,7 @@ final class Inbox {
     if (stored < rows.size()) {
       metrics.groupCommitFellBack(source, "race");
     }
-    return Future.all(outcomes).map(all -> outcomes.stream().map(Future::result).toList());
+    return Future.all(outcomes).map(all -> all.list());
   }
 
   /** The batch statement failed and kept nothing: each delivery runs alone (a batch of one is queued). */
@@ -130,7 +130,7 @@ final class Inbox {
       DbErrors.describe(failure));
     List<Future<IngestOutcome>> alone = deliveries.stream()
       .map(d -> ingest(d.command(), d.correlationId(), d.principal())).toList();
-    return Future.all(alone).map(all -> alone.stream().map(Future::result).toList());
+    return Future.all(alone).map(all -> all.list());
   }
 
   /**

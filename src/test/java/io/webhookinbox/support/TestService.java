@@ -1,7 +1,6 @@
 package io.webhookinbox.support;
 
 import io.vertx.core.Future;
-
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
