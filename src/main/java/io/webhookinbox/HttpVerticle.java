@@ -8,6 +8,7 @@ import io.webhookinbox.api.OpenApiRoute;
 import io.webhookinbox.api.RouteCatalog;
 import io.webhookinbox.api.SchemaValidator;
 import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.security.ReceiveBudget;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The HTTP front: correlation ids, access log, authentication, content checks, validation. It never touches the
- * database; accepted deliveries go over the event bus to the worker. One instance runs per event loop.
+ * database; accepted deliveries go over the event bus to the worker. One instance runs per event loop. Two
+ * listeners: the public one (webhook endpoints, and the operator API unless {@code management.operatorApi}) and
+ * the management one (probes, metrics, and the operator API when so configured).
  */
 public final class HttpVerticle extends VerticleBase {
   /** Validators built once (they read schema files) and shared by every instance. */
@@ -51,12 +54,21 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  /** Per-replica rate limiters, one per endpoint group, shared by every instance. */
-  public record RateLimits(RateLimiter ingest, RateLimiter stripe, RateLimiter admin) {
-    public static RateLimits of(LimitsConfig limits) {
-      return new RateLimits(new RateLimiter("ingest", limits.ingest(), limits.maxTrackedCallers(), limits.clientIpHeader()),
-        new RateLimiter("stripe", limits.stripe(), limits.maxTrackedCallers(), limits.clientIpHeader()),
-        new RateLimiter("admin", limits.admin(), limits.maxTrackedCallers(), limits.clientIpHeader()));
+  /**
+   * Per-replica limits shared by every instance: rate limiters per endpoint group (and for failed signature checks)
+   * and the budget of bodies being received.
+   */
+  public record RateLimits(RateLimiter ingest, RateLimiter stripe, RateLimiter admin, RateLimiter failedSignatures,
+                           ReceiveBudget receiving) {
+    public static RateLimits of(LimitsConfig limits, long bodyLimitBytes) {
+      return new RateLimits(limiter("ingest", limits.ingest(), limits), limiter("stripe", limits.stripe(), limits),
+        limiter("admin", limits.admin(), limits), limiter("failed-signatures", limits.failedSignatures(), limits),
+        new ReceiveBudget(limits.receivingBytes(), limits.receivingPerClientBytes(), bodyLimitBytes,
+          limits.clientIpHeader()));
+    }
+
+    private static RateLimiter limiter(String group, LimitsConfig.RateLimit limit, LimitsConfig limits) {
+      return new RateLimiter(group, limit, limits.maxTrackedCallers(), limits.clientIpHeader());
     }
   }
 
@@ -84,42 +96,53 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     BearerAuth auth = BearerAuth.create(vertx, shared.jwt(), config.jwt(), shared.jwks());
     IngestClient ingest = new IngestClient(vertx.eventBus(), settings, shared.ingestWorkers());
+    Router publicRouter = router();
+    Router management = router();
+    OpsRoutes.mount(management, shared.liveness(), shared.readiness(), shared.metrics());
+    Router operators = config.management().operatorApi() ? management : publicRouter;
 
-    Router router = Router.router(vertx);
-    router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
-    OpsRoutes.mount(router, shared.liveness(), shared.readiness(), shared.metrics());
-    OpenApiRoute.mount(router, shared.openApi());
-    router.route("/api/*").handler(shared.lifecycle().gate());
     long bodyLimit = config.http().bodyLimitBytes();
     RateLimits limits = shared.rateLimits();
     // Taken after authentication and the body: senders still sending hold no working capacity.
     Handler<RoutingContext> capacity = shared.lifecycle().capacity();
     new CisiveWebhook(shared.schemas().cisive(), ingest, shared.cisiveSignature(),
       Duration.ofSeconds(config.sources().cisiveMaxFutureSkewSeconds()))
-      .mount(router, auth, limits.ingest(), bodyLimit, capacity);
+      .mount(publicRouter, auth, limits.ingest(), limits.receiving(), bodyLimit, capacity);
     new StripeWebhook(shared.schemas().stripe(), ingest, settings, config.sources())
-      .mount(router, limits.stripe(), bodyLimit, capacity);
+      .mount(publicRouter, limits.stripe(), limits.failedSignatures(), limits.receiving(), bodyLimit, capacity);
+    OpenApiRoute.mount(operators, shared.openApi());
     BusRequests bus = new BusRequests(vertx.eventBus(), () -> settings.webhooks().timeoutSeconds());
     AuditRoutes audit = new AuditRoutes(bus);
-    new RetryRoutes(bus, audit).mount(router, auth, limits.admin(), capacity);
-    new AdminRoutes(bus, audit).mount(router, auth, limits.admin(), capacity);
-    new ConfigurationRoutes(bus, settings, audit).mount(router, auth, limits.admin(), capacity);
-    audit.mount(router, auth, limits.admin(), capacity);
+    new RetryRoutes(bus, audit).mount(operators, auth, limits.admin(), capacity);
+    new AdminRoutes(bus, audit).mount(operators, auth, limits.admin(), capacity);
+    new ConfigurationRoutes(bus, settings, audit).mount(operators, auth, limits.admin(), limits.receiving(), capacity);
+    audit.mount(operators, auth, limits.admin(), capacity);
 
     FailureHandler failures = new FailureHandler();
-    router.route().failureHandler(failures);
-    for (int status : new int[] {400, 404, 405, 413, 500}) {
-      router.errorHandler(status, failures);
+    for (Router router : List.of(publicRouter, management)) {
+      router.route().failureHandler(failures);
+      for (int status : new int[] {400, 404, 405, 413, 500}) {
+        router.errorHandler(status, failures);
+      }
     }
-
-    shared.routes().compareAndSet(null, RouteCatalog.of(router));
+    shared.routes().compareAndSet(null, RouteCatalog.of(publicRouter, management));
 
     HttpServerOptions options = new HttpServerOptions()
-      .setHost(config.http().host())
-      .setPort(config.http().port())
       .setMaxHeaderSize(config.http().maxHeaderBytes())
       .setMaxInitialLineLength(config.http().maxUriLength())
       .setIdleTimeout(120);
-    return vertx.createHttpServer(options).requestHandler(router).listen();
+    return Future.all(
+      vertx.createHttpServer(new HttpServerOptions(options).setHost(config.http().host()).setPort(config.http().port()))
+        .requestHandler(publicRouter).listen(),
+      vertx.createHttpServer(new HttpServerOptions(options).setHost(config.management().host())
+        .setPort(config.management().port())).requestHandler(management).listen());
+  }
+
+  /** Correlation ids and the access log on every request; the drain gate and body deadline on the API's. */
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
+    router.route("/api/*").handler(shared.lifecycle().gate());
+    return router;
   }
 }

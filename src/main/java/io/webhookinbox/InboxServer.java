@@ -114,12 +114,12 @@ public final class InboxServer implements AutoCloseable {
       config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : cores);
     int workers = budget.workers();
     HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(), BearerAuth.options(config.jwt()),
-      jwks, cisiveSignature, HttpVerticle.RateLimits.of(config.limits()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
+      jwks, cisiveSignature, HttpVerticle.RateLimits.of(config.limits(), config.http().bodyLimitBytes()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
       metrics, OpenApiRoute.load(), new AtomicReference<>(), workers);
     vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
 
-    RuntimeSettings settings = new RuntimeSettings(config.runtime());
+    RuntimeSettings settings = new RuntimeSettings(config.runtime(), !config.development());
     if (watchedConfigFile != null) {
       SettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), settings);
     }
@@ -133,14 +133,14 @@ public final class InboxServer implements AutoCloseable {
     return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
       .compose(id -> vertx.deployVerticle(() -> {
         int number = workerNumber.incrementAndGet();
-        return new IngestVerticle(config.database(), number, budget.perWorker(), number == 1 ? budget.retry() : 0,
-          config.ingest().maxBatch(), config.ingest().concurrentCommits(), appliers, settings, metrics);
+        return new IngestVerticle(config.database(), config.ingest(), number, budget.perWorker(),
+          number == 1 ? budget.retry() : 0, appliers, settings, metrics);
       }, new DeploymentOptions().setInstances(workers)))
       .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
       .compose(id -> {
         server.schedulerDeployment = id;
         return vertx.deployVerticle(new OpsVerticle(config.database(), settings, lifecycle, shared.liveness(),
-          shared.readiness()));
+          shared.readiness(), workers));
       })
       .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
       .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention(), metrics)))
@@ -150,8 +150,9 @@ public final class InboxServer implements AutoCloseable {
         new DeploymentOptions().setInstances(httpInstances)))
       .map(id -> {
         lifecycle.markDeployed();
-        LOG.info("Webhook Inbox listening on {}:{} ({} HTTP, {} worker instances)", config.http().host(),
-          config.http().port(), httpInstances, workers);
+        LOG.info("Webhook Inbox listening on {}:{}, management on {}:{} ({} HTTP, {} worker instances)",
+          config.http().host(), config.http().port(), config.management().host(), config.management().port(),
+          httpInstances, workers);
         return server;
       })
       .onFailure(failure -> {

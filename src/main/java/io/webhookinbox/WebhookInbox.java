@@ -1,10 +1,13 @@
 package io.webhookinbox;
 
-import io.vertx.config.ConfigRetriever;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.ConfigLoader;
+import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.ProductionSafety;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.webhookinbox.db.EmbeddedDatabase;
 import io.webhookinbox.db.Migrations;
 import io.webhookinbox.security.DevSecret;
@@ -56,13 +59,21 @@ public final class WebhookInbox {
     }
   }
 
-  /** Reads conf/config.yaml (or CONFIG_FILE) with environment overrides, once. */
+  /**
+   * Reads conf/config.yaml (or CONFIG_FILE) with environment overrides, once; in development (no database
+   * configured) a missing token key becomes the generated development secret.
+   */
   static AppConfig loadConfig() {
-    Vertx vertx = Vertx.vertx();
+    AppConfig config = AppConfig.from(readConfig());
+    return config.development() ? DevSecret.applyIfNoKeys(config) : config;
+  }
+
+  private static JsonObject readConfig() {
+    // No file cache: migrate runs in a container whose root file system is read-only.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
+      .setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     try {
-      ConfigRetriever retriever = ConfigLoader.retriever(vertx, ConfigLoader.configFile(), true, 0);
-      JsonObject json = retriever.getConfig().await();
-      return DevSecret.applyIfNoKeys(AppConfig.from(json));
+      return ConfigLoader.retriever(vertx, ConfigLoader.configFile(), true, 0).getConfig().await();
     } finally {
       vertx.close().await();
     }
@@ -70,6 +81,7 @@ public final class WebhookInbox {
 
   private static void serve() {
     AppConfig config = loadConfig();
+    ProductionSafety.require(config);
     noteInterpretedValidator();
     EmbeddedDatabase embedded = config.database().embedded() ? EmbeddedDatabase.startFor(config.database()) : null;
     AppConfig effective = embedded == null ? config : config.withDatabase(embedded.connectionFor(config.database()));
@@ -98,14 +110,15 @@ public final class WebhookInbox {
     }
   }
 
+  /** Needs the database settings only, and writes nothing but the schema (a Job with a read-only file system). */
   private static void migrate() {
-    AppConfig config = loadConfig();
-    if (config.database().embedded()) {
-      try (EmbeddedDatabase embedded = EmbeddedDatabase.startFor(config.database())) {
-        Migrations.migrate(embedded.connectionFor(config.database()));
+    DatabaseConfig database = AppConfig.databaseOf(readConfig());
+    if (database.embedded()) {
+      try (EmbeddedDatabase embedded = EmbeddedDatabase.startFor(database)) {
+        Migrations.migrate(embedded.connectionFor(database));
       }
     } else {
-      Migrations.migrate(config.database());
+      Migrations.migrate(database);
     }
   }
 

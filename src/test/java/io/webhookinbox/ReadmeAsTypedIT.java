@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's first five minutes, typed as written into bash: command 1 of "Two commands" (build and run, in a
  * copy of this project, as a fresh clone would), then the "Try it" block twice: the first curl answers
- * {@code processed}, the second {@code duplicate}. The one change to the text is the port: {@code localhost:8080}
- * becomes a free port (set through {@code HTTP_PORT}), since other services may hold 8080 on a shared machine.
+ * {@code processed}, the second {@code duplicate}. The one change to the text is the ports: {@code localhost:8080}
+ * and {@code localhost:8081} become free ports (set through {@code HTTP_PORT} and {@code MANAGEMENT_PORT}), since
+ * other services may hold them on a shared machine.
  */
 class ReadmeAsTypedIT {
   private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
@@ -39,11 +40,12 @@ class ReadmeAsTypedIT {
     assertThat(runCommand).isEqualTo("mvn -q -DskipTests package && java -jar target/webhook-inbox.jar");
     String tryIt = firstBashBlockAfter(readme, "## Try it");
     String port = String.valueOf(TestService.freePort());
+    String management = String.valueOf(TestService.freePort());
     String script = tryIt.replace("localhost:8080", "localhost:" + port);
     assertThat(script).contains("TOKEN=$(java -jar target/webhook-inbox.jar token)").contains("curl ");
 
     Path clone = copyOfProject(dir.resolve("clone"));
-    Map<String, String> env = Map.of("HTTP_PORT", port);
+    Map<String, String> env = Map.of("HTTP_PORT", port, "MANAGEMENT_PORT", management);
     try (ServiceProcess service = ServiceProcess.startCommand(clone, env, List.of("bash", "-c", runCommand))) {
       service.awaitLine(line -> line.contains("Webhook Inbox listening"), Duration.ofMinutes(5));
       assertThat(service.output()).as("start-up warns only about the development JWT secret")
@@ -73,7 +75,7 @@ class ReadmeAsTypedIT {
       assertThat(audit.getJsonObject("data").getJsonArray("entries").getJsonObject(0).getString("action"))
         .isEqualTo("replay.manual");
       Output jwks = bash(clone, onPort(firstBashBlockAfter(readme, "## Keys from your identity provider (JWKS)"),
-        port));
+        port).replace("localhost:8081", "localhost:" + management));
       assertThat(jwks.stdout()).contains("webhook_jwks_keys");
 
       Output token = bash(clone, "java -jar target/webhook-inbox.jar token");

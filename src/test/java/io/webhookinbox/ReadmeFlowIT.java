@@ -30,7 +30,8 @@ class ReadmeFlowIT {
   @Test
   void embeddedServiceAnswersTheReadmeCurlAndKeepsDataAcrossRestarts(@TempDir Path dir) throws Exception {
     Path workDir = ServiceProcess.workingDirectory(dir);
-    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(TestService.freePort()));
+    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
+      "MANAGEMENT_PORT", String.valueOf(TestService.freePort()));
     String port = env.get("HTTP_PORT");
     String body = CisiveEvents.created("evt-readme-1", "ORD-README-1").encode();
 

@@ -14,6 +14,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.ExternalTools;
 import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.SlowStatements;
 import io.webhookinbox.support.StatusClient;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
@@ -32,8 +33,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,9 +48,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The service image (built by Jib, loaded into podman by the `container` profile) run the way k8s/deployment.yaml
  * runs it: its env vars (Secret values supplied here), user 10001, read-only root filesystem with a /tmp tmpfs,
- * the ConfigMap as a mounted directory, the JWT public key as a mounted Secret file, against a real PostgreSQL.
+ * the ConfigMap as a mounted directory, the JWT public key as a mounted Secret file, against a real PostgreSQL
+ * (probes on the management port).
  * It migrates (the Job), gets ready, accepts a Cisive delivery, reads its limits from the mounted file and applies
- * an edit of it without a restart, and on SIGTERM finishes the request in flight and
+ * an edit of it without a restart, and on SIGTERM finishes the request in flight (held by a slow statement) and
  * exits 0/143 within the grace period: the JVM is PID 1 and handles the signal itself.
  */
 @ExtendWith(PostgresExtension.class)
@@ -123,7 +123,8 @@ class ContainerImageIT {
       Map.of("config.yaml", configMap.replace(SHIPPED_BODY_LIMIT, "bodyLimitBytes: 65536")));
     Path keysDir = mountable(dir.resolve("keys"), Map.of("jwt-public.pem", pem("PUBLIC KEY", keys.getPublic().getEncoded())));
     int port = TestService.freePort();
-    Map<String, String> env = deploymentEnv(db, port);
+    int managementPort = TestService.freePort();
+    Map<String, String> env = deploymentEnv(db, port, managementPort);
     JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256")
       .setBuffer(pem("PRIVATE KEY", keys.getPrivate().getEncoded()))));
     String token = signer.generateToken(new JsonObject().put("scope", "webhooks:ingest"), new JWTOptions()
@@ -145,9 +146,10 @@ class ContainerImageIT {
     podman.check(run.toArray(String[]::new));
     try {
       String base = "http://127.0.0.1:" + port;
+      String management = "http://127.0.0.1:" + managementPort;
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
         .failFast("container exited", () -> !"true".equals(podman.check("inspect", "--format", "{{.State.Running}}", name)))
-        .until(() -> http.get(base + "/health/ready") == 200);
+        .until(() -> http.get(management + "/health/ready") == 200);
       assertThat(podman.check("exec", name, "id", "-u")).isEqualTo("10001");
       assertThat(podman.check("exec", name, "cat", "/proc/1/cmdline").split("\0")[0]).isEqualTo("java");
       assertThat(podman.run("exec", name, "touch", "/app/written").exit()).as("root filesystem is read-only").isNotZero();
@@ -171,20 +173,19 @@ class ContainerImageIT {
 
       CompletableFuture<Integer> held;
       long signalled;
-      try (Connection blocker = db.connect(); Statement statement = blocker.createStatement()) {
-        blocker.setAutoCommit(false);
-        statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-IMAGE' FOR UPDATE");
+      try (SlowStatements slow = SlowStatements.onOrders(db)) {
         held = CompletableFuture.supplyAsync(() -> http.postCisive(base, token, CisiveEvents.event("evt-image-1", "OrderUpdated",
           "2026-11-20T10:00:00Z", "ORD-IMAGE", "Completed").encode()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
+          "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'") > 0);
 
         podman.check("kill", "--signal", "TERM", name);
         signalled = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).until(() -> http.get(base + "/health/ready") == 503);
-        assertThat(http.get(base + "/health/live")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get(management + "/health/ready") == 503);
+        assertThat(http.get(management + "/health/live")).isEqualTo(200);
         assertThat(http.postCisive(base, token, CisiveEvents.created("evt-image-late", "ORD-IMAGE-LATE").encode())).isEqualTo(503);
         assertThat(held).isNotDone();
-        blocker.rollback();
+        slow.release();
       }
       assertThat(held.get()).isEqualTo(200);
 
@@ -208,18 +209,18 @@ class ContainerImageIT {
    * The Deployment's env vars with plain values, the Secret's as a test would fill them in, and the database and
    * port of this test (host networking, so the port must be free on the host).
    */
-  private static Map<String, String> deploymentEnv(TestDatabase db, int port) {
+  private static Map<String, String> deploymentEnv(TestDatabase db, int port, int managementPort) {
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : container.getEnv()) {
       env.put(var.getName(), var.getValue() != null ? var.getValue() : switch (var.getValueFrom().getSecretKeyRef().getKey()) {
         case "PG_PASSWORD" -> db.password();
-        case "STRIPE_WEBHOOK_SECRETS" -> "whsec_container_test";
+        case "STRIPE_WEBHOOK_SECRETS" -> "whsec_container_test_0123456789abcdefghij";
         default -> "";
       });
     }
     env.putAll(Map.of("PG_HOST", db.host(), "PG_PORT", String.valueOf(db.port()), "PG_DATABASE", db.name(),
-      "PG_USER", db.user(), "HTTP_PORT", String.valueOf(port)));
+      "PG_USER", db.user(), "HTTP_PORT", String.valueOf(port), "MANAGEMENT_PORT", String.valueOf(managementPort)));
     return env;
   }
 

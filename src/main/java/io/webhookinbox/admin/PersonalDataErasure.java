@@ -17,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Erases an order's personal data (the candidate) from the order and from every stored payload of the order, in
- * one transaction with its audit row, within the pool's deadline. The redaction and the hashes of what was erased
- * are SQL functions of the V9 migration, whose triggers keep erased candidates from coming back with later events.
+ * Erases an order's personal data from the order and from every stored payload of the order, in one transaction
+ * with its audit row, within the pool's deadline. Personal data is every value the allow-list of known,
+ * non-personal fields does not name: the candidate, and any property the sender added (the schema keeps unknown
+ * properties). The redaction and the fingerprints of what was erased are SQL functions (migrations V9 and V12),
+ * whose triggers keep erased data from coming back with later events.
  *
  * <p>Locks: the order's stored events first (in id order), then the order. A retry locks its event, then the order,
  * so the two never wait on each other in a cycle; a group commit locks the order and only inserts new events, and
@@ -35,19 +37,27 @@ final class PersonalDataErasure {
     SELECT (SELECT coalesce(jsonb_agg(key ORDER BY key), '[]'::jsonb)
               FROM jsonb_object_keys(CASE jsonb_typeof(candidate) WHEN 'object' THEN candidate ELSE '{}' END) key)
              AS fields,
-           candidate <> candidate_redacted(candidate)
-             OR document -> 'candidate' IS DISTINCT FROM candidate_redacted(document -> 'candidate') AS personal
+           coalesce(candidate <> candidate_redacted(candidate), false)
+             OR coalesce(document <> cisive_order_redacted(document), false) AS personal
       FROM orders WHERE external_order_id = $1 FOR UPDATE""";
 
-  /** Every distinct candidate still holding personal data, in the order and in its payloads. */
+  /**
+   * The fingerprints of the personal data being erased, in the order and in its payloads: each document's personal
+   * part, and each candidate (which orders erased before the allow-list were remembered by).
+   */
   static final String REMEMBER_ERASED = """
     INSERT INTO erased_candidates (external_order_id, candidate_sha256)
-    SELECT DISTINCT $1, candidate_sha256(c) FROM (
-      SELECT candidate AS c FROM orders WHERE external_order_id = $1
-      UNION ALL SELECT document -> 'candidate' FROM orders WHERE external_order_id = $1
-      UNION ALL SELECT payload #> '{order,candidate}' FROM webhook_events WHERE external_id = $1 AND source = 'cisive'
+    SELECT DISTINCT $1, sha256 FROM (
+      SELECT cisive_order_personal_sha256(document) AS sha256 FROM orders
+       WHERE external_order_id = $1 AND document <> cisive_order_redacted(document)
+      UNION ALL SELECT candidate_sha256(candidate) FROM orders
+       WHERE external_order_id = $1 AND candidate <> candidate_redacted(candidate)
+      UNION ALL SELECT unnest(ARRAY[cisive_payload_personal_sha256(payload),
+                                    cisive_order_personal_sha256(payload -> 'order'),
+                                    candidate_sha256(payload #> '{order,candidate}')])
+        FROM webhook_events WHERE external_id = $1 AND source = 'cisive' AND payload <> cisive_payload_redacted(payload)
     ) found
-    WHERE c IS NOT NULL AND c <> candidate_redacted(c)
+    WHERE sha256 IS NOT NULL
     ORDER BY 2
     ON CONFLICT DO NOTHING""";
 
@@ -55,22 +65,16 @@ final class PersonalDataErasure {
   static final String REDACT_ORDER = """
     UPDATE orders SET
       candidate = candidate_redacted(candidate),
-      document = CASE WHEN jsonb_typeof(document) = 'object' AND document ? 'candidate'
-                      THEN jsonb_set(document, '{candidate}', candidate_redacted(document -> 'candidate'))
-                      ELSE document END,
+      document = cisive_order_redacted(document),
       personal_data_erased_at = CASE
-        WHEN candidate <> candidate_redacted(candidate)
-          OR document -> 'candidate' IS DISTINCT FROM candidate_redacted(document -> 'candidate')
+        WHEN candidate <> candidate_redacted(candidate) OR document <> cisive_order_redacted(document)
         THEN now() ELSE coalesce(personal_data_erased_at, now()) END
     WHERE external_order_id = $1
     RETURNING personal_data_erased_at""";
 
   static final String REDACT_PAYLOADS = """
-    UPDATE webhook_events
-       SET payload = jsonb_set(payload, '{order,candidate}', candidate_redacted(payload #> '{order,candidate}'))
-     WHERE external_id = $1 AND source = 'cisive'
-       AND payload #> '{order,candidate}' IS NOT NULL
-       AND payload #> '{order,candidate}' <> candidate_redacted(payload #> '{order,candidate}')""";
+    UPDATE webhook_events SET payload = cisive_payload_redacted(payload)
+     WHERE external_id = $1 AND source = 'cisive' AND payload <> cisive_payload_redacted(payload)""";
 
   private final BoundedPool pool;
 

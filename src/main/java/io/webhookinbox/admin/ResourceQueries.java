@@ -12,8 +12,8 @@ import io.webhookinbox.api.ErrorCode;
 /**
  * Current orders and payments with their event history. Personal data (the candidate, the payment documents that
  * can carry emails and addresses) is returned only to {@code webhooks:admin}. Others see an order's document through
- * an allow-list of known, non-personal fields: the stored document keeps unknown properties, and any of them may
- * hold personal data.
+ * the allow-list of known, non-personal fields ({@code cisive_order_public}, the list erasure keeps): the stored
+ * document keeps unknown properties, and any of them may hold personal data.
  */
 final class ResourceQueries {
   static final String ORDER = """
@@ -21,15 +21,7 @@ final class ResourceQueries {
            source_system, last_event_id, last_event_occurred_at, created_by, created_on, created_correlation_id,
            updated_by, updated_on, updated_correlation_id, personal_data_erased_at,
            CASE WHEN $2 THEN candidate END AS candidate,
-           CASE WHEN $2 THEN document ELSE jsonb_strip_nulls(jsonb_build_object(
-             'externalOrderId', document -> 'externalOrderId', 'status', document -> 'status',
-             'packageCode', document -> 'packageCode', 'clientReference', document -> 'clientReference',
-             'orderedAt', document -> 'orderedAt', 'completedAt', document -> 'completedAt',
-             'services', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
-                            'code', s -> 'code', 'status', s -> 'status', 'completedAt', s -> 'completedAt')))
-                          FROM jsonb_array_elements(CASE jsonb_typeof(document -> 'services')
-                                                    WHEN 'array' THEN document -> 'services' END) s)))
-           END AS document
+           CASE WHEN $2 THEN document ELSE cisive_order_public(document) END AS document
     FROM orders WHERE external_order_id = $1""";
 
   static final String PAYMENT = """

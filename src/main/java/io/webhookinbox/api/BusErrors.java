@@ -24,7 +24,8 @@ public final class BusErrors {
           return ApiError.unavailable(ErrorCode.SHUTTING_DOWN, 1);
         case RECIPIENT_FAILURE:
           ErrorCode code = ErrorCode.byCode(reply.failureCode());
-          if (code == ErrorCode.DATABASE_UNAVAILABLE || code == ErrorCode.PROCESSING_TIMEOUT) {
+          if (code == ErrorCode.DATABASE_UNAVAILABLE || code == ErrorCode.PROCESSING_TIMEOUT
+            || code == ErrorCode.SERVER_BUSY) {
             return ApiError.unavailable(code, RETRY_AFTER_SECONDS);
           }
           return code == ErrorCode.INTERNAL_ERROR ? ApiError.of(code) : new ApiError(code, reply.getMessage());

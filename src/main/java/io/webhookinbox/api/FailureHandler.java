@@ -29,6 +29,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    if (!ctx.request().isEnded()) {
+      // Refused before its body was read: the rest of the body is not read either, so the connection cannot carry
+      // another request.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
     if (error.code() == ErrorCode.UNAUTHORIZED) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     }

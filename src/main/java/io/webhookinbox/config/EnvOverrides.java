@@ -22,6 +22,10 @@ public final class EnvOverrides {
     keys.put("HTTP_HOST", "http.host");
     keys.put("HTTP_PORT", "http.port");
     keys.put("HTTP_BODY_LIMIT_BYTES", "http.bodyLimitBytes");
+    keys.put("MANAGEMENT_HOST", "management.host");
+    keys.put("MANAGEMENT_PORT", "management.port");
+    keys.put("MANAGEMENT_OPERATOR_API", "management.operatorApi");
+    keys.put("LIMITS_CLIENT_IP_HEADER", "limits.clientIpHeader");
     keys.put("PG_HOST", "database.host");
     keys.put("PG_PORT", "database.port");
     keys.put("PG_DATABASE", "database.name");

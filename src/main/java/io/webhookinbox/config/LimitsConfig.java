@@ -16,13 +16,27 @@ import io.vertx.core.json.JsonObject;
  * @param maxInFlightMemoryMiB heap the requests worked on may take together (estimated from their bodies); 0:
  *                          two fifths of the maximum heap
  * @param drainTimeoutMs    on SIGTERM, the longest wait for in-flight requests before the service stops anyway
+ * @param failedSignatures  per client IP: requests whose signature check failed; once it is used up, that client's
+ *                          unsigned requests are refused (429) before their bodies are read
+ * @param receivingMemoryMiB bodies being received at once, by their declared length; 0: one fifth of the heap
+ * @param receivingPerClientMiB the same for one client (token subject, or client IP where there is no token)
  */
-public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, int maxTrackedCallers,
-                           int maxInFlight, int maxInFlightMemoryMiB, long drainTimeoutMs, String clientIpHeader) {
+public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, RateLimit failedSignatures,
+                           int maxTrackedCallers, int maxInFlight, int maxInFlightMemoryMiB, int receivingMemoryMiB,
+                           int receivingPerClientMiB, long drainTimeoutMs, String clientIpHeader) {
 
   /** {@code maxInFlightMemoryMiB} in bytes, or two fifths of this JVM's maximum heap when it is 0. */
   public long maxInFlightBytes() {
     return maxInFlightMemoryMiB > 0 ? maxInFlightMemoryMiB * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 5 * 2;
+  }
+
+  /** {@code receivingMemoryMiB} in bytes, or one fifth of this JVM's maximum heap when it is 0. */
+  public long receivingBytes() {
+    return receivingMemoryMiB > 0 ? receivingMemoryMiB * 1024L * 1024L : Runtime.getRuntime().maxMemory() / 5;
+  }
+
+  public long receivingPerClientBytes() {
+    return receivingPerClientMiB * 1024L * 1024L;
   }
 
   /** {@code perSecond} tokens refill each second up to {@code burst}; perSecond 0 switches the limit off. */
@@ -44,9 +58,12 @@ public record LimitsConfig(RateLimit ingest, RateLimit stripe, RateLimit admin, 
       RateLimit.from(Json.section(rate, "ingest"), "limits.rate.ingest.", 1000, 2000),
       RateLimit.from(Json.section(rate, "stripe"), "limits.rate.stripe.", 1000, 2000),
       RateLimit.from(Json.section(rate, "admin"), "limits.rate.admin.", 50, 100),
+      RateLimit.from(Json.section(rate, "failedSignatures"), "limits.rate.failedSignatures.", 2, 20),
       Json.integer(limits, "limits.", "maxTrackedCallers", 100_000, 100, 10_000_000),
       Json.integer(limits, "limits.", "maxInFlight", 128, 1, 100_000),
       Json.integer(limits, "limits.", "maxInFlightMemoryMiB", 0, 0, 1024 * 1024),
+      Json.integer(limits, "limits.", "receivingMemoryMiB", 0, 0, 1024 * 1024),
+      Json.integer(limits, "limits.", "receivingPerClientMiB", 8, 1, 1024 * 1024),
       Json.integer(Json.section(root, "shutdown"), "shutdown.", "drainTimeoutMs", 20_000, 0, 600_000),
       Json.string(limits, "limits.", "clientIpHeader", "").trim());
   }

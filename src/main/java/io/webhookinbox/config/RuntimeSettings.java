@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RuntimeSettings {
   public static final List<String> SECTIONS = List.of("retry", "scheduler", "webhooks");
+  static final String SIGNATURES_REQUIRED = "webhooks.signatureVerification may be false only in development"
+    + " (embedded database): the Stripe signature is that endpoint's only authentication";
 
   /** One consistent set of effective settings. */
   public record Snapshot(RetryConfig retry, SchedulerConfig scheduler, WebhookSettings webhooks) {
@@ -24,13 +26,28 @@ public final class RuntimeSettings {
   }
 
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
+  private final boolean signaturesRequired;
   private JsonObject fileLayer;
   private JsonObject overrideLayer = new JsonObject();
 
   /** @param fileLayer the runtime sections as the config file (and environment) gave them */
   public RuntimeSettings(JsonObject fileLayer) {
+    this(fileLayer, false);
+  }
+
+  /**
+   * @param signaturesRequired outside development: a layer that would switch Stripe signature checks off is
+   *                           refused like an invalid one (a live edit of the file included)
+   */
+  public RuntimeSettings(JsonObject fileLayer, boolean signaturesRequired) {
+    this.signaturesRequired = signaturesRequired;
     this.fileLayer = sectionsOf(fileLayer);
     current.set(parse(merge(this.fileLayer, overrideLayer)));
+  }
+
+  /** Whether these runtime sections keep Stripe signature checks on. */
+  static boolean signaturesRequiredMet(JsonObject runtime) {
+    return new RuntimeSettings(runtime).webhooks().signatureVerification();
   }
 
   public Snapshot get() {
@@ -78,10 +95,15 @@ public final class RuntimeSettings {
     return fileLayer.getJsonObject(section, new JsonObject()).containsKey(key) ? "file" : "default";
   }
 
-  private static Snapshot parse(JsonObject merged) {
-    return new Snapshot(RetryConfig.from(Json.section(merged, "retry")),
+  private Snapshot parse(JsonObject merged) {
+    Snapshot snapshot = new Snapshot(RetryConfig.from(Json.section(merged, "retry")),
       SchedulerConfig.from(Json.section(merged, "scheduler")),
       WebhookSettings.from(Json.section(merged, "webhooks")));
+    if (signaturesRequired && !snapshot.webhooks().signatureVerification()) {
+      throw new InvalidSetting("webhooks.signatureVerification", SIGNATURES_REQUIRED.substring(
+        "webhooks.signatureVerification ".length()));
+    }
+    return snapshot;
   }
 
   private static JsonObject merge(JsonObject lower, JsonObject upper) {

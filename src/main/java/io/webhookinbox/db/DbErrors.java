@@ -43,6 +43,19 @@ public final class DbErrors {
     return t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Timeout");
   }
 
+  /**
+   * True when a statement gave up waiting for a lock (55P03, its lock timeout) or was chosen as a deadlock's victim
+   * (40P01): the rows it wanted are busy, the database itself is fine.
+   */
+  public static boolean lockNotAvailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg) {
+        return "55P03".equals(pg.getSqlState()) || "40P01".equals(pg.getSqlState());
+      }
+    }
+    return false;
+  }
+
   /** True when a database call outlived its client deadline ({@link BoundedPool.DeadlineExceeded}). */
   public static boolean outlivedDeadline(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
  * lost; a first connection that failed (the database was away at start-up) leaves that subscriber unusable, so
  * each new attempt uses a new subscriber. {@code onSubscribed} runs after every (re)connection, so the owner can
  * catch up on notifications it missed. A LISTEN connection only receives, so a silent socket (half-open after a
- * failover) would go unnoticed: a heartbeat query with a deadline finds it, and closing it lets the subscriber
- * reconnect.
+ * failover) would go unnoticed: a heartbeat query with a deadline finds it, and a new subscriber replaces it.
  */
 public final class Listener {
   static final long HEARTBEAT_MS = 5000;
@@ -82,7 +81,12 @@ public final class Listener {
       .onFailure(failure -> {
         if (!closed) {
           log.warn("LISTEN connection on {} did not answer ({}); reconnecting", channel, DbErrors.describe(failure));
-          BoundedPool.abandon(connection);
+          // Closing a silent connection never completes (the client waits for the server to hang up): a new
+          // subscriber takes over, and the old one is left to its socket.
+          if (subscriber == current) {
+            current.close();
+            connect();
+          }
         }
       });
   }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /** Reactive PostgreSQL pools built the same way for every verticle. */
 public final class Pools {
@@ -22,7 +23,7 @@ public final class Pools {
   /** How the service's sessions show in pg_stat_activity. */
   public static final String APPLICATION_NAME = "webhook-inbox";
   /** Added to the processing timeout for the server-side bounds: the client's deadline acts first. */
-  static final int SERVER_MARGIN_MS = 1000;
+  public static final int SERVER_MARGIN_MS = 1000;
   /** The group commit statement is about 3,500 characters; the default limit (2,048) would re-parse it each time. */
   static final int CACHED_SQL_MAX_LENGTH = 8192;
   private static final String PLANNED_PER_USE = "/* planned per use */ ";
@@ -85,21 +86,25 @@ public final class Pools {
    */
   public static BoundedPool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
                                    IntSupplier timeoutSeconds, LongSupplier deadlineMs) {
-    return create(vertx, config, maxSize, name, timeoutSeconds, deadlineMs, false);
+    return create(vertx, config, maxSize, name, timeoutSeconds, deadlineMs, 0);
   }
 
   /**
    * A pool whose statements all find their rows by a key (ingestion). Its connections run with sequential scans
    * off: plans are cached per connection, and a plan made while a table was nearly empty would otherwise go on
-   * scanning it whole, one scan per delivery, after it has grown (measured: a 15x slower group commit).
+   * scanning it whole, one scan per delivery, after it has grown (measured: a 15x slower group commit). Its
+   * group commits wait at most {@code batchLockWaitMs} for a lock (see {@link BoundedPool.LockWaits#SHORT}).
    */
   public static BoundedPool createForKeyLookups(Vertx vertx, DatabaseConfig config, int maxSize, String name,
-                                                IntSupplier timeoutSeconds) {
-    return create(vertx, config, maxSize, name, timeoutSeconds, () -> timeoutSeconds.getAsInt() * 1000L, true);
+                                                IntSupplier timeoutSeconds, int batchLockWaitMs) {
+    return create(vertx, config, maxSize, name, timeoutSeconds, () -> timeoutSeconds.getAsInt() * 1000L,
+      batchLockWaitMs);
   }
 
+  /** @param shortLockWaitMs 0, or (a key-lookup pool) the session's lock wait for its group commits */
   private static BoundedPool create(Vertx vertx, DatabaseConfig config, int maxSize, String name,
-                                    IntSupplier timeoutSeconds, LongSupplier deadlineMs, boolean keyLookupsOnly) {
+                                    IntSupplier timeoutSeconds, LongSupplier deadlineMs, int shortLockWaitMs) {
+    boolean keyLookupsOnly = shortLockWaitMs > 0;
     PoolOptions options = new PoolOptions()
       .setName(name)
       .setMaxSize(maxSize)
@@ -110,17 +115,18 @@ public final class Pools {
       .setIdleTimeoutUnit(TimeUnit.SECONDS)
       .setMaxLifetime(5)
       .setMaxLifetimeUnit(TimeUnit.MINUTES);
-    Pool pool = PgBuilder.pool()
+    Supplier<Pool> pool = () -> PgBuilder.pool()
       .with(options)
       .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMs()).setTcpKeepAlive(true))
       .connectingTo(() -> {
         PgConnectOptions connect = connectOptions(config, timeoutSeconds.getAsInt());
         // Behind a transaction pooler no session setting holds; the group commit's LATERAL probes still do.
         boolean sessionSetting = keyLookupsOnly && !config.transactionPooler();
-        return Future.succeededFuture(sessionSetting ? connect.addProperty("enable_seqscan", "off") : connect);
+        return Future.succeededFuture(sessionSetting ? connect.addProperty("enable_seqscan", "off")
+          .addProperty("lock_timeout", shortLockWaitMs + "ms") : connect);
       })
       .using(vertx)
       .build();
-    return new BoundedPool(vertx, pool, deadlineMs, config.transactionPooler());
+    return new BoundedPool(vertx, pool, deadlineMs, config.transactionPooler(), shortLockWaitMs);
   }
 }

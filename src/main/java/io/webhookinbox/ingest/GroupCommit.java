@@ -5,6 +5,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.db.BusReplies;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Group commit for one worker: a delivery starts a transaction at once while fewer than {@code maxRunning} are
@@ -20,6 +23,10 @@ import java.util.function.Function;
  * (at most {@code maxBatch}, never two with the same event id). Each sender is answered after the commit that
  * holds its event, on its own context, so the lines it causes carry its correlation id. Runs on the worker's
  * event loop only, so it needs no locks.
+ *
+ * <p>Bounded while the database stalls: at most {@code maxQueued} deliveries wait (more are refused at once, 503
+ * 5121), and a delivery whose sender's wait ended (it got 503 at the processing timeout and will send it again) is
+ * dropped instead of being stored late: its payload does not stay in memory after its capacity was released.
  */
 final class GroupCommit {
   /** {@code context} is the delivery's own (its event-bus message's), where its answer must complete. */
@@ -35,18 +42,30 @@ final class GroupCommit {
 
   private final int maxRunning;
   private final int maxBatch;
+  private final int maxQueued;
+  private final LongSupplier timeoutNanos;
   private final Function<List<Delivery>, Future<List<IngestOutcome>>> commit;
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
   private int running;
 
-  /** @param commit stores a batch and completes with one outcome per delivery, in order */
-  GroupCommit(int maxRunning, int maxBatch, Function<List<Delivery>, Future<List<IngestOutcome>>> commit) {
+  /**
+   * @param timeoutNanos how long a sender waits for its answer (read per use: the processing timeout)
+   * @param commit       stores a batch and completes with one outcome per delivery, in order
+   */
+  GroupCommit(int maxRunning, int maxBatch, int maxQueued, LongSupplier timeoutNanos,
+              Function<List<Delivery>, Future<List<IngestOutcome>>> commit) {
     this.maxRunning = maxRunning;
     this.maxBatch = maxBatch;
+    this.maxQueued = maxQueued;
+    this.timeoutNanos = timeoutNanos;
     this.commit = commit;
   }
 
   Future<IngestOutcome> submit(Delivery delivery) {
+    dropExpired();
+    if (queue.size() >= maxQueued) {
+      return Future.failedFuture(new BusReplies.Refused(ErrorCode.SERVER_BUSY, "this replica is at capacity"));
+    }
     Promise<IngestOutcome> answer = Promise.promise();
     queue.add(new Waiting(delivery, answer, Vertx.currentContext()));
     startBatches();
@@ -57,7 +76,18 @@ final class GroupCommit {
     return queue.size();
   }
 
+  /** Deliveries wait in arrival order, so those whose senders stopped waiting are at the head. */
+  private void dropExpired() {
+    long now = System.nanoTime();
+    long timeout = timeoutNanos.getAsLong();
+    while (!queue.isEmpty() && now - queue.peek().delivery().command().receivedNanos() > timeout) {
+      queue.poll().complete(Future.failedFuture(new BusReplies.Refused(ErrorCode.PROCESSING_TIMEOUT,
+        "processing timeout")));
+    }
+  }
+
   private void startBatches() {
+    dropExpired();
     while (running < maxRunning && !queue.isEmpty()) {
       List<Waiting> batch = takeBatch();
       running++;

@@ -2,6 +2,7 @@ package io.webhookinbox.ingest;
 
 import io.vertx.core.Future;
 import io.webhookinbox.db.BoundedPool;
+import io.webhookinbox.db.BoundedPool.LockWaits;
 import io.vertx.sqlclient.SqlConnection;
 import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.telemetry.LogContext;
@@ -43,8 +44,17 @@ final class Inbox {
   }
 
   Future<IngestOutcome> ingest(IngestCommand command, String correlationId, String principal) {
+    return ingest(command, correlationId, principal, LockWaits.DEADLINE);
+  }
+
+  /**
+   * @param waits {@link LockWaits#SHORT}: a resource locked elsewhere past the short wait is a failed apply, so
+   *              the event is stored and queued for a retry (202) instead of holding a connection the worker needs
+   */
+  private Future<IngestOutcome> ingest(IngestCommand command, String correlationId, String principal,
+                                       LockWaits waits) {
     EventStatus initial = command.apply() ? EventStatus.PROCESSING : EventStatus.IGNORED;
-    return pool.withTransaction(connection -> EventStore.insertNew(connection, command, correlationId, principal,
+    return pool.withTransaction(waits, connection -> EventStore.insertNew(connection, command, correlationId, principal,
           initial)
         .compose(id -> {
           if (id == null) {
@@ -77,13 +87,15 @@ final class Inbox {
   /**
    * A group commit of new deliveries of one source, distinct event ids, in one statement
    * ({@code statement}, from {@link EventStore#batchStatement}), which PostgreSQL commits on its own: no BEGIN and
-   * COMMIT round trips. When the statement fails for a reason of its own (an event PostgreSQL refuses), nothing of
-   * the batch is kept and each delivery runs alone, so one bad event cannot fail its neighbours; a batch of one
+   * COMMIT round trips. When the statement fails for a reason of its own (an event PostgreSQL refuses, a row lock
+   * held elsewhere past the pool's short lock wait), nothing of the batch is kept and each delivery runs alone, so
+   * one bad event or one locked order cannot fail or delay its neighbours; a batch of one
    * that could not be applied is queued for a retry at once, as a delivery of its own would be. A delivery whose
    * event another transaction stored meanwhile (another replica) left no trace in the batch and is answered alone.
    */
   Future<List<IngestOutcome>> ingestBatch(String source, String statement, List<Delivery> deliveries) {
-    return pool.withConnection(connection -> EventStore.ingestBatch(connection, statement, source, deliveries)
+    return pool.withConnection(LockWaits.SHORT, connection -> EventStore.ingestBatch(connection, statement, source,
+        deliveries)
         .recover(failure -> Future.failedFuture(new BatchRefused(failure)))
         .compose(rows -> withStaleVersions(connection, appliers.get(source), deliveries, rows)))
       .compose(rows -> answer(source, deliveries, rows))
@@ -115,10 +127,24 @@ final class Inbox {
     return Future.all(outcomes).map(all -> all.list());
   }
 
-  /** The batch statement failed and kept nothing: each delivery runs alone (a batch of one is queued). */
+  /**
+   * The batch statement failed and kept nothing: each delivery runs alone; a batch of one that PostgreSQL refused
+   * is queued for a retry. After a lock wait each waits briefly again: the one whose resource is still locked is
+   * stored and queued for a retry (which waits for the lock on the retry pool), so no delivery of this worker waits
+   * behind it.
+   */
   private Future<List<IngestOutcome>> storeAlone(String source, List<Delivery> deliveries, Throwable failure) {
-    if (DbErrors.unavailable(failure)) {
+    boolean locked = DbErrors.lockNotAvailable(failure);
+    if (!locked && DbErrors.unavailable(failure)) {
       return Future.failedFuture(failure);
+    }
+    if (locked) {
+      metrics.groupCommitFellBack(source, "lock");
+      LOG.info("A group commit of {} events met a row lock held elsewhere, storing them one by one",
+        deliveries.size());
+      return Future.all(deliveries.stream()
+          .map(d -> ingest(d.command(), d.correlationId(), d.principal(), LockWaits.SHORT)).toList())
+        .map(all -> all.list());
     }
     if (deliveries.size() == 1) {
       Delivery only = deliveries.get(0);
@@ -164,7 +190,7 @@ final class Inbox {
   }
 
   /** What a batch row says of its delivery; null when another transaction stored the event first. */
-  private static IngestOutcome outcome(IngestCommand command, EventStore.BatchRow row) {
+  private IngestOutcome outcome(IngestCommand command, EventStore.BatchRow row) {
     if (row.inserted() != null) {
       IngestStatus status = switch (row.inserted()) {
         case PROCESSED -> IngestStatus.PROCESSED;
@@ -303,16 +329,26 @@ final class Inbox {
 
   /**
    * A delivery whose event id is stored already: the same event again, or a conflicting reuse of its id (only
-   * where the payload, not the id alone, identifies the event: {@link IngestCommand#idDecides()}).
+   * where the payload, not the id alone, identifies the event: {@link IngestCommand#idDecides()}). A stored event
+   * that still waits for a retry answers queued, one that is dead answers dead (an operator's replay is due); one
+   * whose record retention removed was finished (retention keeps every unfinished event) and answers duplicate,
+   * saying the record expired.
    */
-  private static IngestOutcome duplicateOutcome(IngestCommand command, EventStore.Existing existing) {
+  private IngestOutcome duplicateOutcome(IngestCommand command, EventStore.Existing existing) {
     if (!existing.samePayload() && !command.idDecides()) {
       return outcome(command, IngestStatus.CONFLICT, existing.resourceVersion());
     }
-    // No status: retention dropped the event's payload, its key stays; it was finished long ago.
-    IngestStatus status = existing.status() == EventStatus.FAILED || existing.status() == EventStatus.PROCESSING
-      ? IngestStatus.QUEUED : IngestStatus.DUPLICATE;
     String externalId = existing.externalId() == null ? command.externalId() : existing.externalId();
+    if (existing.status() == null) {
+      LOG.warn("Redelivery of a finished event whose record retention removed; answered duplicate");
+      metrics.redeliveredAfterRetention(command.source());
+      return new IngestOutcome(command.eventId(), IngestStatus.DUPLICATE, externalId, null, true);
+    }
+    IngestStatus status = switch (existing.status()) {
+      case FAILED, PROCESSING -> IngestStatus.QUEUED;
+      case DEAD -> IngestStatus.DEAD;
+      default -> IngestStatus.DUPLICATE;
+    };
     return new IngestOutcome(command.eventId(), status, externalId, existing.resourceVersion());
   }
 

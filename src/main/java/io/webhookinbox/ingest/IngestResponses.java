@@ -34,6 +34,9 @@ public final class IngestResponses {
       .put(idField, outcome.externalId())
       .put(versionField, outcome.resourceVersion())
       .put("correlationId", CorrelationIdHandler.get(ctx));
+    if (outcome.recordExpired()) {
+      data.put("recordExpired", true);
+    }
     Responses.send(ctx, pending ? 202 : 200, new JsonObject().put("success", true).mergeIn(topLevel).put("data", data));
   }
 }

@@ -5,9 +5,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.config.DatabaseConfig;
+import io.webhookinbox.config.IngestConfig;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.db.BusReplies;
+import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.telemetry.LogContext;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.config.RuntimeSettings;
@@ -40,6 +42,13 @@ public final class IngestVerticle extends VerticleBase {
   public static final String RETRY_ADDRESS = "webhook-inbox.ingest.retry";
   /** Liveness asks a worker to answer here: an event loop stuck in a worker shows up as a failed probe. */
   public static final String PING_ADDRESS = "webhook-inbox.ingest.ping";
+  /**
+   * Readiness asks worker n at this address followed by {@code .n} whether its pool can store now: it answers from
+   * its last database use when that succeeded recently, else from a probe query through the same pool.
+   */
+  public static final String READY_ADDRESS = "webhook-inbox.ingest.ready";
+  /** A pool whose last success is older than this is probed when readiness asks. */
+  static final long RECENT_SUCCESS_NANOS = 5_000_000_000L;
   /** PostgreSQL channel notified when an event becomes due for a retry; the scheduler listens on it. */
   public static final String RETRY_CHANNEL = "webhook_inbox_retry";
   public static final String CORRELATION_HEADER = "correlationId";
@@ -53,8 +62,7 @@ public final class IngestVerticle extends VerticleBase {
   private final Map<String, SourceApplier> appliers;
   private final RuntimeSettings settings;
   private final InboxMetrics metrics;
-  private final int maxBatch;
-  private final int concurrentCommits;
+  private final IngestConfig ingest;
   private final Map<String, GroupCommit> groupCommits = new HashMap<>();
   private Inbox inbox;
   private Inbox retries;
@@ -62,18 +70,14 @@ public final class IngestVerticle extends VerticleBase {
   /**
    * @param instance this instance's number, which names its pool in the metrics ({@code ingest-1}, …)
    * @param retryPoolSize     connections for retries; 0: this instance takes no retries
-   * @param maxBatch          the most deliveries one group commit holds
-   * @param concurrentCommits group commits of one source this worker runs at once (at most its pool size)
    */
-  public IngestVerticle(DatabaseConfig database, int instance, int poolSize, int retryPoolSize, int maxBatch,
-                        int concurrentCommits,
+  public IngestVerticle(DatabaseConfig database, IngestConfig ingest, int instance, int poolSize, int retryPoolSize,
                         Map<String, SourceApplier> appliers, RuntimeSettings settings, InboxMetrics metrics) {
     this.database = database;
+    this.ingest = ingest;
     this.instance = instance;
     this.poolSize = poolSize;
     this.retryPoolSize = retryPoolSize;
-    this.maxBatch = maxBatch;
-    this.concurrentCommits = concurrentCommits;
     this.appliers = Map.copyOf(appliers);
     this.settings = settings;
     this.metrics = metrics;
@@ -82,25 +86,36 @@ public final class IngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BoundedPool pool = Pools.createForKeyLookups(vertx, database, poolSize, "ingest-" + instance,
-      () -> settings.webhooks().timeoutSeconds());
+      () -> settings.webhooks().timeoutSeconds(), ingest.batchLockTimeoutMs());
     RetryWakeUp wakeUp = new RetryWakeUp(vertx, pool);
     inbox = new Inbox(pool, appliers, settings, metrics, wakeUp);
     appliers.forEach((source, applier) -> {
       if (applier.batchUpsert() != null) {
         String statement = EventStore.batchStatement(applier.batchUpsert());
-        groupCommits.put(source, new GroupCommit(Math.min(poolSize, concurrentCommits), maxBatch,
+        groupCommits.put(source, new GroupCommit(Math.min(poolSize, ingest.concurrentCommits()), ingest.maxBatch(),
+          ingest.maxQueued(), () -> settings.webhooks().timeoutSeconds() * 1_000_000_000L,
           batch -> inbox.ingestBatch(source, statement, batch)));
       }
     });
     List<Future<?>> consumers = new ArrayList<>(List.of(
       vertx.eventBus().<IngestCommand>localConsumer(address(instance), this::onIngest).completion(),
-      vertx.eventBus().localConsumer(PING_ADDRESS, ping -> ping.reply("pong")).completion()));
+      vertx.eventBus().localConsumer(PING_ADDRESS, ping -> ping.reply("pong")).completion(),
+      vertx.eventBus().localConsumer(READY_ADDRESS + "." + instance, ask -> canStore(pool)
+        .onSuccess(ask::reply)
+        .onFailure(failure -> ask.fail(503, DbErrors.describe(failure)))).completion()));
     if (retryPoolSize > 0) {
       retries = new Inbox(Pools.create(vertx, database, retryPoolSize, "retry",
         () -> settings.webhooks().timeoutSeconds()), appliers, settings, metrics, wakeUp);
       consumers.add(vertx.eventBus().<JsonObject>localConsumer(RETRY_ADDRESS, this::onRetry).completion());
     }
     return Future.all(consumers);
+  }
+
+  private static Future<String> canStore(BoundedPool pool) {
+    if (pool.reachable() && pool.nanosSinceSuccess() < RECENT_SUCCESS_NANOS) {
+      return Future.succeededFuture("stored recently");
+    }
+    return pool.query("SELECT 1").map("probe answered");
   }
 
   /** Where worker {@code instance} (1-based) takes new deliveries. */

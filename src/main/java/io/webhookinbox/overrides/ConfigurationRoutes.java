@@ -14,6 +14,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.api.JsonBodies;
 import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.security.ReceiveBudget;
 import io.webhookinbox.api.Responses;
 import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.security.Scope;
@@ -37,12 +38,14 @@ public final class ConfigurationRoutes {
     this.audit = audit;
   }
 
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, ReceiveBudget receiving,
+                    Handler<RoutingContext> capacity) {
     router.get(CONFIGURATION).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
       .handler(ctx -> Responses.ok(ctx, ConfigurationDocument.view(settings)));
-    router.put(CONFIGURATION).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
-      .handler(JsonBodies.requireJson());
-    router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::put);
+    router.put(CONFIGURATION).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
+      .handler(JsonBodies.requireJson()).handler(receiving.reserve(false));
+    router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(capacity)
+      .handler(this::put);
     router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
       .handler(ctx -> save(ctx, Action.OVERRIDES_REMOVAL, new JsonObject(),
         "Webhook configuration overrides removed; the file's values apply"));

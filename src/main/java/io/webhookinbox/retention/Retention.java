@@ -9,6 +9,7 @@ import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.RetentionConfig;
 import io.webhookinbox.db.Pools;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,9 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
- * One maintenance run of the partitioned inbox: partitions ahead of today, expired day-partitions detached and
- * dropped, expired dedup keys and rollup rows deleted. One replica at a time: a session advisory lock on a direct
+ * One maintenance run of the partitioned inbox: partitions ahead of today, expired days emptied of their finished
+ * events (unfinished ones stay, however old: {@code webhook_inbox_keep_unfinished}) and dropped when nothing is
+ * left in them, expired dedup keys and rollup rows deleted. One replica at a time: a session advisory lock on a direct
  * connection of the run's own (so it works behind a transaction pooler too, and the lock dies with the connection).
  * Every statement is bounded on the server, the whole run on the client.
  */
@@ -26,15 +28,30 @@ public final class Retention {
   static final String UNLOCK = "SELECT pg_advisory_unlock(hashtext('webhook-inbox.retention'))";
   static final String ADD_PARTITIONS = "SELECT webhook_inbox_add_partitions((now() AT TIME ZONE 'UTC')::date - 1,"
     + " (now() AT TIME ZONE 'UTC')::date + $1::int) AS created";
+  /** Expired partitions without an unfinished event: those are dropped. */
   static final String EXPIRED_PARTITIONS = "SELECT parent, child, detach_pending"
     + " FROM webhook_inbox_expired_partitions(now() - $1::int * interval '1 day')";
-  /** In slices, each its own short transaction, so a large backlog never holds locks or bloats one transaction. */
+  static final String EXPIRED_DAYS = "SELECT day FROM webhook_inbox_expired_days(now() - $1::int * interval '1 day') day";
+  /**
+   * In slices, each its own short transaction, so a large backlog never holds locks or bloats one transaction. The
+   * key of an event still stored (kept because it is unfinished) stays with it: without its key a redelivery would
+   * store the event a second time. The probe prunes to the key's own day, which is gone for all but kept days.
+   */
   static final String DELETE_EXPIRED_KEYS = "DELETE FROM webhook_event_keys WHERE ctid = ANY (ARRAY("
-    + "SELECT ctid FROM webhook_event_keys WHERE received_at < now() - $1::int * interval '1 day' LIMIT $2))";
+    + "SELECT k.ctid FROM webhook_event_keys k WHERE k.received_at < now() - $1::int * interval '1 day'"
+    + " AND NOT EXISTS (SELECT 1 FROM webhook_events e WHERE e.received_at = k.received_at"
+    + " AND e.event_id = k.event_id AND e.source = k.source) LIMIT $2))";
   static final String DELETE_EXPIRED_COUNTS = "DELETE FROM webhook_event_stats"
     + " WHERE hour < now() - $1::int * interval '1 day'";
   static final String DELETE_EXPIRED_LATENCY = "DELETE FROM webhook_event_latency"
     + " WHERE hour < now() - $1::int * interval '1 day'";
+  /** Empties an expired day of its finished events, keeping its unfinished ones. */
+  static final String KEEP_UNFINISHED = "SELECT webhook_inbox_keep_unfinished($1::date) AS kept";
+  /** It waits for the day's partitions only; past this the day is left for the next run. */
+  static final String KEEP_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+  /** Unfinished events older than the retention period: kept on purpose, and reported (an alert watches them). */
+  static final String UNFINISHED_EXPIRED = "SELECT count(*) AS events FROM webhook_events"
+    + " WHERE received_at < now() - $1::int * interval '1 day' AND webhook_inbox_unfinished(status)";
   /** Whole days after today that have a partition (negative: not even today's); every replica reads it. */
   static final String DAYS_AHEAD = "SELECT coalesce(max(to_date(right(c.relname, 8), 'YYYYMMDD'))"
     + " - (now() AT TIME ZONE 'UTC')::date, -1) AS days FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
@@ -58,9 +75,12 @@ public final class Retention {
     this.stopped = stopped;
   }
 
-  /** What one run did; {@code skipped} when another replica held the lock. */
+  /**
+   * What one run did; {@code skipped} when another replica held the lock. {@code unfinishedExpired}: events older
+   * than the retention period that are kept because they are not finished (-1 when events are kept forever).
+   */
   public record Report(boolean skipped, int partitionsCreated, List<String> partitionsDropped, long keysDeleted,
-                       long rollupRowsDeleted, long daysAhead, long millis) {
+                       long rollupRowsDeleted, long daysAhead, long unfinishedExpired, long millis) {
   }
 
   /** A silent database cannot hold a run: the run has a deadline, and its connection is closed after it. */
@@ -78,15 +98,17 @@ public final class Retention {
     long started = System.nanoTime();
     return connection.query(LOCK).execute().compose(rows -> {
       if (!rows.iterator().next().getBoolean("locked")) {
-        return daysAhead(connection).map(days -> new Report(true, 0, List.of(), 0, 0, days, 0));
+        return daysAhead(connection).compose(days -> unfinishedExpired(connection)
+          .map(unfinished -> new Report(true, 0, List.of(), 0, 0, days, unfinished, 0)));
       }
       return connection.preparedQuery(ADD_PARTITIONS).execute(Tuple.of(retention.partitionsAheadDays()))
         .compose(created -> dropExpiredPartitions(connection)
           .compose(dropped -> deleteExpiredKeys(connection, started, 0)
             .compose(keys -> deleteExpiredRollup(connection)
               .compose(rollup -> daysAhead(connection)
-                .map(days -> new Report(false, created.iterator().next().getInteger("created"), dropped, keys,
-                  rollup, days, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)))))))
+                .compose(days -> unfinishedExpired(connection)
+                  .map(unfinished -> new Report(false, created.iterator().next().getInteger("created"), dropped,
+                    keys, rollup, days, unfinished, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))))))
         .eventually(() -> connection.query(UNLOCK).execute());
     });
   }
@@ -95,31 +117,64 @@ public final class Retention {
     return connection.query(DAYS_AHEAD).execute().map(rows -> rows.iterator().next().getLong("days"));
   }
 
+  private Future<Long> unfinishedExpired(PgConnection connection) {
+    if (retention.events() == 0) {
+      return Future.succeededFuture(-1L);
+    }
+    return connection.preparedQuery(UNFINISHED_EXPIRED).execute(Tuple.of(retention.events()))
+      .map(rows -> rows.iterator().next().getLong("events"));
+  }
+
+  /**
+   * Each expired day is first emptied of its finished events (its unfinished ones stay); then every expired day
+   * left without an unfinished event is detached and dropped, both its partitions.
+   */
   private Future<List<String>> dropExpiredPartitions(PgConnection connection) {
     if (retention.events() == 0) {
       return Future.succeededFuture(List.of());
     }
-    return connection.preparedQuery(EXPIRED_PARTITIONS).execute(Tuple.of(retention.events())).compose(rows -> {
-      List<String> dropped = new ArrayList<>();
-      Future<Void> chain = Future.succeededFuture();
-      for (Row row : rows) {
-        String parent = row.getString("parent");
-        String child = row.getString("child");
-        if (!PARTITION.matcher(child).matches() || !child.startsWith(parent + "_p")) {
-          continue;
+    Tuple days = Tuple.of(retention.events());
+    return connection.preparedQuery(EXPIRED_DAYS).execute(days)
+      .compose(expired -> {
+        Future<Void> kept = Future.succeededFuture();
+        for (Row row : expired) {
+          LocalDate day = row.getLocalDate("day");
+          kept = kept.compose(done -> keepUnfinished(connection, day));
         }
-        // CONCURRENTLY: inserts and reads of the other partitions go on; an interrupted detach is finished next time.
-        String detach = "ALTER TABLE " + parent + " DETACH PARTITION " + child
-          + (row.getBoolean("detach_pending") ? " FINALIZE" : " CONCURRENTLY");
-        chain = chain.compose(done -> connection.query(detach).execute())
-          .compose(done -> connection.query("DROP TABLE " + child).execute())
-          .map(done -> {
-            dropped.add(child);
-            return null;
-          });
-      }
-      return chain.map(dropped);
-    });
+        return kept;
+      })
+      .compose(kept -> connection.preparedQuery(EXPIRED_PARTITIONS).execute(days))
+      .compose(rows -> {
+        List<String> dropped = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (Row row : rows) {
+          String parent = row.getString("parent");
+          String child = row.getString("child");
+          if (!PARTITION.matcher(child).matches() || !child.startsWith(parent + "_p")) {
+            continue;
+          }
+          chain = chain.compose(done -> drop(connection, parent, child, row.getBoolean("detach_pending")))
+            .map(done -> {
+              dropped.add(child);
+              return null;
+            });
+        }
+        return chain.map(dropped);
+      });
+  }
+
+  private static Future<Void> keepUnfinished(PgConnection connection, LocalDate day) {
+    return connection.begin().compose(transaction -> connection.query(KEEP_LOCK_TIMEOUT).execute()
+      .compose(set -> connection.preparedQuery(KEEP_UNFINISHED).execute(Tuple.of(day)))
+      .compose(kept -> transaction.commit())
+      .recover(failure -> transaction.rollback().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  /** CONCURRENTLY: inserts and reads of the other partitions go on; an interrupted detach is finished next time. */
+  private static Future<Void> drop(PgConnection connection, String parent, String child, boolean detachPending) {
+    String detach = "ALTER TABLE " + parent + " DETACH PARTITION " + child + (detachPending ? " FINALIZE" : " CONCURRENTLY");
+    return connection.query(detach).execute().compose(done -> connection.query("DROP TABLE " + child).execute())
+      .mapEmpty();
   }
 
   private Future<Long> deleteExpiredKeys(PgConnection connection, long started, long deleted) {

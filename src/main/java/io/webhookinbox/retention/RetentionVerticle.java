@@ -58,13 +58,13 @@ public final class RetentionVerticle extends VerticleBase {
   private Future<Retention.Report> runOnce() {
     running = running.transform(previous -> retention.run())
       .onSuccess(report -> {
-        metrics.retentionRan(report.skipped() ? "skipped" : "done", report.daysAhead());
+        metrics.retentionRan(report.skipped() ? "skipped" : "done", report.daysAhead(), report.unfinishedExpired());
         if (!report.skipped()) {
           LOG.info("Retention run: {}", report);
         }
       })
       .onFailure(failure -> {
-        metrics.retentionRan("failed", -1);
+        metrics.retentionRan("failed", -1, -1);
         LOG.error("Retention run failed; the next run tries again: {}", DbErrors.describe(failure));
       });
     return running;

@@ -20,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A token bucket per caller for one endpoint group, shared by the HTTP verticles of a replica. Over the limit a
  * caller gets 429 with {@code Retry-After} (code 5114). Limits are per replica: N replicas admit up to N times the
- * rate in total. A caller without a token is its client IP: the peer address, or the last entry of a header the
- * ingress sets ({@code limits.clientIpHeader}), since behind an ingress every peer address is the ingress's.
+ * rate in total. A caller is the token subject, or the client IP where there is none ({@link Callers}).
  */
 public final class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
@@ -43,17 +42,49 @@ public final class RateLimiter {
   /** Placed after authentication, so the caller is the token subject when there is one. */
   public Handler<RoutingContext> handler() {
     return ctx -> {
+      check(ctx);
+      ctx.next();
+    };
+  }
+
+  /** Takes a token from the caller's bucket; 429 with Retry-After when there is none. */
+  public void check(RoutingContext ctx) {
+    if (limit.enabled()) {
+      ConsumptionProbe probe = tryConsume(Callers.of(ctx, clientIpHeader));
+      if (!probe.isConsumed()) {
+        throw exceeded(probe.getNanosToWaitForRefill());
+      }
+    }
+  }
+
+  /**
+   * For a limit on failures rather than requests: refuses (429) a caller whose bucket is empty, without taking a
+   * token; {@link #charge} takes one when the request then fails. Cheap to ask before a body is read.
+   */
+  public Handler<RoutingContext> refuseWhenExhausted() {
+    return ctx -> {
       if (limit.enabled()) {
-        ConsumptionProbe probe = tryConsume(callerOf(ctx));
-        if (!probe.isConsumed()) {
-          long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999) / 1_000_000_000);
-          throw new ApiError(ErrorCode.RATE_LIMIT_EXCEEDED, ErrorCode.RATE_LIMIT_EXCEEDED.httpStatus(),
-            "Rate limit of " + limit.perSecond() + " requests per second (burst " + limit.burst() + ") exceeded",
-            java.util.List.of(), (int) seconds);
+        Bucket bucket = bucket(Callers.of(ctx, clientIpHeader));
+        if (bucket.getAvailableTokens() <= 0) {
+          throw exceeded(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill());
         }
       }
       ctx.next();
     };
+  }
+
+  /** Counts one failure of the caller (see {@link #refuseWhenExhausted}). */
+  public void charge(RoutingContext ctx) {
+    if (limit.enabled()) {
+      bucket(Callers.of(ctx, clientIpHeader)).tryConsume(1);
+    }
+  }
+
+  private ApiError exceeded(long nanosToWait) {
+    long seconds = Math.max(1, (nanosToWait + 999_999_999) / 1_000_000_000);
+    return new ApiError(ErrorCode.RATE_LIMIT_EXCEEDED, ErrorCode.RATE_LIMIT_EXCEEDED.httpStatus(),
+      "Rate limit of " + limit.perSecond() + " requests per second (burst " + limit.burst() + ") exceeded",
+      List.of(), (int) seconds);
   }
 
   /** Takes one token from {@code caller}'s bucket. */
@@ -98,15 +129,4 @@ public final class RateLimiter {
       forget);
   }
 
-  private String callerOf(RoutingContext ctx) {
-    Principal principal = BearerAuth.principal(ctx);
-    if (principal != null) {
-      return "sub:" + principal.subject();
-    }
-    String forwarded = clientIpHeader.isEmpty() ? null : ctx.request().getHeader(clientIpHeader);
-    if (forwarded != null && !forwarded.isBlank()) {
-      return "ip:" + forwarded.substring(forwarded.lastIndexOf(',') + 1).trim();
-    }
-    return "ip:" + ctx.request().remoteAddress().host();
-  }
 }

@@ -29,6 +29,7 @@ public final class InboxMetrics {
   private final AtomicLong jwksKeys = new AtomicLong();
   private final AtomicLong jwksLastSuccess = new AtomicLong();
   private final AtomicLong partitionsAheadDays = new AtomicLong();
+  private final AtomicLong unfinishedExpired = new AtomicLong();
   private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
 
   public InboxMetrics() {
@@ -49,6 +50,10 @@ public final class InboxMetrics {
     Gauge.builder("webhook_partitions_ahead_days", partitionsAheadDays, AtomicLong::get)
       .description("Days after today the inbox has partitions for (as of this replica's last maintenance run)")
       .register(registry);
+    Gauge.builder("webhook_retention_unfinished_expired_events", unfinishedExpired, AtomicLong::get)
+      .description("Events older than the retention period kept because they are not finished (failed, dead,"
+        + " processing), as of this replica's last maintenance run")
+      .register(registry);
     // Present at 0 from the start, so alerts see a first failure as an increase and read a quiet series as quiet.
     for (String outcome : List.of("updated", "unchanged", "failed")) {
       jwksRefreshes(outcome);
@@ -56,7 +61,7 @@ public final class InboxMetrics {
     for (String outcome : List.of("done", "skipped", "failed")) {
       retentionRuns(outcome);
     }
-    for (String reason : List.of("race", "error")) {
+    for (String reason : List.of("race", "error", "lock")) {
       groupCommitFallbacks("cisive", reason);
     }
   }
@@ -155,10 +160,23 @@ public final class InboxMetrics {
   }
 
   /** One maintenance run ended: outcome done, skipped (another replica ran it) or failed. */
-  public void retentionRan(String outcome, long daysAhead) {
+  /** A redelivery of an event whose record retention removed (answered duplicate, saying so). */
+  public void redeliveredAfterRetention(String source) {
+    meter("redeliveredAfterRetention/" + bounded(source, KNOWN_SOURCES),
+      () -> Counter.builder("webhook_redeliveries_after_retention_total")
+        .description("Redeliveries of finished events whose stored record retention removed (their key remains)")
+        .tag("source", bounded(source, KNOWN_SOURCES))
+        .register(registry), Counter.class).increment();
+  }
+
+  /** @param daysAhead, unfinishedExpired what the run saw; -1: not known (the run failed, or kept forever) */
+  public void retentionRan(String outcome, long daysAhead, long unfinishedExpired) {
     retentionRuns(outcome).increment();
     if (daysAhead >= 0) {
       partitionsAheadDays.set(daysAhead);
+    }
+    if (unfinishedExpired >= 0) {
+      this.unfinishedExpired.set(unfinishedExpired);
     }
   }
 

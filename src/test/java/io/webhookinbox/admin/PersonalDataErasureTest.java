@@ -29,6 +29,9 @@ import static org.awaitility.Awaitility.await;
 class PersonalDataErasureTest {
   private static final List<String> PERSONAL_DATA = List.of(CisiveEvents.FIRST_NAME, CisiveEvents.LAST_NAME,
     CisiveEvents.EMAIL, CisiveEvents.DATE_OF_BIRTH, CisiveEvents.PHONE);
+  /** A contact's name at the top level, an email in order notes and an inspector's name in a service. */
+  private static final List<String> UNNAMED_PERSONAL_DATA = List.of("Philippa Contactperson",
+    "philippa.contact@example.net", "Ida Inspector");
   private static final JsonObject REDACTED = new JsonObject().put("firstName", "[erased]").put("lastName", "[erased]")
     .put("email", "[erased]").put("dateOfBirth", "[erased]").put("phone", "[erased]");
   @RegisterExtension
@@ -80,6 +83,46 @@ class PersonalDataErasureTest {
     assertThat(audited.getString("outcome")).isEqualTo("succeeded");
     assertThat(audited.getJsonObject("result").getJsonObject("redacted").getInteger("payloads")).isEqualTo(2);
     assertNoPersonalData(audited.encode());
+  }
+
+  @Test
+  void personalDataInPropertiesTheSchemaDoesNotNameIsErasedAndStaysErased() {
+    String order = "ORD-ERASE-8";
+    JsonObject event = withUnnamedPersonalData(CisiveEvents.created("evt-erase-8a", order));
+    ingest(event);
+
+    assertThat(erase(order, inbox.service().adminToken(), "corr-erase-8").statusCode()).isEqualTo(200);
+    JsonObject document = new JsonObject(inbox.db().one("SELECT document::text AS d FROM orders"
+      + " WHERE external_order_id = ?", order).getString("d"));
+    assertThat(document.getString("notes")).isEqualTo("[erased]");
+    assertThat(document.getJsonArray("services").getJsonObject(0).getString("inspectorName")).isEqualTo("[erased]");
+    assertThat(document.getJsonArray("services").getJsonObject(0).getString("code")).isEqualTo("CRIM");
+    assertThat(document.getString("clientReference")).isEqualTo("CLIENT-REF-7");
+    JsonObject payload = payload("evt-erase-8a");
+    assertThat(payload.getString("contactName")).isEqualTo("[erased]");
+    assertThat(payload.getJsonObject("order").getString("notes")).isEqualTo("[erased]");
+    assertThat(payload.getString("eventId")).isEqualTo("evt-erase-8a");
+    assertThat(payload.getString("occurredAt")).isEqualTo("2026-11-20T10:00:00Z");
+    assertNoPersonalDataStored(order);
+
+    // A later event carrying the same data, a business change besides: the data stays erased, the change applies.
+    JsonObject later = withUnnamedPersonalData(CisiveEvents.event("evt-erase-8b", "OrderUpdated",
+      "2026-11-21T10:00:00Z", order, "Completed"));
+    later.getJsonObject("order").getJsonArray("services").add(new JsonObject().put("code", "DRUG").put("status", "New"));
+    assertThat(ingest(later)).isEqualTo("processed");
+    assertThat(inbox.db().one("SELECT status FROM orders WHERE external_order_id = ?", order).getString("status"))
+      .isEqualTo("Completed");
+    assertThat(payload("evt-erase-8b").getString("contactName")).isEqualTo("[erased]");
+    assertNoPersonalDataStored(order);
+  }
+
+  /** The event with personal data in properties the schema does not name, at the top, in the order, in a service. */
+  private static JsonObject withUnnamedPersonalData(JsonObject event) {
+    event.put("contactName", UNNAMED_PERSONAL_DATA.get(0));
+    event.getJsonObject("order").put("notes", "call " + UNNAMED_PERSONAL_DATA.get(1));
+    event.getJsonObject("order").getJsonArray("services").getJsonObject(0).put("inspectorName",
+      UNNAMED_PERSONAL_DATA.get(2));
+    return event;
   }
 
   @Test
@@ -241,6 +284,7 @@ class PersonalDataErasureTest {
 
   private static void assertNoPersonalData(String text) {
     PERSONAL_DATA.forEach(value -> assertThat(text).doesNotContain(value));
+    UNNAMED_PERSONAL_DATA.forEach(value -> assertThat(text).doesNotContain(value));
   }
 
   private static JsonObject auditEntry(String correlationId) {

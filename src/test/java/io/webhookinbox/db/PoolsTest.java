@@ -28,7 +28,7 @@ class PoolsTest {
     DatabaseConfig config = MigrationLocksTest.config(db);
     Vertx vertx = Vertx.vertx();
     try {
-      BoundedPool pool = Pools.createForKeyLookups(vertx, config, 1, "pools-test", () -> 5);
+      BoundedPool pool = Pools.createForKeyLookups(vertx, config, 1, "pools-test", () -> 5, 250);
       OffsetDateTime today = OffsetDateTime.now(ZoneOffset.UTC);
       var prepared = pool.withConnection(connection -> {
         var uses = connection.preparedQuery(BY_KEY).execute(Tuple.of("evt-pools"));

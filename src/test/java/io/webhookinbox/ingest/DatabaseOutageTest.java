@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.SlowStatements;
 import io.webhookinbox.support.TcpProxy;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
@@ -34,7 +35,7 @@ class DatabaseOutageTest {
   @BeforeAll
   static void start(Vertx vertx, TestDatabase database) {
     db = database;
-    proxy = TcpProxy.start(vertx, database.host(), database.port());
+    proxy = TcpProxy.start(database.host(), database.port());
     JsonObject config = TestService.config(database, new JsonObject()
       .put("database", new JsonObject().put("host", "127.0.0.1").put("port", proxy.port()).put("connectTimeoutMs", 1000))
       .put("webhooks", new JsonObject().put("timeoutSeconds", 2)));
@@ -79,11 +80,8 @@ class DatabaseOutageTest {
     JsonObject update = CisiveEvents.event("evt-slow-1", "OrderUpdated", "2026-11-20T10:00:00Z", "ORD-SLOW-1",
       "Completed");
     HttpResponse<Buffer> response;
-    try (Connection blocker = db.connect(); Statement statement = blocker.createStatement()) {
-      blocker.setAutoCommit(false);
-      statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-SLOW-1' FOR UPDATE");
+    try (SlowStatements slow = SlowStatements.onOrders(db)) {
       response = service.postCisive(update);
-      blocker.rollback();
     }
 
     assertThat(response.statusCode()).isEqualTo(503);

@@ -78,11 +78,9 @@ class K8sManifestsTest {
   }
 
   @Test
-  void containerPortAndServiceTargetMatchTheConfiguredPort() throws IOException {
-    assertThat(container.getPorts()).singleElement().satisfies(port -> {
-      assertThat(port.getContainerPort()).isEqualTo(serviceConfig.http().port());
-      assertThat(port.getName()).isEqualTo("http");
-    });
+  void containerPortsMatchTheConfiguredOnesAndTheServiceExposesThePublicOneOnly() throws IOException {
+    assertThat(container.getPorts()).extracting(port -> port.getName() + ":" + port.getContainerPort())
+      .containsExactly("http:" + serviceConfig.http().port(), "management:" + serviceConfig.management().port());
     Service service = load("service.yaml", Service.class);
     assertThat(service.getSpec().getPorts()).singleElement()
       .satisfies(port -> assertThat(port.getTargetPort().getStrVal()).isEqualTo("http"));
@@ -90,11 +88,11 @@ class K8sManifestsTest {
     assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/path"))
       .isEqualTo(OpsRoutes.METRICS);
     assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port"))
-      .isEqualTo(String.valueOf(serviceConfig.http().port()));
+      .isEqualTo(String.valueOf(serviceConfig.management().port()));
   }
 
   @Test
-  void probesHitTheHealthRoutesOnTheHttpPort() {
+  void probesHitTheHealthRoutesOnTheManagementPort() {
     Map<String, HTTPGetAction> probes = Map.of(
       "liveness", container.getLivenessProbe().getHttpGet(),
       "readiness", container.getReadinessProbe().getHttpGet(),
@@ -102,14 +100,14 @@ class K8sManifestsTest {
     assertThat(probes.get("liveness").getPath()).isEqualTo(OpsRoutes.LIVE);
     assertThat(probes.get("readiness").getPath()).isEqualTo(OpsRoutes.READY);
     assertThat(probes.get("startup").getPath()).isEqualTo(OpsRoutes.LIVE);
-    probes.values().forEach(probe -> assertThat(probe.getPort().getStrVal()).isEqualTo("http"));
+    probes.values().forEach(probe -> assertThat(probe.getPort().getStrVal()).isEqualTo("management"));
   }
 
   @Test
   void theConfigMapIsTheFileTheServiceWatchesAndMatchesConfYaml() throws IOException {
     Map<?, ?> generator = ((List<Map<?, ?>>) (List<?>) kustomization.get("configMapGenerator")).get(0);
     assertThat(generator.get("files")).isEqualTo(List.of("config.yaml"));
-    assertThat(((Map<?, ?>) generator.get("options")).get("disableNameSuffixHash")).isEqualTo(true);
+    assertThat(((Map<?, ?>) kustomization.get("generatorOptions")).get("disableNameSuffixHash")).isEqualTo(true);
     String configMapName = (String) generator.get("name");
 
     String configFile = env(container, "CONFIG_FILE");
@@ -119,8 +117,18 @@ class K8sManifestsTest {
     assertThat(Path.of(configFile).getFileName().toString()).isEqualTo("config.yaml");
     assertThat(mountOf(container, configVolume.getName()).getSubPath())
       .as("a subPath mount would never see ConfigMap updates").isNull();
-    assertThat(Files.readString(K8S.resolve("config.yaml")))
-      .as("k8s/config.yaml must stay a copy of conf/config.yaml").isEqualTo(Files.readString(Path.of("conf/config.yaml")));
+    assertThat(withoutProductionValues(Files.readString(K8S.resolve("config.yaml"))))
+      .as("k8s/config.yaml must stay a copy of conf/config.yaml but for its production values")
+      .isEqualTo(withoutProductionValues(Files.readString(Path.of("conf/config.yaml"))));
+    AppConfig production = AppConfig.from(new JsonObject(YAML.readValue(K8S.resolve("config.yaml").toFile(), Map.class)));
+    assertThat(production.management().operatorApi()).as("the operator API off the public port").isTrue();
+    assertThat(production.limits().clientIpHeader()).as("client IPs from the ingress").isEqualTo("X-Forwarded-For");
+  }
+
+  /** The lines where production differs from a developer's machine, by key; every other line must be equal. */
+  private static String withoutProductionValues(String config) {
+    return config.lines().map(line -> line.matches("\\s*(operatorApi|clientIpHeader):.*")
+      ? line.substring(0, line.indexOf(':')) : line).collect(java.util.stream.Collectors.joining("\n"));
   }
 
   @Test
@@ -134,8 +142,14 @@ class K8sManifestsTest {
     assertThat(load("pdb.yaml", PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels()).isEqualTo(podLabels());
     NetworkPolicy policy = load("networkpolicy.yaml", NetworkPolicy.class);
     assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(podLabels());
-    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> assertThat(rule.getPorts())
-      .singleElement().satisfies(port -> assertThat(port.getPort().getIntVal()).isEqualTo(serviceConfig.http().port())));
+    // Each rule admits one source to one port: the ingress controller to the public port, monitoring to management.
+    assertThat(policy.getSpec().getIngress()).hasSize(2).allSatisfy(rule -> {
+      assertThat(rule.getFrom()).as("a rule without 'from' admits everyone").singleElement()
+        .satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels()).isNotEmpty());
+      assertThat(rule.getPorts()).singleElement();
+    });
+    assertThat(policy.getSpec().getIngress()).extracting(rule -> rule.getPorts().get(0).getPort().getIntVal())
+      .containsExactly(serviceConfig.http().port(), serviceConfig.management().port());
   }
 
   @Test

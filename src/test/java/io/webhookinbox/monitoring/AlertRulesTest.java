@@ -23,7 +23,7 @@ class AlertRulesTest {
   private static final Set<String> ALERTS = Set.of("WebhookInboxDeadLetters", "WebhookInboxRetryBacklogGrowing",
     "WebhookInboxStaleRatioHigh", "WebhookInboxServerErrors", "WebhookInboxRefusing", "WebhookInboxLatencyHigh",
     "WebhookInboxReadinessFlapping", "WebhookInboxDatabasePoolSaturated", "WebhookInboxNoEventsReceived",
-    "WebhookInboxMaintenanceBehind", "WebhookInboxJwksFailing");
+    "WebhookInboxMaintenanceBehind", "WebhookInboxJwksFailing", "WebhookInboxUnfinishedBeyondRetention");
 
   @Test
   @SuppressWarnings("unchecked")

@@ -41,7 +41,7 @@ class PrometheusScrapeTest {
   void prometheusIngestsTheMetricsAndTheAlertsFireOnTheirConditions(@TempDir Path dir) throws Exception {
     Path binary = ExternalTools.require("prometheus", "prometheus");
     TestService service = inbox.service();
-    try (PrometheusServer prometheus = PrometheusServer.start(binary, dir, service.port())) {
+    try (PrometheusServer prometheus = PrometheusServer.start(binary, dir, service.managementPort())) {
       assertThat(service.postCisive(CisiveEvents.created("evt-prom-ok", "ORD-PROM-OK")).statusCode()).isEqualTo(200);
       faults.failOrder("ORD-PROM-DEAD");
       assertThat(service.postCisive(CisiveEvents.created("evt-prom-dead", "ORD-PROM-DEAD")).statusCode()).isEqualTo(202);

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.ServiceProcess;
+import io.webhookinbox.support.SlowStatements;
 import io.webhookinbox.support.StatusClient;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,25 +119,24 @@ class GracefulShutdownIT {
     Map<String, String> env = environment(db);
     ServiceProcess service = ServiceProcess.start(ServiceProcess.workingDirectory(dir), env).awaitListening();
     String base = "http://127.0.0.1:" + env.get("HTTP_PORT");
+    String management = "http://127.0.0.1:" + env.get("MANAGEMENT_PORT");
     String token = token("drain-sender");
     assertThat(http.postCisive(base, token, CisiveEvents.event("evt-hold-0", "OrderCreated", "2026-11-20T09:00:00Z",
       "ORD-HOLD", "Created").encode())).isEqualTo(200);
 
     CompletableFuture<Integer> held;
-    try (Connection blocker = db.connect(); Statement statement = blocker.createStatement()) {
-      blocker.setAutoCommit(false);
-      statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-HOLD' FOR UPDATE");
+    try (SlowStatements slow = SlowStatements.onOrders(db)) {
       held = CompletableFuture.supplyAsync(() -> http.postCisive(base, token, CisiveEvents.event("evt-hold-1", "OrderUpdated",
         "2026-11-20T10:00:00Z", "ORD-HOLD", "Completed").encode()));
       await().atMost(Duration.ofSeconds(10))
-        .until(() -> db.count("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0);
+        .until(() -> db.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'") > 0);
 
       service.process().toHandle().destroy();
-      await().atMost(Duration.ofSeconds(10)).until(() -> http.get(base + "/health/ready") == 503);
-      assertThat(http.get(base + "/health/live")).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> http.get(management + "/health/ready") == 503);
+      assertThat(http.get(management + "/health/live")).isEqualTo(200);
       assertThat(http.postCisive(base, token, CisiveEvents.created("evt-hold-late", "ORD-HOLD-LATE").encode())).isEqualTo(503);
       assertThat(held).isNotDone();
-      blocker.rollback();
+      slow.release();
     }
 
     assertThat(held.get()).isEqualTo(200);
@@ -158,10 +156,12 @@ class GracefulShutdownIT {
   }
 
   private static Map<String, String> environment(TestDatabase db) {
-    return Map.of("HTTP_PORT", String.valueOf(TestService.freePort()), "PG_HOST", db.host(),
-      "PG_PORT", String.valueOf(db.port()), "PG_DATABASE", db.name(), "PG_USER", db.user(),
+    Map<String, String> env = new java.util.HashMap<>(Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
+      "PG_HOST", db.host(), "PG_PORT", String.valueOf(db.port()), "PG_DATABASE", db.name(), "PG_USER", db.user(),
       "PG_PASSWORD", db.password(), "DB_MIGRATE_ON_START", "false", "JWT_HMAC_SECRET", TestService.SECRET,
-      "JWT_ISSUER", TestService.ISSUER, "JWT_AUDIENCE", TestService.AUDIENCE);
+      "JWT_ISSUER", TestService.ISSUER, "JWT_AUDIENCE", TestService.AUDIENCE));
+    env.put("MANAGEMENT_PORT", String.valueOf(TestService.freePort()));
+    return env;
   }
 
   private static String token(String subject) {

@@ -2,6 +2,7 @@ package io.webhookinbox.ops;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -10,6 +11,8 @@ import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.TcpProxy;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
+import io.webhookinbox.support.StripeEvents;
+import io.webhookinbox.support.SlowStatements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -32,15 +36,17 @@ import static org.awaitility.Awaitility.await;
 /** Probes, metrics, limits and the drain gate of a running service (PostgreSQL behind a cuttable proxy). */
 @ExtendWith({VertxExtension.class, PostgresExtension.class})
 class OperationsTest {
+  private static final String STRIPE_SECRET = "whsec_operations_test_0123456789abcdefghij";
   private static TestService service;
   private static TcpProxy proxy;
 
   @BeforeAll
   static void start(Vertx vertx, TestDatabase database) {
-    proxy = TcpProxy.start(vertx, database.host(), database.port());
+    proxy = TcpProxy.start(database.host(), database.port());
     service = TestService.start(vertx, TestService.config(database, new JsonObject()
       .put("database", new JsonObject().put("host", "127.0.0.1").put("port", proxy.port()).put("connectTimeoutMs", 1000))
       .put("http", new JsonObject().put("maxHeaderBytes", 4096).put("maxUriLength", 1024))
+      .put("stripe", new JsonObject().put("webhookSecrets", new JsonArray().add(STRIPE_SECRET)))
       .put("limits", new JsonObject().put("rate", new JsonObject()
         .put("ingest", new JsonObject().put("perSecond", 1).put("burst", 3))
         .put("stripe", new JsonObject().put("perSecond", 1).put("burst", 2))
@@ -73,13 +79,12 @@ class OperationsTest {
     } finally {
       proxy.restore();
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> service.send(service.client().get("/health/ready"), null,
-      null, null, Map.of()).statusCode() == 200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/health/ready", null).statusCode() == 200);
   }
 
   @Test
   void aReplicaStartedWhilePostgresIsAwayBecomesReadyAndListensWhenItReturns(Vertx vertx, TestDatabase database) {
-    TcpProxy outage = TcpProxy.start(vertx, database.host(), database.port());
+    TcpProxy outage = TcpProxy.start(database.host(), database.port());
     outage.cut();
     JsonObject config = TestService.config(database, new JsonObject()
       .put("database", new JsonObject().put("host", "127.0.0.1").put("port", outage.port()).put("connectTimeoutMs", 500)));
@@ -152,9 +157,7 @@ class OperationsTest {
       busy.postCisive(CisiveEvents.event("evt-busy-0", "OrderCreated", "2026-11-20T09:00:00Z", "ORD-BUSY", "Created"));
       await().atMost(Duration.ofSeconds(5)).until(() -> busy.server().lifecycle().inFlight() == 0);
       io.vertx.core.Future<HttpResponse<Buffer>> held;
-      try (java.sql.Connection blocker = database.connect(); java.sql.Statement statement = blocker.createStatement()) {
-        blocker.setAutoCommit(false);
-        statement.execute("SELECT * FROM orders WHERE external_order_id = 'ORD-BUSY' FOR UPDATE");
+      try (SlowStatements slow = SlowStatements.onOrders(database)) {
         held = busy.client().post(TestService.CISIVE_PATH).putHeader("Authorization", "Bearer " + busy.ingestToken())
           .putHeader("Content-Type", "application/json").sendBuffer(CisiveEvents.event("evt-busy-1", "OrderUpdated",
             "2026-11-20T10:00:00Z", "ORD-BUSY", "Completed").toBuffer());
@@ -165,7 +168,7 @@ class OperationsTest {
         assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
         assertThat(refused.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5121);
         get(busy, "/health/ready", 200);
-        blocker.rollback();
+        slow.release();
       }
       assertThat(held.await().statusCode()).isEqualTo(200);
       // The gate counts a request out when its response is written, which can be just after the client read it.
@@ -175,14 +178,16 @@ class OperationsTest {
   }
 
   @Test
-  void stripeIsLimitedPerClientIpAndOperatorsPerToken() {
+  void verifiedStripeDeliveriesAreLimitedPerClientIpAndOperatorsPerToken() throws Exception {
     List<Integer> stripe = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      // No Stripe secret in this service: a delivery the limiter lets through gets 500/5109, a limited one 429.
-      stripe.add(service.send(service.client().post("/api/webhooks/events"), Buffer.buffer("{}"), null,
-        "application/json", Map.of()).statusCode());
+      String body = StripeEvents.paymentIntent("evt_ops_limit_" + i, "payment_intent.succeeded", "pi_ops_limit_" + i,
+        "succeeded", Instant.now().getEpochSecond()).encode();
+      stripe.add(service.send(service.client().post("/api/webhooks/events"), Buffer.buffer(body), null,
+        "application/json", Map.of("Stripe-Signature", com.stripe.net.Webhook.Signature.generateSignatureHeader(body,
+          STRIPE_SECRET, Instant.now().getEpochSecond()))).statusCode());
     }
-    assertThat(stripe).containsExactly(500, 500, 429);
+    assertThat(stripe).containsExactly(200, 200, 429);
 
     String operator = service.token("busy-operator", "webhooks:read");
     List<Integer> admin = new java.util.ArrayList<>();
@@ -207,15 +212,17 @@ class OperationsTest {
 
   @Test
   void oversizedHeadersAndUrisAreRefused() throws IOException {
-    assertThat(statusLine("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: " + "x".repeat(8192) + "\r\n\r\n"))
-      .contains(" 431 ");
-    assertThat(statusLine("GET /api/" + "a".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n")).contains(" 414 ");
-    assertThat(statusLine("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")).contains(" 200 ");
+    for (int port : new int[] {service.port(), service.managementPort()}) {
+      assertThat(statusLine(port, "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Padding: " + "x".repeat(8192)
+        + "\r\n\r\n")).contains(" 431 ");
+      assertThat(statusLine(port, "GET /api/" + "a".repeat(2048) + " HTTP/1.1\r\nHost: x\r\n\r\n")).contains(" 414 ");
+    }
+    assertThat(statusLine(service.managementPort(), "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")).contains(" 200 ");
   }
 
   /** The status line the server answers a raw request with (the Vert.x client gives up on a closed socket). */
-  private static String statusLine(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", service.port())) {
+  private static String statusLine(int port, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
@@ -243,7 +250,7 @@ class OperationsTest {
   }
 
   private static HttpResponse<Buffer> get(TestService service, String path, int status) {
-    HttpResponse<Buffer> response = service.send(service.client().get(path), null, null, null, Map.of());
+    HttpResponse<Buffer> response = service.get(path, null);
     assertThat(response.statusCode()).as(path + " " + response.bodyAsString()).isEqualTo(status);
     return response;
   }

@@ -23,13 +23,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Slow and hostile senders against the packaged service: connections that send Stripe headers and one byte of
- * body hold no working capacity (an authenticated Cisive delivery still gets 200) and are answered 408 and closed
- * at the body deadline; behind an ingress the Stripe rate limit keys on the client IP the ingress forwards.
+ * Slow and hostile senders against the packaged service: connections that send well-formed Stripe headers and one
+ * byte of body hold no working capacity (an authenticated Cisive delivery still gets 200) and are answered 408 and
+ * closed at the body deadline; behind an ingress the limit on failed signatures keys on the client IP the ingress
+ * forwards.
  */
 @ExtendWith(PostgresExtension.class)
 class SlowSendersIT {
@@ -44,11 +46,12 @@ class SlowSendersIT {
     JsonObject settings = new JsonObject(yaml.readValue(config.toFile(), Map.class)).mergeIn(new JsonObject()
       .put("http", new JsonObject().put("bodyTimeoutMs", 3000))
       .put("limits", new JsonObject().put("maxInFlight", MAX_IN_FLIGHT).put("clientIpHeader", "X-Forwarded-For")
-        .put("rate", new JsonObject().put("stripe", new JsonObject().put("perSecond", 1).put("burst", 2)))), true);
+        .put("rate", new JsonObject().put("failedSignatures", new JsonObject().put("perSecond", 1).put("burst", 2)))),
+      true);
     Files.writeString(config, settings.encodePrettily());
     try (ProcessClient client = new ProcessClient();
          ServiceProcess service = ServiceProcess.start(work, client.environment(db,
-           Map.of("STRIPE_WEBHOOK_SECRETS", "whsec_slow_senders_test"))).awaitListening()) {
+           Map.of("STRIPE_WEBHOOK_SECRETS", "whsec_slow_senders_test_0123456789abcdef"))).awaitListening()) {
       int port = URI.create(client.base()).getPort();
       List<Socket> slow = new ArrayList<>();
       try {
@@ -57,7 +60,8 @@ class SlowSendersIT {
           socket.setSoTimeout(30_000);
           OutputStream out = socket.getOutputStream();
           out.write(("POST /api/webhooks/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-            + "Stripe-Signature: t=1,v1=00\r\nX-Forwarded-For: 198.51.100." + i + "\r\nContent-Length: 1000\r\n\r\n{")
+            + "Stripe-Signature: t=" + Instant.now().getEpochSecond() + ",v1=00\r\nX-Forwarded-For: 198.51.100." + i
+            + "\r\nContent-Length: 1000\r\n\r\n{")
             .getBytes(StandardCharsets.US_ASCII));
           out.flush();
           slow.add(socket);
@@ -76,7 +80,8 @@ class SlowSendersIT {
         }
       }
 
-      // Two deliveries from one forwarded client IP use its burst; the third is limited, another IP is not.
+      // Two failed signature checks from one forwarded client IP use its burst; its third request is refused before
+      // its body, another IP is not.
       assertThat(stripe(client, "203.0.113.7")).isEqualTo(401);
       assertThat(stripe(client, "203.0.113.7")).isEqualTo(401);
       assertThat(stripe(client, "203.0.113.7")).isEqualTo(429);

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 
 /**
@@ -30,6 +31,7 @@ public final class ProcessClient implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
     .connectTimeout(Duration.ofSeconds(2)).build();
   private final int port = TestService.freePort();
+  private final int managementPort = TestService.freePort();
 
   /** The service's environment: this client's port, {@code db} reached at {@code host:dbPort}, plus {@code extra}. */
   public Map<String, String> environment(TestDatabase db, String host, int dbPort, Map<String, String> extra) {
@@ -37,6 +39,7 @@ public final class ProcessClient implements AutoCloseable {
       "PG_PORT", String.valueOf(dbPort), "PG_DATABASE", db.name(), "PG_USER", db.user(),
       "PG_PASSWORD", db.password(), "DB_MIGRATE_ON_START", "false", "JWT_HMAC_SECRET", TestService.SECRET,
       "JWT_ISSUER", TestService.ISSUER, "JWT_AUDIENCE", TestService.AUDIENCE));
+    env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
     env.putAll(extra);
     return env;
   }
@@ -49,6 +52,11 @@ public final class ProcessClient implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The management listener: probes and metrics. */
+  public String managementBase() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
   public String token(String subject, String scope) {
     return signer.generateToken(new JsonObject().put("scope", scope), new JWTOptions().setAlgorithm("HS256")
       .setIssuer(TestService.ISSUER).setAudience(List.of(TestService.AUDIENCE)).setSubject(subject)
@@ -57,15 +65,27 @@ public final class ProcessClient implements AutoCloseable {
 
   /** Posts a Cisive event as an ingest sender; the status, or -1 when the connection failed. */
   public int postCisive(JsonObject event) {
-    return send(HttpRequest.newBuilder(URI.create(base() + TestService.CISIVE_PATH))
+    return send(cisive(event)).statusCode();
+  }
+
+  /** The same without waiting: many such deliveries are in flight at once (each on a connection of its own). */
+  public CompletableFuture<Integer> postCisiveAsync(JsonObject event) {
+    return http.sendAsync(cisive(event), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode)
+      .exceptionally(failure -> -1);
+  }
+
+  private HttpRequest cisive(JsonObject event) {
+    return HttpRequest.newBuilder(URI.create(base() + TestService.CISIVE_PATH))
       .timeout(Duration.ofSeconds(60))
       .header("Authorization", "Bearer " + token("process-sender", "webhooks:ingest"))
       .header("Content-Type", "application/json")
-      .POST(HttpRequest.BodyPublishers.ofString(event.encode())).build()).statusCode();
+      .POST(HttpRequest.BodyPublishers.ofString(event.encode())).build();
   }
 
+  /** {@code GET path}; probes and metrics from the management listener. */
   public Answer get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).build());
+    String base = TestService.managementPath(path) ? managementBase() : base();
+    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build());
   }
 
   public Answer send(HttpRequest request) {

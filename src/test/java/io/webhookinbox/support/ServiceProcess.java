@@ -20,7 +20,8 @@ import java.util.function.Predicate;
 public final class ServiceProcess implements AutoCloseable {
   public static final Path JAR = Path.of("target/webhook-inbox.jar").toAbsolutePath();
   public static final List<String> SCRUBBED_ENV = List.of("PG_HOST", "PG_PORT", "PG_DATABASE", "PG_USER",
-    "PG_PASSWORD", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_HMAC_SECRET", "JWT_PUBLIC_KEYS", "CONFIG_FILE", "HTTP_PORT");
+    "PG_PASSWORD", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_HMAC_SECRET", "JWT_PUBLIC_KEYS", "CONFIG_FILE", "HTTP_PORT",
+    "MANAGEMENT_PORT", "MANAGEMENT_OPERATOR_API", "STRIPE_WEBHOOK_SECRETS", "CISIVE_WEBHOOK_SECRETS");
   private static final AtomicInteger LOGS = new AtomicInteger();
 
   private final Process process;
@@ -43,7 +44,12 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public static ServiceProcess start(Path workDir, Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+    return startJar(JAR, workDir, env, args);
+  }
+
+  /** Another build's jar (an earlier release), started the same way. */
+  public static ServiceProcess startJar(Path jar, Path workDir, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
     command.addAll(List.of(args));
     return startCommand(workDir, env, command);
   }

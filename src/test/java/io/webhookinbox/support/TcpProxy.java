@@ -1,51 +1,63 @@
 package io.webhookinbox.support;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A TCP forwarder in front of PostgreSQL that a test can cut and restore, to make the database unreachable for
  * one service without touching the server other tests use, or freeze, to make the connections open now go silent
- * (half-open, as after a failover) while new ones still work. Network fault injection, not a fake database.
+ * while new ones still work. Network fault injection, not a fake database.
+ *
+ * <p>Plain sockets and a thread per direction: a frozen connection is one whose threads stop reading, so nothing
+ * it receives is forwarded, acknowledged at the application level or answered, and even a close from the client
+ * (a FIN) goes unnoticed: the socket stays open as long as the test runs, as behind a proxy that stopped forwarding
+ * after a failover.
  */
 public final class TcpProxy implements AutoCloseable {
-  private final Vertx vertx;
   private final String targetHost;
   private final int targetPort;
-  private final NetClient client;
-  private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
-  private final Set<NetSocket> frozen = ConcurrentHashMap.newKeySet();
+  private final ServerSocket server;
+  private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
-  private NetServer server;
 
-  private TcpProxy(Vertx vertx, String targetHost, int targetPort) {
-    this.vertx = vertx;
+  private TcpProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    this.client = vertx.createNetClient();
+    this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
   }
 
-  public static TcpProxy start(Vertx vertx, String targetHost, int targetPort) {
-    TcpProxy proxy = new TcpProxy(vertx, targetHost, targetPort);
-    proxy.server = vertx.createNetServer().connectHandler(proxy::accept).listen(0, "127.0.0.1").await();
-    return proxy;
+  public static TcpProxy start(String targetHost, int targetPort) {
+    try {
+      TcpProxy proxy = new TcpProxy(targetHost, targetPort);
+      Thread acceptor = new Thread(proxy::acceptLoop, "tcp-proxy-accept");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      return proxy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public int port() {
-    return server.actualPort();
+    return server.getLocalPort();
   }
 
   /** Drops every open connection and refuses new ones until {@link #restore()}. */
   public void cut() {
     cut = true;
-    sockets.forEach(NetSocket::close);
-    sockets.clear();
+    links.forEach(link -> {
+      if (!link.frozen) {
+        link.close();
+      }
+    });
   }
 
   /**
@@ -53,48 +65,100 @@ public final class TcpProxy implements AutoCloseable {
    * answered, so only a deadline can tell. New connections are accepted and forwarded as before.
    */
   public void freeze() {
-    for (NetSocket socket : sockets) {
-      socket.pause();
-      socket.handler(ignored -> { });
-      socket.closeHandler(null);
-      frozen.add(socket);
-    }
-    sockets.removeAll(frozen);
+    links.forEach(link -> link.frozen = true);
   }
 
   public void restore() {
     cut = false;
   }
 
-  private void accept(NetSocket inbound) {
-    if (cut) {
-      inbound.close();
-      return;
-    }
-    inbound.pause();
-    client.connect(targetPort, targetHost).onComplete(result -> {
-      if (result.failed() || cut) {
-        inbound.close();
-        if (result.succeeded()) {
-          result.result().close();
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket inbound = server.accept();
+        if (cut) {
+          inbound.close();
+          continue;
         }
-        return;
+        Socket outbound = new Socket(targetHost, targetPort);
+        Link link = new Link(inbound, outbound);
+        links.add(link);
+        link.start();
+      } catch (IOException e) {
+        // closed, or the target refused: the client sees its connection end
       }
-      NetSocket outbound = result.result();
-      sockets.add(inbound);
-      sockets.add(outbound);
-      inbound.handler(outbound::write);
-      outbound.handler(inbound::write);
-      inbound.closeHandler(v -> outbound.close());
-      outbound.closeHandler(v -> inbound.close());
-      inbound.resume();
-    });
+    }
   }
 
   @Override
   public void close() {
-    cut();
-    frozen.forEach(NetSocket::close);
-    Future.join(server.close(), client.close()).await();
+    cut = true;
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    links.forEach(Link::close);
+  }
+
+  /** One proxied connection: two pumps, stopped for good once frozen. */
+  private final class Link {
+    private final Socket inbound;
+    private final Socket outbound;
+    private final CountDownLatch never = new CountDownLatch(1);
+    private volatile boolean frozen;
+
+    Link(Socket inbound, Socket outbound) {
+      this.inbound = inbound;
+      this.outbound = outbound;
+    }
+
+    void start() {
+      pump(inbound, outbound, "tcp-proxy-up");
+      pump(outbound, inbound, "tcp-proxy-down");
+    }
+
+    private void pump(Socket from, Socket to, String name) {
+      Thread thread = new Thread(() -> {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+          int read;
+          while (!frozen && (read = in.read(buffer)) >= 0) {
+            if (frozen) {
+              break;
+            }
+            out.write(buffer, 0, read);
+            out.flush();
+          }
+          if (frozen) {
+            never.await();
+          }
+        } catch (IOException e) {
+          // the other side went away
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        if (!frozen) {
+          close();
+        }
+      }, name);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void close() {
+      links.remove(this);
+      never.countDown();
+      try {
+        inbound.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+      try {
+        outbound.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
   }
 }

@@ -55,7 +55,21 @@ public final class TestService implements AutoCloseable {
 
   /** Starts the service watching {@code configFile} for retry and scheduler edits. */
   public static TestService start(Vertx clientVertx, JsonObject config, Path configFile) {
-    InboxServer server = InboxServer.start(AppConfig.from(config), configFile).await();
+    return start(clientVertx, AppConfig.from(config), configFile);
+  }
+
+  /**
+   * A developer's service: configured without a database (development, where unsafe settings are allowed), then
+   * pointed at {@code database} as the embedded one would be.
+   */
+  public static TestService startForDevelopment(Vertx clientVertx, TestDatabase database, JsonObject overrides) {
+    JsonObject config = config(database, overrides);
+    AppConfig development = AppConfig.from(config.copy().put("database", new JsonObject()));
+    return start(clientVertx, development.withDatabase(AppConfig.databaseOf(config)), null);
+  }
+
+  private static TestService start(Vertx clientVertx, AppConfig config, Path configFile) {
+    InboxServer server = InboxServer.start(config, configFile).await();
     WebClient client = WebClient.create(clientVertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
       .setDefaultPort(server.config().http().port())
@@ -69,6 +83,7 @@ public final class TestService implements AutoCloseable {
   public static JsonObject config(TestDatabase database, JsonObject overrides) {
     JsonObject base = new JsonObject()
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("instances", 2))
+      .put("management", new JsonObject().put("port", freePort()))
       .put("database", database.configJson())
       .put("jwt", new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("hmacSecret", SECRET)
         .put("leewaySeconds", 5))
@@ -90,6 +105,11 @@ public final class TestService implements AutoCloseable {
 
   public int port() {
     return server.config().http().port();
+  }
+
+  /** The management listener's port: probes, metrics. */
+  public int managementPort() {
+    return server.config().management().port();
   }
 
   /** A valid token for {@code subject} with the given scopes. */
@@ -149,9 +169,16 @@ public final class TestService implements AutoCloseable {
     return (body == null ? request.send() : request.sendBuffer(body)).await();
   }
 
-  /** {@code GET path} with a token (null for none). */
+  /** {@code GET path} with a token (null for none); probes and metrics from the management listener. */
   public HttpResponse<Buffer> get(String pathAndQuery, String token) {
-    return send(client.get(pathAndQuery), null, token, null, Map.of());
+    HttpRequest<Buffer> request = managementPath(pathAndQuery)
+      ? client.get(managementPort(), "127.0.0.1", pathAndQuery) : client.get(pathAndQuery);
+    return send(request, null, token, null, Map.of());
+  }
+
+  /** Whether the management listener serves this path (probes and metrics). */
+  public static boolean managementPath(String pathAndQuery) {
+    return pathAndQuery.startsWith("/health/") || pathAndQuery.startsWith("/metrics");
   }
 
   public String readToken() {

@@ -12,6 +12,7 @@ import io.webhookinbox.api.CorrelationIdHandler;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.JsonBodies;
 import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.security.ReceiveBudget;
 import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.api.SchemaValidator;
 import io.webhookinbox.ingest.IngestClient;
@@ -33,6 +34,7 @@ public final class CisiveWebhook {
   public static final String PATH = "/api/webhooks/cisive/orders";
   public static final String SCHEMA = "schemas/cisive-order-event.schema.json";
   private static final String DEFAULT_SCHEMA_VERSION = "1.0";
+  private static final String SIGNATURE_KEY = "cisive.signature";
 
   private final SchemaValidator schema;
   private final IngestClient ingest;
@@ -52,32 +54,39 @@ public final class CisiveWebhook {
   }
 
   /**
-   * Auth and content type are checked before the body is read (a first route), the size limit while it is read
-   * (a second route: vertx-web wants a body handler ahead of other handlers within one route).
+   * Auth, signature headers, content type and the receive budget are checked before the body is read (a first
+   * route), the size limit while it is read (a second route: vertx-web wants a body handler ahead of other
+   * handlers within one route).
    */
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, long bodyLimitBytes,
-                    Handler<RoutingContext> capacity) {
-    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(rateLimiter.handler()).handler(ctx -> {
-      ingest.requireActive();
-      ctx.next();
-    }).handler(JsonBodies.requireJson());
+  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, ReceiveBudget receiving,
+                    long bodyLimitBytes, Handler<RoutingContext> capacity) {
+    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(rateLimiter.handler()).handler(this::precheck)
+      .handler(JsonBodies.requireJson()).handler(receiving.reserve(false));
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(capacity)
       .handler(this::receive);
+  }
+
+  private void precheck(RoutingContext ctx) {
+    ingest.requireActive();
+    if (signature != null) {
+      ctx.put(SIGNATURE_KEY, signature.parse(ctx.request().getHeader(StandardWebhookSignature.ID),
+        ctx.request().getHeader(StandardWebhookSignature.TIMESTAMP),
+        ctx.request().getHeader(StandardWebhookSignature.SIGNATURE), Instant.now().getEpochSecond()));
+    }
+    ctx.next();
   }
 
   private void receive(RoutingContext ctx) {
     long receivedNanos = System.nanoTime();
     Buffer raw = ctx.body().buffer();
-    String webhookId = ctx.request().getHeader(StandardWebhookSignature.ID);
-    if (signature != null) {
-      signature.verify(webhookId, ctx.request().getHeader(StandardWebhookSignature.TIMESTAMP),
-        ctx.request().getHeader(StandardWebhookSignature.SIGNATURE), raw == null ? new byte[0] : raw.getBytes(),
-        Instant.now().getEpochSecond());
+    StandardWebhookSignature.Headers signed = ctx.get(SIGNATURE_KEY);
+    if (signed != null) {
+      signature.verify(signed, raw == null ? new byte[0] : raw.getBytes());
     }
     JsonObject body = JsonBodies.parseObject(raw);
     schema.validate(body);
     String eventId = body.getString("eventId");
-    if (signature != null && !webhookId.equals(eventId)) {
+    if (signed != null && !signed.id().equals(eventId)) {
       throw StandardWebhookSignature.rejected(400, StandardWebhookSignature.ID, "must equal the body's eventId");
     }
     String eventType = body.getString("eventType");

@@ -48,8 +48,15 @@ public final class StandardWebhookSignature {
     return new StandardWebhookSignature(List.copyOf(keys), toleranceSeconds);
   }
 
-  /** Throws 401 for a missing, stale or wrong signature, 400 for a malformed header. */
-  public void verify(String id, String timestamp, String signatures, byte[] body, long nowSeconds) {
+  /** The signed id and timestamp and the candidate signatures (null entries: not base64). */
+  public record Headers(String id, String timestamp, List<byte[]> signatures) {
+  }
+
+  /**
+   * Checks the headers alone, before the body is read: 401 for a missing header or a stale timestamp, 400 for a
+   * malformed one.
+   */
+  public Headers parse(String id, String timestamp, String signatures, long nowSeconds) {
     for (String[] header : new String[][] {{ID, id}, {TIMESTAMP, timestamp}, {SIGNATURE, signatures}}) {
       if (header[1] == null || header[1].isBlank()) {
         throw rejected(401, header[0], "missing");
@@ -74,10 +81,15 @@ public final class StandardWebhookSignature {
     if (candidates.isEmpty()) {
       throw rejected(400, SIGNATURE, "malformed: no v1 entry");
     }
-    byte[] prefix = (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8);
+    return new Headers(id, timestamp, List.copyOf(candidates));
+  }
+
+  /** Throws 401 unless one of the signatures is the body's under one of the keys. */
+  public void verify(Headers headers, byte[] body) {
+    byte[] prefix = (headers.id() + "." + headers.timestamp() + ".").getBytes(StandardCharsets.UTF_8);
     for (byte[] key : keys) {
       byte[] expected = Hmac.sha256(key, prefix, body);
-      for (byte[] candidate : candidates) {
+      for (byte[] candidate : headers.signatures()) {
         if (Hmac.same(expected, candidate)) {
           return;
         }

@@ -21,11 +21,15 @@ public final class StripeSignature {
   private StripeSignature() {
   }
 
-  /** Throws 401 (bad or stale signature), 400 (malformed header) or 500/5109 (no secret configured). */
-  public static void verify(String header, byte[] body, List<String> secrets, long toleranceSeconds, long nowSeconds) {
-    if (secrets.isEmpty()) {
-      throw ApiError.of(ErrorCode.SECRET_NOT_CONFIGURED);
-    }
+  /** What the header says: the signed timestamp and the candidate signatures (null entries: not hex). */
+  public record Header(String timestamp, List<byte[]> signatures) {
+  }
+
+  /**
+   * Checks the header alone, before the body is read: 401 when it is missing or its timestamp is outside the
+   * tolerance, 400 when it is malformed.
+   */
+  public static Header parse(String header, long toleranceSeconds, long nowSeconds) {
     if (header == null || header.isBlank()) {
       throw rejected(401, "missing");
     }
@@ -52,10 +56,15 @@ public final class StripeSignature {
     if (Math.abs(nowSeconds - Long.parseLong(timestamp)) > toleranceSeconds) {
       throw rejected(401, "timestamp is outside the " + toleranceSeconds + " s tolerance");
     }
-    byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
+    return new Header(timestamp, List.copyOf(signatures));
+  }
+
+  /** Throws 401 unless one of the header's signatures is the body's under one of the secrets. */
+  public static void verify(Header header, byte[] body, List<String> secrets) {
+    byte[] prefix = (header.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);
     for (String secret : secrets) {
       byte[] expected = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), prefix, body);
-      for (byte[] candidate : signatures) {
+      for (byte[] candidate : header.signatures()) {
         if (Hmac.same(expected, candidate)) {
           return;
         }

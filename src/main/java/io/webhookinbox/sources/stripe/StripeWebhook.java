@@ -14,6 +14,7 @@ import io.webhookinbox.api.CorrelationIdHandler;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.JsonBodies;
 import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.security.ReceiveBudget;
 import io.webhookinbox.api.SchemaValidator;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.ingest.IngestCommand;
@@ -30,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /api/webhooks/events}: Stripe payment events. The signature is the authentication (no JWT), checked
@@ -45,6 +47,7 @@ public final class StripeWebhook {
   static final Set<String> PROCESSED_TYPES = Set.of("payment_intent.succeeded", "payment_intent.payment_failed",
     "payment_intent.canceled", DISPUTE_CREATED);
   private static final String PRINCIPAL = "stripe-signature";
+  private static final String SIGNATURE_KEY = "stripe.signature";
   private static final Logger LOG = LoggerFactory.getLogger(StripeWebhook.class);
 
   private final SchemaValidator schema;
@@ -59,11 +62,19 @@ public final class StripeWebhook {
     this.sources = sources;
   }
 
-  /** No token here: the rate limit keys on the client IP. */
-  public void mount(Router router, RateLimiter rateLimiter, long bodyLimitBytes, Handler<RoutingContext> capacity) {
-    router.post(PATH).handler(rateLimiter.handler()).handler(this::precheck).handler(JsonBodies.requireJson());
+  /**
+   * No token here: the signature is the authentication, and everything the headers can refuse is refused before
+   * the body is read (a missing, malformed or stale signature, a client whose signatures keep failing, a wrong
+   * content type, a declared length over the limit or the unauthenticated senders' share of the receive budget).
+   * Failed signature checks are limited per client IP ({@code failedSignatures}), separately from verified
+   * deliveries ({@code verified}), so a flood of junk signatures never makes Stripe's own deliveries wait.
+   */
+  public void mount(Router router, RateLimiter verified, RateLimiter failedSignatures, ReceiveBudget receiving,
+                    long bodyLimitBytes, Handler<RoutingContext> capacity) {
+    router.post(PATH).handler(failedSignatures.refuseWhenExhausted())
+      .handler(ctx -> precheck(ctx, failedSignatures)).handler(JsonBodies.requireJson()).handler(receiving.reserve(true));
     router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(capacity)
-      .handler(this::receive);
+      .handler(ctx -> receive(ctx, verified, failedSignatures));
   }
 
   /** A Stripe event is applied only when this service processes its type and it names a payment intent. */
@@ -71,25 +82,36 @@ public final class StripeWebhook {
     return PROCESSED_TYPES.contains(type) && paymentIntentId != null;
   }
 
-  private void precheck(RoutingContext ctx) {
+  private void precheck(RoutingContext ctx, RateLimiter failedSignatures) {
     ingest.requireActive();
-    if (settings.webhooks().signatureVerification() && sources.stripeSecrets().isEmpty()) {
-      throw ApiError.of(ErrorCode.SECRET_NOT_CONFIGURED);
+    if (settings.webhooks().signatureVerification()) {
+      if (sources.stripeSecrets().isEmpty()) {
+        throw ApiError.of(ErrorCode.SECRET_NOT_CONFIGURED);
+      }
+      StripeSignature.Header header = charged(ctx, failedSignatures, () -> StripeSignature.parse(
+        ctx.request().getHeader(StripeSignature.HEADER), sources.stripeToleranceSeconds(),
+        Instant.now().getEpochSecond()));
+      ctx.put(SIGNATURE_KEY, header);
     }
     ctx.next();
   }
 
-  private void receive(RoutingContext ctx) {
+  private void receive(RoutingContext ctx, RateLimiter verifiedLimit, RateLimiter failedSignatures) {
     long receivedNanos = System.nanoTime();
     Buffer raw = ctx.body().buffer();
     byte[] bytes = raw == null ? new byte[0] : raw.getBytes();
-    boolean verified = settings.webhooks().signatureVerification();
+    StripeSignature.Header header = ctx.get(SIGNATURE_KEY);
+    // The setting may have changed since the headers were checked: what was checked then decides.
+    boolean verified = header != null;
     if (verified) {
-      StripeSignature.verify(ctx.request().getHeader(StripeSignature.HEADER), bytes, sources.stripeSecrets(),
-        sources.stripeToleranceSeconds(), Instant.now().getEpochSecond());
+      charged(ctx, failedSignatures, () -> {
+        StripeSignature.verify(header, bytes, sources.stripeSecrets());
+        return null;
+      });
     } else {
       LOG.warn("Stripe delivery accepted WITHOUT signature verification (webhooks.signatureVerification=false)");
     }
+    verifiedLimit.check(ctx);
     JsonObject event = JsonBodies.parseObject(raw);
     schema.validate(event);
     String eventId = event.getString("id");
@@ -111,6 +133,16 @@ public final class StripeWebhook {
       .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "paymentId", "paymentVersion",
         processingResponse(outcome, type, receivedNanos)))
       .onFailure(ctx::fail);
+  }
+
+  /** Runs a signature check, counting its failure against the client. */
+  private static <T> T charged(RoutingContext ctx, RateLimiter failedSignatures, Supplier<T> check) {
+    try {
+      return check.get();
+    } catch (ApiError refused) {
+      failedSignatures.charge(ctx);
+      throw refused;
+    }
   }
 
   /** The guide's WebhookProcessingResponse: every 2xx here means the event is stored, so its status is success. */

@@ -253,8 +253,8 @@ class StripeWebhookTest {
     JsonObject event = StripeEvents.paymentIntent("evt_unsigned_1", "payment_intent.succeeded", "pi_unsigned_1",
       "succeeded", now());
     assertThat(post(event.encode(), null).statusCode()).isEqualTo(401);
-    try (TestService developer = TestService.start(vertx, TestService.config(database, new JsonObject()
-      .put("webhooks", new JsonObject().put("signatureVerification", false))))) {
+    try (TestService developer = TestService.startForDevelopment(vertx, database, new JsonObject()
+      .put("webhooks", new JsonObject().put("signatureVerification", false)))) {
       HttpResponse<Buffer> accepted = developer.send(developer.client().post(StripeWebhook.PATH), event.toBuffer(),
         null, "application/json", Map.of());
       assertThat(accepted.statusCode()).isEqualTo(200);
