@@ -93,8 +93,9 @@ commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml conf 
 # The shipped configuration with the per-caller rate limit off: a closed loop from one caller is the point.
 # limits.maxInFlight stays 128: a closed loop of at most 128 connections never exceeds it, and the open model's
 # target (no refusals) is about the shipped limit.
-sed -E 's/^(    ingest: \{ perSecond: )[0-9]+/\10/' conf/config.yaml > "$work/config.yaml"
-grep -q '^    ingest: { perSecond: 0,' "$work/config.yaml" || fail "could not switch off limits.rate.ingest in the config copy"
+sed -E '/^    ingest:$/,/perSecond:/ s/^(      perSecond: )[0-9]+/\10/' conf/config.yaml > "$work/config.yaml"
+grep -A3 '^    ingest:$' "$work/config.yaml" | grep -q '^      perSecond: 0$' \
+  || fail "could not switch off limits.rate.ingest in the config copy"
 
 port=""
 for candidate in $(seq 18380 18399); do

@@ -4,51 +4,55 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.webhookinbox.config.AppConfig;
-import io.webhookinbox.db.ConnectionBudget;
-import io.webhookinbox.admin.AdminVerticle;
-import io.webhookinbox.overrides.OverridesVerticle;
-import io.webhookinbox.api.OpenApiRoute;
-import io.webhookinbox.ingest.IngestCommand;
-import io.webhookinbox.ingest.IngestOutcome;
-import io.webhookinbox.ingest.IngestVerticle;
-import io.webhookinbox.api.LocalCodec;
-import io.webhookinbox.ingest.SourceApplier;
-import io.webhookinbox.telemetry.LogContext;
-import io.webhookinbox.telemetry.InboxMetrics;
-import io.webhookinbox.config.RuntimeSettings;
-import io.webhookinbox.config.SettingsWatcher;
-import io.webhookinbox.retention.RetentionVerticle;
-import io.webhookinbox.retry.SchedulerVerticle;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.webhookinbox.sources.cisive.CisiveOrderApplier;
-import io.webhookinbox.security.BearerAuth;
-import io.webhookinbox.security.JwksKeys;
-import io.webhookinbox.sources.cisive.CisiveWebhook;
-import io.webhookinbox.sources.cisive.StandardWebhookSignature;
-import io.webhookinbox.sources.stripe.PaymentApplier;
-import io.webhookinbox.sources.stripe.StripeWebhook;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.webhookinbox.admin.AdminRoutes;
+import io.webhookinbox.admin.Events;
+import io.webhookinbox.admin.Resources;
+import io.webhookinbox.admin.Statistics;
+import io.webhookinbox.api.LocalCodec;
+import io.webhookinbox.api.OpenApiRoute;
+import io.webhookinbox.audit.AuditService;
+import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.config.SettingsWatcher;
+import io.webhookinbox.db.ConnectionBudget;
+import io.webhookinbox.events.EventClaims.Claim;
+import io.webhookinbox.events.NewEvent;
+import io.webhookinbox.ingest.Appliers;
+import io.webhookinbox.ingest.IngestClient;
+import io.webhookinbox.ingest.IngestVerticle;
 import io.webhookinbox.ops.Lifecycle;
 import io.webhookinbox.ops.OpsVerticle;
+import io.webhookinbox.overrides.Overrides;
+import io.webhookinbox.overrides.OverridesVerticle;
+import io.webhookinbox.replay.Replays;
+import io.webhookinbox.retention.RetentionVerticle;
+import io.webhookinbox.retry.RetryScheduler;
+import io.webhookinbox.security.JwksKeys;
+import io.webhookinbox.source.IngestOutcome;
+import io.webhookinbox.source.Source;
+import io.webhookinbox.telemetry.InboxMetrics;
+import io.webhookinbox.telemetry.LogContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
- * One running service: its own Vert.x with the worker, scheduler and HTTP verticles deployed from one typed
- * config. The database must already be reachable and migrated. Tests start several to play replicas.
+ * One running service: its own Vert.x with the ingest, scheduler and HTTP verticles deployed from one typed config.
+ * The database must already be reachable and migrated. Tests start several to play replicas.
  */
 public final class InboxServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
@@ -81,16 +85,87 @@ public final class InboxServer implements AutoCloseable {
     return start(config, null);
   }
 
+  public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile) {
+    return start(config, watchedConfigFile, Sources.ALL);
+  }
+
   /**
    * Creates Vert.x and deploys everything; blocking parts (schema files) run on the caller's thread.
    *
-   * @param watchedConfigFile the config file whose {@code retry} and {@code scheduler} edits apply while running;
-   *                          null to not watch
+   * @param watchedConfigFile the config file whose {@code retry}, {@code scheduler} and {@code webhooks} edits
+   *                          apply while running; null to not watch
+   * @param sources           the webhook senders served (the registry in {@code config} must know their settings)
    */
-  public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile) {
+  public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile, List<Source> sources) {
     LogContext.init();
-    InboxMetrics metrics = new InboxMetrics();
-    Vertx vertx = Vertx.builder()
+    InboxMetrics metrics = new InboxMetrics(sources.stream().map(Source::name).toList(),
+      config.registry().eventTypes(), sources.stream().filter(source -> source.applier().batchUpsert() != null)
+        .map(Source::name).toList());
+    Vertx vertx = newVertx(metrics);
+    vertx.eventBus().registerDefaultCodec(NewEvent.class, new LocalCodec<>(NewEvent.class));
+    vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
+    vertx.eventBus().registerDefaultCodec(Claim.class, new LocalCodec<>(Claim.class));
+    RuntimeSettings settings = config.runtimeSettings();
+    if (watchedConfigFile != null) {
+      SettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), settings);
+    }
+    // One ingest verticle per core, not per event loop (two per core): each runs one group commit at a time, so
+    // fewer of them gather more deliveries per transaction, and PostgreSQL's work per event falls with the batch.
+    int cores = Runtime.getRuntime().availableProcessors();
+    ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
+      config.ingest().instances() > 0 ? config.ingest().instances() : cores);
+    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.limits().maxInFlightBytes(),
+      config.http().bodyTimeoutMs());
+    SharedPools pools = SharedPools.create(vertx, config.database(), settings);
+    Overrides overrides = new Overrides(pools.configuration(), settings);
+    JwksKeys jwks = config.jwt().jwks().enabled()
+      ? new JwksKeys(config.jwt().jwks(), config.jwt().algorithms(), metrics) : null;
+    HttpVerticle.Front front = new HttpVerticle.Front(config, settings, lifecycle,
+      HttpVerticle.Security.of(config, jwks), new HttpVerticle.Health(HealthChecks.create(vertx),
+        HealthChecks.create(vertx), metrics),
+      operators(vertx, pools, overrides, sources), sources.stream().map(source -> source.endpoint(config)).toList(),
+      new IngestClient(vertx.eventBus(), settings, budget.ingestInstances()), new AtomicReference<>());
+    IngestVerticle.Shared ingest = new IngestVerticle.Shared(config.database(), config.ingest(),
+      new Appliers(sources.stream().map(Source::applier).toList()), settings, metrics, budget);
+    int httpInstances = config.http().instances() > 0 ? config.http().instances()
+      : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, front.routes());
+    AtomicInteger ingestNumber = new AtomicInteger();
+    // In this order: operator overrides first (everything after acts on settings from its first moment), the HTTP
+    // verticles last (traffic only once everything it reaches is there).
+    List<Supplier<Future<String>>> deployments = List.of(
+      () -> vertx.deployVerticle(new OverridesVerticle(config.database(), overrides)),
+      () -> vertx.deployVerticle(() -> new IngestVerticle(ingest, ingestNumber.incrementAndGet()),
+        new DeploymentOptions().setInstances(budget.ingestInstances())),
+      () -> vertx.deployVerticle(new RetryScheduler(config.database(), pools.scheduler(), settings, metrics))
+        .onSuccess(id -> server.schedulerDeployment = id),
+      () -> vertx.deployVerticle(new OpsVerticle(config.database(), settings, lifecycle, front.health().liveness(),
+        front.health().readiness(), budget.ingestInstances())),
+      () -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention(), metrics)),
+      // Waits for the first JWKS fetch (bounded by its timeout); starts without keys when the IdP is down.
+      () -> jwks == null ? Future.succeededFuture("") : vertx.deployVerticle(jwks),
+      () -> vertx.deployVerticle(() -> new HttpVerticle(front), new DeploymentOptions().setInstances(httpInstances)));
+    Future<String> deployed = Future.succeededFuture();
+    for (Supplier<Future<String>> deployment : deployments) {
+      deployed = deployed.compose(previous -> deployment.get());
+    }
+    return deployed
+      .map(id -> {
+        lifecycle.markDeployed();
+        LOG.info("Webhook Inbox listening on {}:{}, management on {}:{} ({} HTTP, {} ingest instances)",
+          config.http().host(), config.http().port(), config.management().host(), config.management().port(),
+          httpInstances, budget.ingestInstances());
+        return server;
+      })
+      .onFailure(failure -> {
+        // Not composed: close() completes on a terminating event loop, so nothing may wait on it from there.
+        LOG.error("Start-up failed", failure);
+        vertx.close();
+      });
+  }
+
+  private static Vertx newVertx(InboxMetrics metrics) {
+    return Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -99,67 +174,17 @@ public final class InboxServer implements AutoCloseable {
           Label.POOL_NAME))))
       .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
       .build();
-    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.limits().maxInFlightBytes(),
-      config.http().bodyTimeoutMs());
-    StandardWebhookSignature cisiveSignature = config.sources().cisiveSignatures()
-      ? StandardWebhookSignature.of(config.sources().cisiveSecrets(), config.sources().cisiveToleranceSeconds())
-      : null;
-    JwksKeys jwks = config.jwt().jwks().enabled()
-      ? new JwksKeys(config.jwt().jwks(), config.jwt().algorithms(), metrics) : null;
-    int eventLoops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    // One worker per core, not per event loop (two per core): each worker runs one group commit at a time, so
-    // fewer workers gather more deliveries per transaction, and PostgreSQL's work per event falls with the batch.
-    int cores = Runtime.getRuntime().availableProcessors();
-    ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
-      config.ingest().workerInstances() > 0 ? config.ingest().workerInstances() : cores);
-    int workers = budget.workers();
-    HttpVerticle.Shared shared = new HttpVerticle.Shared(HttpVerticle.Schemas.load(), BearerAuth.options(config.jwt()),
-      jwks, cisiveSignature, HttpVerticle.RateLimits.of(config.limits(), config.http().bodyLimitBytes()), lifecycle, HealthChecks.create(vertx), HealthChecks.create(vertx),
-      metrics, OpenApiRoute.load(), new AtomicReference<>(), workers);
-    vertx.eventBus().registerDefaultCodec(IngestCommand.class, new LocalCodec<>(IngestCommand.class));
-    vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
+  }
 
-    RuntimeSettings settings = new RuntimeSettings(config.runtime(), !config.development());
-    if (watchedConfigFile != null) {
-      SettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), settings);
-    }
-    Map<String, SourceApplier> appliers = Map.of(CisiveWebhook.SOURCE, new CisiveOrderApplier(),
-      StripeWebhook.SOURCE, new PaymentApplier());
-    int httpInstances = config.http().instances() > 0 ? config.http().instances() : eventLoops;
-
-    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, shared.routes());
-    AtomicInteger workerNumber = new AtomicInteger();
-    // Operator overrides load first: the workers and the scheduler act on settings from their first moment.
-    return vertx.deployVerticle(new OverridesVerticle(config.database(), settings))
-      .compose(id -> vertx.deployVerticle(() -> {
-        int number = workerNumber.incrementAndGet();
-        return new IngestVerticle(config.database(), config.ingest(), number, budget.perWorker(),
-          number == 1 ? budget.retry() : 0, appliers, settings, metrics);
-      }, new DeploymentOptions().setInstances(workers)))
-      .compose(id -> vertx.deployVerticle(new SchedulerVerticle(config.database(), settings, metrics)))
-      .compose(id -> {
-        server.schedulerDeployment = id;
-        return vertx.deployVerticle(new OpsVerticle(config.database(), settings, lifecycle, shared.liveness(),
-          shared.readiness(), workers));
-      })
-      .compose(id -> vertx.deployVerticle(new AdminVerticle(config.database(), settings)))
-      .compose(id -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention(), metrics)))
-      // Waits for the first JWKS fetch (bounded by its timeout); starts without keys when the IdP is down.
-      .compose(id -> jwks == null ? Future.succeededFuture(id) : vertx.deployVerticle(jwks))
-      .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, settings, shared),
-        new DeploymentOptions().setInstances(httpInstances)))
-      .map(id -> {
-        lifecycle.markDeployed();
-        LOG.info("Webhook Inbox listening on {}:{}, management on {}:{} ({} HTTP, {} worker instances)",
-          config.http().host(), config.http().port(), config.management().host(), config.management().port(),
-          httpInstances, workers);
-        return server;
-      })
-      .onFailure(failure -> {
-        // Not composed: close() completes on a terminating event loop, so nothing may wait on it from there.
-        LOG.error("Start-up failed", failure);
-        vertx.close();
-      });
+  /** The typed services of the operator API, on the replica's shared pools. */
+  private static HttpVerticle.Operators operators(Vertx vertx, SharedPools pools, Overrides overrides,
+                                                  List<Source> sources) {
+    Map<String, Source> byName = new LinkedHashMap<>();
+    sources.forEach(source -> byName.put(source.name(), source));
+    AdminRoutes.Services admin = new AdminRoutes.Services(new Events(pools.operators(), byName),
+      new Statistics(pools.operators()), new Resources(pools.operators()));
+    return new HttpVerticle.Operators(admin, new Replays(pools.scheduler(), vertx.eventBus(),
+      List.copyOf(byName.keySet())), new AuditService(pools.operators()), overrides, sources, OpenApiRoute.load());
   }
 
   public Vertx vertx() {

@@ -6,6 +6,7 @@ import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.ConfigLoader;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.ProductionSafety;
+import io.webhookinbox.config.SettingsReference;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.webhookinbox.db.EmbeddedDatabase;
@@ -47,8 +48,12 @@ public final class WebhookInbox {
           System.out.println(token(loadConfig(), rest));
           Logs.flush();
         }
+        case "settings" -> {
+          System.out.print(SettingsReference.markdownTable(Sources.registry(Sources.ALL)));
+          Logs.flush();
+        }
         default -> {
-          System.err.println("usage: java -jar webhook-inbox.jar [serve | migrate | token [--sub S] [--scope \"A B\"] [--ttl SECONDS]]");
+          System.err.println("usage: java -jar webhook-inbox.jar [serve | migrate | settings | token [--sub S] [--scope \"A B\"] [--ttl SECONDS]]");
           System.exit(2);
         }
       }
@@ -64,7 +69,7 @@ public final class WebhookInbox {
    * configured) a missing token key becomes the generated development secret.
    */
   static AppConfig loadConfig() {
-    AppConfig config = AppConfig.from(readConfig());
+    AppConfig config = AppConfig.from(readConfig(), Sources.registry(Sources.ALL));
     return config.development() ? DevSecret.applyIfNoKeys(config) : config;
   }
 
@@ -73,7 +78,8 @@ public final class WebhookInbox {
     Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
       .setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     try {
-      return ConfigLoader.retriever(vertx, ConfigLoader.configFile(), true, 0).getConfig().await();
+      return ConfigLoader.retriever(vertx, ConfigLoader.configFile(), Sources.registry(Sources.ALL), true, 0)
+        .getConfig().await();
     } finally {
       vertx.close().await();
     }
@@ -86,7 +92,7 @@ public final class WebhookInbox {
     EmbeddedDatabase embedded = config.database().embedded() ? EmbeddedDatabase.startFor(config.database()) : null;
     AppConfig effective = embedded == null ? config : config.withDatabase(embedded.connectionFor(config.database()));
     if (effective.database().migrateOnStart()) {
-      Migrations.migrate(effective.database());
+      Migrations.migrate(effective.database(), Sources.migrations(Sources.ALL));
     }
     InboxServer server = InboxServer.start(effective, ConfigLoader.configFile()).await();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -115,10 +121,10 @@ public final class WebhookInbox {
     DatabaseConfig database = AppConfig.databaseOf(readConfig());
     if (database.embedded()) {
       try (EmbeddedDatabase embedded = EmbeddedDatabase.startFor(database)) {
-        Migrations.migrate(embedded.connectionFor(database));
+        Migrations.migrate(embedded.connectionFor(database), Sources.migrations(Sources.ALL));
       }
     } else {
-      Migrations.migrate(database);
+      Migrations.migrate(database, Sources.migrations(Sources.ALL));
     }
   }
 

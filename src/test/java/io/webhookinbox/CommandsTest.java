@@ -29,7 +29,7 @@ class CommandsTest {
   void mintedTokenIsAcceptedWithItsScopes(Vertx vertx, TestDatabase database) {
     JsonObject json = TestService.config(database, new JsonObject());
     try (TestService service = TestService.start(vertx, json)) {
-      AppConfig config = AppConfig.from(json);
+      AppConfig config = Sources.config(json);
       String ingestOnly = WebhookInbox.token(config, List.of("--sub", "readme-user", "--scope", "webhooks:ingest"));
 
       HttpResponse<Buffer> response = service.postCisive(CisiveEvents.created("evt-cmd-1", "ORD-CMD-1").toBuffer(),
@@ -50,13 +50,13 @@ class CommandsTest {
     JsonObject json = new JsonObject().put("jwt", new JsonObject().put("issuer", "i").put("audience", "a")
       .put("devSecretFile", secretFile.toString()));
 
-    AppConfig first = io.webhookinbox.security.DevSecret.applyIfNoKeys(AppConfig.from(json));
-    AppConfig second = io.webhookinbox.security.DevSecret.applyIfNoKeys(AppConfig.from(json));
+    AppConfig first = io.webhookinbox.security.DevSecret.applyIfNoKeys(Sources.config(json));
+    AppConfig second = io.webhookinbox.security.DevSecret.applyIfNoKeys(Sources.config(json));
 
     assertThat(first.jwt().hmacSecret()).hasSizeGreaterThanOrEqualTo(40).isEqualTo(second.jwt().hmacSecret());
     assertThat(Files.getPosixFilePermissions(secretFile)).extracting(Object::toString)
       .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
-    AppConfig configured = AppConfig.from(json.copy().put("jwt", json.getJsonObject("jwt").copy().put("hmacSecret", "x".repeat(32))));
+    AppConfig configured = Sources.config(json.copy().put("jwt", json.getJsonObject("jwt").copy().put("hmacSecret", "x".repeat(32))));
     assertThat(io.webhookinbox.security.DevSecret.applyIfNoKeys(configured).jwt().hmacSecret()).isEqualTo("x".repeat(32));
   }
 }

@@ -30,7 +30,10 @@ class PackagePlanTest {
   private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
   private static final Set<String> FEATURES = Set.of("ingest", "retry", "admin", "overrides", "ops", "audit",
-    "sources.cisive", "sources.stripe", "retention");
+    "sources.cisive", "sources.stripe", "retention", "replay");
+  /** What a source's folder may use: the contract for sources and the leaves, never another feature. */
+  private static final Set<String> BELOW_SOURCES = Set.of("source", "events", "api", "config", "security", "telemetry",
+    "db");
 
   @Test
   void theProjectsPackagesFormNoCycle() {
@@ -56,6 +59,17 @@ class PackagePlanTest {
         assertThat(imports).as("%s imports the composition root", pkg).doesNotContain("(root)");
       }
     });
+  }
+
+  @Test
+  void sourcesUseTheContractForSourcesAndTheLeavesOnly() {
+    Map<String, Set<String>> graph = packageGraph(Path.of("src/main/java"));
+    graph.forEach((pkg, imports) -> {
+      if (pkg.startsWith("sources.") || pkg.equals("source")) {
+        assertThat(imports).as("%s imports", pkg).isSubsetOf(BELOW_SOURCES);
+      }
+    });
+    assertThat(graph.get("events")).as("the event lifecycle").isSubsetOf(Set.of("db", "config", "api", "telemetry"));
   }
 
   @Test

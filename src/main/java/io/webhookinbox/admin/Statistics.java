@@ -3,6 +3,7 @@ package io.webhookinbox.admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.db.BoundedPool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -11,6 +12,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,7 +22,7 @@ import java.util.TreeMap;
  * with every status change; the partial hours at either end come from the events themselves, so the figures are
  * exact. A 30-day window over millions of events reads a few thousand rollup rows.
  */
-final class Statistics {
+public final class Statistics {
   static final String ROLLUP_COUNTS = """
     SELECT event_type, status, sum(events)::bigint AS events, sum(timed)::bigint AS timed,
            sum(processing_ms_sum)::bigint AS ms
@@ -67,17 +70,63 @@ final class Statistics {
 
   static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
+  /** A window of receipt times (end exclusive), for one event type or (null) all. */
+  public record Query(OffsetDateTime start, OffsetDateTime end, String eventType) {
+  }
+
+  /** The figures of a window: totals, per event type, the processing-time percentiles and the latest failures. */
+  public record Report(Query query, Counts all, Map<String, Counts> byType, Long p95Ms, Long p50Ms,
+                       List<Failure> recentFailures) {
+    /** The guide's fields first; {@code eventTypeStatusBreakdown} has every figure per type. */
+    public JsonObject toJson() {
+      JsonObject breakdown = new JsonObject();
+      JsonObject statusBreakdown = new JsonObject();
+      byType.forEach((type, counts) -> {
+        if (counts.total() > 0) {
+          breakdown.put(type, counts.total());
+          statusBreakdown.put(type, counts.toJson());
+        }
+      });
+      JsonArray recent = new JsonArray();
+      recentFailures.forEach(failure -> recent.add(failure.toJson()));
+      return all.toJson()
+        .put("p95ProcessingTimeMs", p95Ms)
+        .put("p50ProcessingTimeMs", p50Ms)
+        .put("eventTypeBreakdown", breakdown)
+        .put("eventTypeStatusBreakdown", statusBreakdown)
+        .put("recentFailures", recent)
+        .put("startDate", query.start().toString())
+        .put("endDate", query.end().toString())
+        .put("eventType", query.eventType());
+    }
+  }
+
+  /** One of the most recent failures; {@code failedAt} is its last attempt's end. */
+  public record Failure(String eventId, String eventType, String status, String errorMessage, OffsetDateTime failedAt,
+                        int attempts, OffsetDateTime receivedAt) {
+    JsonObject toJson() {
+      return new JsonObject()
+        .put("eventId", eventId)
+        .put("eventType", eventType)
+        .put("status", status)
+        .put("errorMessage", errorMessage)
+        .put("timestamp", Rfc3339.utc(failedAt))
+        .put("retryCount", Math.max(0, attempts - 1))
+        .put("receivedAt", Rfc3339.utc(receivedAt));
+    }
+  }
+
   private final BoundedPool pool;
 
-  Statistics(BoundedPool pool) {
+  /** @param pool the operators' pool */
+  public Statistics(BoundedPool pool) {
     this.pool = pool;
   }
 
-  /** Body {@code {startDate, endDate, eventType?}} (ISO 8601, end exclusive). */
-  Future<JsonObject> compute(JsonObject request) {
-    OffsetDateTime start = OffsetDateTime.parse(request.getString("startDate")).withOffsetSameInstant(ZoneOffset.UTC);
-    OffsetDateTime end = OffsetDateTime.parse(request.getString("endDate")).withOffsetSameInstant(ZoneOffset.UTC);
-    String type = request.getString("eventType");
+  public Future<Report> compute(Query query) {
+    OffsetDateTime start = query.start().withOffsetSameInstant(ZoneOffset.UTC);
+    OffsetDateTime end = query.end().withOffsetSameInstant(ZoneOffset.UTC);
+    String type = query.eventType();
     OffsetDateTime firstHour = start.truncatedTo(ChronoUnit.HOURS);
     if (firstHour.isBefore(start)) {
       firstHour = firstHour.plusHours(1);
@@ -108,10 +157,14 @@ final class Statistics {
       long[] latency = new long[LatencyBuckets.UPPER_BOUNDS_MS.length];
       addLatency(latency, rollupLatency.result());
       addLatency(latency, rawLatency.result());
-      return totals.toJson(latency, failures.result())
-        .put("startDate", start.toString())
-        .put("endDate", end.toString())
-        .put("eventType", type);
+      List<Failure> recent = new ArrayList<>();
+      for (Row row : failures.result()) {
+        recent.add(new Failure(row.getString("event_id"), row.getString("event_type"), row.getString("status"),
+          row.getString("last_error"), row.getOffsetDateTime("failed_at"), row.getInteger("attempts"),
+          row.getOffsetDateTime("received_at")));
+      }
+      return new Report(new Query(start, end, type), totals.all, totals.byType,
+        LatencyBuckets.quantile(latency, 0.95), LatencyBuckets.quantile(latency, 0.50), recent);
       });
     }));
   }
@@ -136,39 +189,10 @@ final class Statistics {
           .add(status, events, row.getLong("timed"), row.getLong("ms"));
       }
     }
-
-    /** The guide's fields first; {@code eventTypeStatusBreakdown} has every figure per type. */
-    JsonObject toJson(long[] latency, RowSet<Row> failures) {
-      JsonObject breakdown = new JsonObject();
-      JsonObject statusBreakdown = new JsonObject();
-      byType.forEach((type, counts) -> {
-        if (counts.total() > 0) {
-          breakdown.put(type, counts.total());
-          statusBreakdown.put(type, counts.toJson());
-        }
-      });
-      JsonArray recent = new JsonArray();
-      for (Row row : failures) {
-        recent.add(new JsonObject()
-          .put("eventId", row.getString("event_id"))
-          .put("eventType", row.getString("event_type"))
-          .put("status", row.getString("status"))
-          .put("errorMessage", row.getString("last_error"))
-          .put("timestamp", Rows.instant(row, "failed_at"))
-          .put("retryCount", Math.max(0, row.getInteger("attempts") - 1))
-          .put("receivedAt", Rows.instant(row, "received_at")));
-      }
-      return all.toJson()
-        .put("p95ProcessingTimeMs", LatencyBuckets.quantile(latency, 0.95))
-        .put("p50ProcessingTimeMs", LatencyBuckets.quantile(latency, 0.50))
-        .put("eventTypeBreakdown", breakdown)
-        .put("eventTypeStatusBreakdown", statusBreakdown)
-        .put("recentFailures", recent);
-    }
   }
 
   /** Events per status and the processing-time sums of one group. */
-  private static final class Counts {
+  public static final class Counts {
     private final Map<String, Long> byStatus = new TreeMap<>();
     private long timed;
     private long processingMs;

@@ -1,8 +1,8 @@
 package io.webhookinbox.api;
 
 /**
- * Error codes carried in the error envelope's {@code code}. 5109–5114 are the Stripe codes from the spec we were
- * given; the rest follow the same numbering. The README lists this table.
+ * Error codes carried in the error envelope's {@code code}. 5109–5114 are the payment endpoint's codes from the
+ * specification; the rest follow the same numbering. The README lists this table.
  */
 public enum ErrorCode {
   MALFORMED_JSON(5100, 400, "Request body is not valid JSON"),

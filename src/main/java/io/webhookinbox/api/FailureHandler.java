@@ -6,23 +6,30 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
 
 /** The one place where failures become the error envelope. Internals never reach the body. */
 public final class FailureHandler implements Handler<RoutingContext> {
-  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  /** Maps (and logs) a failure that is not already an API error: a database failure, an unexpected exception. */
+  @FunctionalInterface
+  public interface Classifier {
+    ApiError classify(Throwable failure, String what);
+  }
+
+  private final Classifier classifier;
+
+  public FailureHandler(Classifier classifier) {
+    this.classifier = classifier;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
-    ApiError error = toApiError(ctx.failure(), ctx.statusCode());
-    // An ApiError was raised on purpose (and a worker's own failure is logged where it happened).
-    if (error.code() == ErrorCode.INTERNAL_ERROR && !(ctx.failure() instanceof ApiError)) {
-      LOG.error("Unexpected failure handling {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
-    }
+    Throwable failure = ctx.failure();
+    ApiError error = failure == null || failure instanceof ApiError || failure instanceof HttpException
+      ? toApiError(failure, ctx.statusCode())
+      : classifier.classify(failure, "handling " + ctx.request().method() + " " + ctx.normalizedPath());
     ctx.put(AccessLogHandler.ERROR_CODE, error.code().code());
     if (ctx.response().headWritten()) {
       // Too late for an envelope: the status line is gone. Closing tells the client the response is incomplete.
@@ -58,7 +65,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * The guide's two error shapes in one body: {@code status, message, code} at the top (its Stripe endpoint's
+   * The guide's two error shapes in one body: {@code status, message, code} at the top (its payment endpoint's
    * answer) and {@code success:false, error:{code, message, details, timestamp, path}}, where {@code details} is a
    * sentence. Each failing field with its reason is in {@code error.fieldErrors}.
    */

@@ -1,6 +1,5 @@
 package io.webhookinbox.api;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.OffsetDateTime;
@@ -66,17 +65,18 @@ public final class QueryParams {
     }
   }
 
-  /**
-   * A new request holding the optional time window {@code from} / {@code to} as RFC 3339 text (null when absent);
-   * 400 on {@code to} when both are given and {@code from} is not before it.
-   */
-  public static JsonObject window(RoutingContext ctx) {
+  /** An optional time window: either end may be null (open). */
+  public record Window(OffsetDateTime from, OffsetDateTime to) {
+  }
+
+  /** The window {@code from} / {@code to}; 400 on {@code to} when both are given and {@code from} is not before it. */
+  public static Window window(RoutingContext ctx) {
     OffsetDateTime from = dateTime(ctx, "from");
     OffsetDateTime to = dateTime(ctx, "to");
     if (from != null && to != null && !from.isBefore(to)) {
       throw ApiError.field(ErrorCode.BAD_REQUEST, "to", "must be after from");
     }
-    return new JsonObject().put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString());
+    return new Window(from, to);
   }
 
   /** A {@code cursor} from a previous page, or null. */

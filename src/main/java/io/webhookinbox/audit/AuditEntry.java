@@ -24,14 +24,4 @@ public record AuditEntry(Caller caller, Action action, String target, JsonObject
   String outcome() {
     return succeeded ? "succeeded" : "refused";
   }
-
-  JsonObject toJson() {
-    return caller.attachTo(new JsonObject().put("action", action.name()).put("target", target)
-      .put("parameters", parameters).put("succeeded", succeeded).put("result", result));
-  }
-
-  static AuditEntry fromJson(JsonObject json) {
-    return new AuditEntry(Caller.from(json), Action.valueOf(json.getString("action")), json.getString("target"),
-      json.getJsonObject("parameters"), json.getBoolean("succeeded"), json.getJsonObject("result"));
-  }
 }

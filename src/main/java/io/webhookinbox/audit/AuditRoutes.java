@@ -1,19 +1,18 @@
 package io.webhookinbox.audit;
 
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.api.ApiError;
-import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.api.FailureHandler;
 import io.webhookinbox.api.KeysetCursor;
 import io.webhookinbox.api.QueryParams;
 import io.webhookinbox.api.Responses;
+import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.security.BearerAuth;
-import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.security.Guard;
 import io.webhookinbox.security.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,25 +37,23 @@ public final class AuditRoutes {
   public record Attempt(String target, JsonObject parameters) {
   }
 
-  private final BusRequests bus;
+  private final AuditService service;
 
-  public AuditRoutes(BusRequests bus) {
-    this.bus = bus;
+  public AuditRoutes(AuditService service) {
+    this.service = service;
   }
 
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, Handler<RoutingContext> capacity) {
-    router.get(AUDIT).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
-      .handler(this::list);
+  public void mount(Router router, Guard guard) {
+    guard.protect(router.get(AUDIT), Scope.ADMIN).handler(this::list);
   }
 
   private void list(RoutingContext ctx) {
-    JsonObject request = QueryParams.window(ctx);
+    QueryParams.Window window = QueryParams.window(ctx);
     KeysetCursor cursor = QueryParams.cursor(ctx);
-    request
-      .put("action", QueryParams.oneOf(ctx, "action", Action.NAMES, null))
-      .put("cursor", cursor == null ? null : cursor.encode())
-      .put("limit", QueryParams.integer(ctx, "limit", 50, 1, 500));
-    bus.call(AuditTrail.QUERY_ADDRESS, request).onSuccess(data -> Responses.ok(ctx, data)).onFailure(ctx::fail);
+    AuditService.Search search = new AuditService.Search(QueryParams.oneOf(ctx, "action", Action.NAMES, null),
+      window.from(), window.to(), cursor, QueryParams.integer(ctx, "limit", 50, 1, 500));
+    service.search(search).onSuccess(page -> Responses.ok(ctx, page.toJson("entries", AuditService.Recorded::toJson)))
+      .onFailure(ctx::fail);
   }
 
   /**
@@ -79,9 +76,9 @@ public final class AuditRoutes {
       JsonObject result = new JsonObject().put("httpStatus", error.status()).put("code", error.code().code())
         .put("message", error.getMessage()).put("fieldErrors", fieldErrors);
       AuditEntry entry = AuditEntry.refused(Caller.of(ctx), action, what.target(), what.parameters(), result);
-      bus.call(AuditTrail.REFUSAL_ADDRESS, entry.toJson())
+      service.recordRefusal(entry)
         .onFailure(failure -> LOG.warn("A refused {} could not be recorded in the audit trail: {}", action.value(),
-          failure.getMessage()))
+          DbErrors.describe(failure)))
         .onComplete(recorded -> ctx.next());
     });
   }

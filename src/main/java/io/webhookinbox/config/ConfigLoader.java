@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads {@code conf/config.yaml} (or the file named by {@code CONFIG_FILE}) overlaid with environment variables.
@@ -30,16 +31,17 @@ public final class ConfigLoader {
    *
    * @param scanPeriodMs how often the file is checked for changes; 0 or less reads it once
    */
-  public static ConfigRetriever retriever(Vertx vertx, Path file, boolean withEnv, long scanPeriodMs) {
+  public static ConfigRetriever retriever(Vertx vertx, Path file, Registry registry, boolean withEnv,
+                                          long scanPeriodMs) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
       .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml").setOptional(true)
         .setConfig(new JsonObject().put("path", file.toString())));
     if (withEnv) {
       options.addStore(new ConfigStoreOptions().setType("env")
-        .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(EnvOverrides.names()))));
+        .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(List.copyOf(registry.environment().keySet())))));
     }
     options.setScanPeriod(scanPeriodMs > 0 ? scanPeriodMs : -1);
-    return ConfigRetriever.create(vertx, options).setConfigurationProcessor(EnvOverrides::apply);
+    return ConfigRetriever.create(vertx, options).setConfigurationProcessor(registry::applyEnvironment);
   }
 }

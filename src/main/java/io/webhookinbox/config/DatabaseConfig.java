@@ -3,6 +3,7 @@ package io.webhookinbox.config;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * PostgreSQL settings. An empty {@code host} means "no database configured": the service then starts an
@@ -17,23 +18,41 @@ import java.nio.file.Path;
 public record DatabaseConfig(String host, int port, String name, String user, String password, int poolSize,
                              int connectTimeoutMs, boolean migrateOnStart, Path embeddedDataDir, int embeddedPort,
                              boolean transactionPooler, String directHost, int directPort) {
-  static DatabaseConfig from(JsonObject json) {
-    String p = "database.";
-    return new DatabaseConfig(
-      Json.string(json, p, "host", "").trim(),
-      Json.integer(json, p, "port", 5432, 1, 65535),
-      Json.string(json, p, "name", "webhook_inbox"),
-      Json.string(json, p, "user", "webhook_inbox"),
-      Json.string(json, p, "password", ""),
-      // The fixed pools (4), one retry and one delivery connection: see db.ConnectionBudget.
-      Json.integer(json, p, "poolSize", 16, 6, 512),
-      Json.integer(json, p, "connectTimeoutMs", 3000, 100, 60_000),
-      Json.bool(json, p, "migrateOnStart", true),
-      Path.of(Json.string(json, p, "embeddedDataDir", ".data/postgres")),
-      Json.integer(json, p, "embeddedPort", 0, 0, 65535),
-      Json.bool(json, p, "transactionPooler", false),
-      Json.string(json, p, "directHost", "").trim(),
-      Json.integer(json, p, "directPort", 0, 0, 65535));
+  static final Setting<String> HOST = Setting.text("database.host", "").env("PG_HOST")
+    .doc("PostgreSQL host; empty = start embedded PostgreSQL with its data in database.embeddedDataDir");
+  static final Setting<Integer> PORT = Setting.integer("database.port", 5432, 1, 65535).env("PG_PORT")
+    .doc("PostgreSQL port");
+  static final Setting<String> NAME = Setting.text("database.name", "webhook_inbox").env("PG_DATABASE")
+    .doc("Database name");
+  static final Setting<String> USER = Setting.text("database.user", "webhook_inbox").env("PG_USER")
+    .doc("Database user");
+  static final Setting<String> PASSWORD = Setting.text("database.password", "").env("PG_PASSWORD")
+    .secret(value -> ProductionSafety.placeholder(value) ? "is a placeholder" : null).doc("Database password");
+  // The fixed pools (4), one retry and one delivery connection: see db.ConnectionBudget.
+  static final Setting<Integer> POOL_SIZE = Setting.integer("database.poolSize", 16, 6, 512).env("PG_POOL_SIZE")
+    .unit("connections").doc("The replica's pooled connections in total, plus 2 LISTEN connections");
+  static final Setting<Integer> CONNECT_TIMEOUT = Setting.integer("database.connectTimeoutMs", 3000, 100, 60_000)
+    .unit("ms").doc("Longest wait for a new connection");
+  static final Setting<Boolean> MIGRATE_ON_START = Setting.flag("database.migrateOnStart", true)
+    .env("DB_MIGRATE_ON_START").doc("Apply the schema migrations at start-up (off where a Job migrates)");
+  static final Setting<String> EMBEDDED_DATA_DIR = Setting.text("database.embeddedDataDir", ".data/postgres")
+    .env("EMBEDDED_PG_DATA_DIR").doc("Data folder of the embedded PostgreSQL (kept across restarts)");
+  static final Setting<Integer> EMBEDDED_PORT = Setting.integer("database.embeddedPort", 0, 0, 65535)
+    .doc("Port of the embedded PostgreSQL; 0 = any free port");
+  static final Setting<Boolean> TRANSACTION_POOLER = Setting.flag("database.transactionPooler", false)
+    .env("PG_TRANSACTION_POOLER").doc("host:port is a transaction pooler (PgBouncer, pool_mode = transaction)");
+  static final Setting<String> DIRECT_HOST = Setting.text("database.directHost", "").env("PG_DIRECT_HOST")
+    .doc("PostgreSQL itself, for LISTEN and migrations behind a pooler; empty = database.host");
+  static final Setting<Integer> DIRECT_PORT = Setting.integer("database.directPort", 0, 0, 65535)
+    .env("PG_DIRECT_PORT").doc("Its port; 0 = database.port");
+  static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, NAME, USER, PASSWORD, POOL_SIZE, CONNECT_TIMEOUT,
+    MIGRATE_ON_START, EMBEDDED_DATA_DIR, EMBEDDED_PORT, TRANSACTION_POOLER, DIRECT_HOST, DIRECT_PORT);
+
+  static DatabaseConfig from(JsonObject root) {
+    return new DatabaseConfig(HOST.read(root).trim(), PORT.read(root), NAME.read(root), USER.read(root),
+      PASSWORD.read(root), POOL_SIZE.read(root), CONNECT_TIMEOUT.read(root), MIGRATE_ON_START.read(root),
+      Path.of(EMBEDDED_DATA_DIR.read(root)), EMBEDDED_PORT.read(root), TRANSACTION_POOLER.read(root),
+      DIRECT_HOST.read(root).trim(), DIRECT_PORT.read(root));
   }
 
   public boolean embedded() {

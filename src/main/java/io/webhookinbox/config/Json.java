@@ -12,6 +12,11 @@ final class Json {
   }
 
   static JsonObject section(JsonObject root, String key) {
+    return section(root, key, key);
+  }
+
+  /** @param fullKey the section's dotted name from the top, for the message */
+  static JsonObject section(JsonObject root, String key, String fullKey) {
     Object value = root.getValue(key);
     if (value == null) {
       return new JsonObject();
@@ -19,7 +24,7 @@ final class Json {
     if (value instanceof JsonObject object) {
       return object;
     }
-    throw new InvalidSetting(key, "must be a mapping");
+    throw new InvalidSetting(fullKey, "must be a mapping");
   }
 
   static String string(JsonObject json, String prefix, String key, String fallback) {

@@ -15,19 +15,29 @@ import java.util.Set;
 public record JwksConfig(String url, int refreshSeconds, int minRefreshIntervalSeconds, int timeoutMs, int maxBytes) {
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
-  static JwksConfig from(JsonObject json, String prefix) {
-    String url = Json.string(json, prefix, "jwksUrl", "").trim();
+  static final Setting<String> URL = Setting.text("jwt.jwksUrl", "").env("JWT_JWKS_URL")
+    .doc("The identity provider's JWKS endpoint (https; http on loopback only); empty = off");
+  static final Setting<Integer> REFRESH = Setting.integer("jwt.jwksRefreshSeconds", 300, 1, 86_400)
+    .env("JWT_JWKS_REFRESH_SECONDS").unit("seconds").doc("Keys are re-fetched this often");
+  static final Setting<Integer> MIN_INTERVAL = Setting.integer("jwt.jwksMinRefreshIntervalSeconds", 30, 1, 3600)
+    .env("JWT_JWKS_MIN_REFRESH_INTERVAL_SECONDS").unit("seconds")
+    .doc("And on an unknown kid, but never more often than this");
+  static final Setting<Integer> TIMEOUT = Setting.integer("jwt.jwksTimeoutMs", 5000, 100, 60_000).unit("ms")
+    .doc("Connect and whole response, per fetch");
+  static final Setting<Integer> MAX_BYTES = Setting.integer("jwt.jwksMaxBytes", 262_144, 1024, 4 * 1024 * 1024)
+    .unit("bytes").doc("A larger JWKS response is refused");
+
+  static JwksConfig from(JsonObject root) {
+    String url = URL.read(root).trim();
     if (!url.isEmpty()) {
-      checkUrl(url, prefix + "jwksUrl");
+      checkUrl(url, URL.key());
     }
-    int refresh = Json.integer(json, prefix, "jwksRefreshSeconds", 300, 1, 86_400);
-    int minInterval = Json.integer(json, prefix, "jwksMinRefreshIntervalSeconds", 30, 1, 3600);
+    int refresh = REFRESH.read(root);
+    int minInterval = MIN_INTERVAL.read(root);
     if (minInterval > refresh) {
-      throw new InvalidSetting(prefix + "jwksMinRefreshIntervalSeconds", "must not exceed " + prefix + "jwksRefreshSeconds");
+      throw new InvalidSetting(MIN_INTERVAL.key(), "must not exceed " + REFRESH.key());
     }
-    return new JwksConfig(url, refresh, minInterval,
-      Json.integer(json, prefix, "jwksTimeoutMs", 5000, 100, 60_000),
-      Json.integer(json, prefix, "jwksMaxBytes", 262_144, 1024, 4 * 1024 * 1024));
+    return new JwksConfig(url, refresh, minInterval, TIMEOUT.read(root), MAX_BYTES.read(root));
   }
 
   public boolean enabled() {

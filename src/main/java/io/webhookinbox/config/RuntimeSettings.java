@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RuntimeSettings {
   public static final List<String> SECTIONS = List.of("retry", "scheduler", "webhooks");
   static final String SIGNATURES_REQUIRED = "webhooks.signatureVerification may be false only in development"
-    + " (embedded database): the Stripe signature is that endpoint's only authentication";
+    + " (embedded database): where a signature is an endpoint's only authentication it must be checked";
 
   /** One consistent set of effective settings. */
   public record Snapshot(RetryConfig retry, SchedulerConfig scheduler, WebhookSettings webhooks) {
@@ -26,28 +26,31 @@ public final class RuntimeSettings {
   }
 
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
+  private final Registry registry;
   private final boolean signaturesRequired;
   private JsonObject fileLayer;
   private JsonObject overrideLayer = new JsonObject();
 
-  /** @param fileLayer the runtime sections as the config file (and environment) gave them */
-  public RuntimeSettings(JsonObject fileLayer) {
-    this(fileLayer, false);
-  }
-
   /**
-   * @param signaturesRequired outside development: a layer that would switch Stripe signature checks off is
-   *                           refused like an invalid one (a live edit of the file included)
+   * @param fileLayer          the runtime sections as the config file (and environment) gave them
+   * @param registry           the settings and the event types the sources know
+   * @param signaturesRequired outside development: a layer that would switch signature checks off is refused like
+   *                           an invalid one (a live edit of the file included)
    */
-  public RuntimeSettings(JsonObject fileLayer, boolean signaturesRequired) {
+  public RuntimeSettings(JsonObject fileLayer, Registry registry, boolean signaturesRequired) {
+    this.registry = registry;
     this.signaturesRequired = signaturesRequired;
     this.fileLayer = sectionsOf(fileLayer);
     current.set(parse(merge(this.fileLayer, overrideLayer)));
   }
 
-  /** Whether these runtime sections keep Stripe signature checks on. */
-  static boolean signaturesRequiredMet(JsonObject runtime) {
-    return new RuntimeSettings(runtime).webhooks().signatureVerification();
+  /** Whether these runtime sections keep signature checks on. */
+  static boolean signaturesRequiredMet(JsonObject runtime, Registry registry) {
+    return new RuntimeSettings(runtime, registry, false).webhooks().signatureVerification();
+  }
+
+  public Registry registry() {
+    return registry;
   }
 
   public Snapshot get() {
@@ -96,9 +99,8 @@ public final class RuntimeSettings {
   }
 
   private Snapshot parse(JsonObject merged) {
-    Snapshot snapshot = new Snapshot(RetryConfig.from(Json.section(merged, "retry")),
-      SchedulerConfig.from(Json.section(merged, "scheduler")),
-      WebhookSettings.from(Json.section(merged, "webhooks")));
+    Snapshot snapshot = new Snapshot(RetryConfig.from(merged), SchedulerConfig.from(merged),
+      WebhookSettings.from(merged, registry));
     if (signaturesRequired && !snapshot.webhooks().signatureVerification()) {
       throw new InvalidSetting("webhooks.signatureVerification", SIGNATURES_REQUIRED.substring(
         "webhooks.signatureVerification ".length()));

@@ -20,7 +20,7 @@ public final class SettingsWatcher {
   }
 
   public static ConfigRetriever watch(Vertx vertx, Path file, long scanIntervalMs, RuntimeSettings settings) {
-    ConfigRetriever retriever = ConfigLoader.retriever(vertx, file, true, scanIntervalMs);
+    ConfigRetriever retriever = ConfigLoader.retriever(vertx, file, settings.registry(), true, scanIntervalMs);
     retriever.listen(change -> apply(change.getNewConfiguration(), settings));
     retriever.getConfig().onSuccess(initial -> apply(initial, settings));
     LOG.info("Watching {} every {} ms for retry, scheduler and webhook settings", file, scanIntervalMs);

@@ -11,38 +11,55 @@ import java.util.Set;
  * Settings of the webhook endpoints that operators change at run time (config file or API).
  *
  * @param enabledEvents event types that are applied; other known types are stored as {@code ignored}
- * @param apiVersion    the Stripe API version deliveries are expected in (a different one is accepted and logged)
- * @param signatureVerification whether Stripe deliveries must carry a valid {@code Stripe-Signature}
+ * @param apiVersion    the API version a sender's deliveries are expected in (a different one is accepted and logged)
+ * @param signatureVerification whether deliveries authenticated by their signature alone must carry a valid one
  * @param timeoutSeconds end-to-end budget of one delivery before the sender gets 503 (code 5111)
  * @param status        {@code active}, or {@code disabled}: deliveries are refused with 503 and Retry-After
  */
 public record WebhookSettings(String endpointUrl, List<String> enabledEvents, String apiVersion,
                               boolean signatureVerification, int timeoutSeconds, String status) {
-  public static final List<String> SUPPORTED_EVENTS = List.of("OrderCreated", "OrderUpdated",
-    "payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.canceled",
-    "charge.dispute.created");
-  public static final List<String> DEFAULT_ENABLED = SUPPORTED_EVENTS.subList(0, 5);
   public static final Set<String> STATUSES = Set.of("active", "disabled");
+  static final Setting<String> ENDPOINT_URL = Setting.text("webhooks.endpointUrl", "").live()
+    .doc("The public URL senders are given (shown by the configuration API)");
+  static final Setting<String> API_VERSION = Setting.text("webhooks.apiVersion", "2024-06-20").live()
+    .doc("Payment events' API version expected; others are accepted and logged");
+  static final Setting<Boolean> SIGNATURE_VERIFICATION = Setting.flag("webhooks.signatureVerification", true).live()
+    .doc("Signature required where it is the only authentication (off only on a developer machine)");
+  static final Setting<Integer> TIMEOUT = Setting.integer("webhooks.timeoutSeconds", 10, 1, 300)
+    .env("PROCESSING_TIMEOUT_SECONDS").unit("seconds").live()
+    .doc("End-to-end budget of one delivery (and of each database call); then 503 (5111)");
+  static final Setting<String> STATUS = Setting.text("webhooks.status", "active").live()
+    .doc("active, or disabled: deliveries get 503 with Retry-After");
 
-  public static WebhookSettings from(JsonObject json) {
-    String p = "webhooks.";
-    List<String> enabled = json.containsKey("enabledEvents") ? Json.strings(json, p, "enabledEvents") : DEFAULT_ENABLED;
+  static List<Setting<?>> settings(Setting<List<String>> enabledEvents) {
+    return List.of(ENDPOINT_URL, enabledEvents, API_VERSION, SIGNATURE_VERIFICATION, TIMEOUT, STATUS);
+  }
+
+  /** @param runtime the run-time sections ({@code webhooks} among them) */
+  static WebhookSettings from(JsonObject runtime, Registry registry) {
+    Setting<List<String>> enabledSetting = registry.enabledEvents();
+    List<String> enabled = enabledSetting.read(runtime);
     for (String type : enabled) {
-      if (!SUPPORTED_EVENTS.contains(type)) {
-        throw new UnsupportedEventType(type);
+      if (!registry.eventTypes().contains(type)) {
+        throw new UnsupportedEventType(type, registry.eventTypes());
       }
     }
-    String endpointUrl = Json.string(json, p, "endpointUrl", "").trim();
+    String endpointUrl = ENDPOINT_URL.read(runtime).trim();
     if (!endpointUrl.isEmpty() && !isHttpUrl(endpointUrl)) {
-      throw new InvalidSetting(p + "endpointUrl", "must be an absolute http(s) URL");
+      throw new InvalidSetting(ENDPOINT_URL.key(), "must be an absolute http(s) URL");
     }
-    String status = Json.string(json, p, "status", "active");
+    String status = STATUS.read(runtime);
     if (!STATUSES.contains(status)) {
-      throw new InvalidSetting(p + "status", "must be one of " + STATUSES.stream().sorted().toList());
+      throw new InvalidSetting(STATUS.key(), "must be one of " + STATUSES.stream().sorted().toList());
     }
-    return new WebhookSettings(endpointUrl, List.copyOf(enabled), Json.string(json, p, "apiVersion", "2024-06-20"),
-      Json.bool(json, p, "signatureVerification", true),
-      Json.integer(json, p, "timeoutSeconds", 10, 1, 300), status);
+    return new WebhookSettings(endpointUrl, List.copyOf(enabled), API_VERSION.read(runtime),
+      SIGNATURE_VERIFICATION.read(runtime), TIMEOUT.read(runtime), status);
+  }
+
+  /** Whether a {@code webhooks.signatureVerification} value, however spelt, keeps signature checks on. */
+  public static boolean signaturesOn(Object value) {
+    return SIGNATURE_VERIFICATION.read(new JsonObject().put("webhooks",
+      new JsonObject().put("signatureVerification", value)));
   }
 
   public boolean enabled(String eventType) {
@@ -69,17 +86,23 @@ public record WebhookSettings(String endpointUrl, List<String> enabledEvents, St
     }
   }
 
-  /** An event type this service cannot process was asked for (error code 5112 at the API). */
+  /** An event type no source knows was asked for (error code 5112 at the API). */
   public static final class UnsupportedEventType extends IllegalArgumentException {
     private final String type;
+    private final List<String> supported;
 
-    public UnsupportedEventType(String type) {
-      super("webhooks.enabledEvents: unsupported event type " + type + "; supported: " + SUPPORTED_EVENTS);
+    UnsupportedEventType(String type, List<String> supported) {
+      super("webhooks.enabledEvents: unsupported event type " + type + "; supported: " + supported);
       this.type = type;
+      this.supported = List.copyOf(supported);
     }
 
     public String type() {
       return type;
+    }
+
+    public List<String> supported() {
+      return supported;
     }
   }
 }

@@ -241,7 +241,7 @@ public final class BoundedPool {
     }
   }
 
-  /** A database call outlived its deadline: a processing timeout for the caller (503, 5111: see BusReplies). */
+  /** A database call outlived its deadline: a processing timeout for the caller (503, 5111: see DbFailures). */
   public static final class DeadlineExceeded extends TimeoutException {
     DeadlineExceeded(long budgetMs) {
       super("database call exceeded its " + budgetMs + " ms deadline; cancelled");

@@ -2,16 +2,16 @@ package io.webhookinbox.db;
 
 /**
  * How a replica spends {@code database.poolSize}, the most pooled connections it opens in total: one each for the
- * scheduler's claims, operator reads, the configuration overrides and the readiness probe, an eighth (at least
- * one) for retries, and the rest for new deliveries, split evenly over the worker verticles (fewer workers when
- * there are fewer connections than workers). The LISTEN connections come on top ({@link #LISTEN_CONNECTIONS}):
- * they are direct session connections, never through a transaction pooler.
+ * scheduler's claims (and operator replays), operator reads, the configuration overrides and the readiness probe,
+ * an eighth (at least one) for retries, and the rest for new deliveries, split evenly over the ingest verticles
+ * (fewer of them when there are fewer connections than instances asked for). The LISTEN connections come on top
+ * ({@link #LISTEN_CONNECTIONS}): they are direct session connections, never through a transaction pooler.
  *
- * @param workers   worker verticles to deploy
- * @param perWorker each worker's pool for new deliveries
- * @param retry     the retry pool (in the first worker)
+ * @param ingestInstances   ingest verticles to deploy
+ * @param perIngestInstance each one's pool for new deliveries
+ * @param retry             the retry pool (in the first ingest verticle)
  */
-public record ConnectionBudget(int workers, int perWorker, int retry) {
+public record ConnectionBudget(int ingestInstances, int perIngestInstance, int retry) {
   /** Direct LISTEN connections a replica holds besides its pools (retry wake-ups, configuration changes). */
   public static final int LISTEN_CONNECTIONS = 2;
   public static final int SCHEDULER = 1;
@@ -22,18 +22,18 @@ public record ConnectionBudget(int workers, int perWorker, int retry) {
   /** The fixed pools, one retry connection and one delivery connection. */
   public static final int MIN_POOL_SIZE = FIXED + 2;
 
-  public static ConnectionBudget of(int poolSize, int configuredWorkers) {
+  public static ConnectionBudget of(int poolSize, int configuredInstances) {
     if (poolSize < MIN_POOL_SIZE) {
       throw new IllegalArgumentException("database.poolSize must be at least " + MIN_POOL_SIZE);
     }
     int retry = Math.max(1, poolSize / 8);
     int deliveries = poolSize - FIXED - retry;
-    int workers = Math.max(1, Math.min(configuredWorkers, deliveries));
-    return new ConnectionBudget(workers, deliveries / workers, retry);
+    int instances = Math.max(1, Math.min(configuredInstances, deliveries));
+    return new ConnectionBudget(instances, deliveries / instances, retry);
   }
 
   /** The pooled connections this budget opens at most: never more than poolSize. */
   public int pooled() {
-    return workers * perWorker + retry + FIXED;
+    return ingestInstances * perIngestInstance + retry + FIXED;
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * Flyway migrations from {@code db/migration}. Blocking JDBC: run before the reactive pool exists.
@@ -41,6 +42,23 @@ public final class Migrations {
 
   public static MigrateResult migrate(DatabaseConfig config) {
     return migrate(configure(config));
+  }
+
+  /**
+   * The service's migrations, then each source's own (its tables), each source with a history table of its own
+   * ({@code flyway_history_<source>}), so a source's version numbers never meet the service's.
+   *
+   * @param sourceLocations source name → classpath location of its migrations
+   */
+  public static MigrateResult migrate(DatabaseConfig config, Map<String, String> sourceLocations) {
+    MigrateResult result = migrate(config);
+    sourceLocations.forEach((source, location) -> migrate(configure(config)
+      .locations("classpath:" + location)
+      .table("flyway_history_" + source)
+      // The schema holds the service's tables already: the source's history starts empty, at version 0.
+      .baselineOnMigrate(true)
+      .baselineVersion("0")));
+    return result;
   }
 
   /** Migrates, retrying (with backoff) an attempt that gave up on a lock. */

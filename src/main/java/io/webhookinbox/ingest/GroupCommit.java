@@ -5,8 +5,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
-import io.webhookinbox.db.BusReplies;
+import io.webhookinbox.events.NewEvent;
+import io.webhookinbox.source.IngestOutcome;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,11 +20,11 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Group commit for one worker: a delivery starts a transaction at once while fewer than {@code maxRunning} are
+ * Group commit for one ingest verticle: a delivery starts a transaction at once while fewer than {@code maxRunning} are
  * running; otherwise it waits, and the deliveries that arrived meanwhile go together in the next transaction
  * (at most {@code maxBatch}, never two with the same event id). Each sender is answered after the commit that
- * holds its event, on its own context, so the lines it causes carry its correlation id. Runs on the worker's
- * event loop only, so it needs no locks.
+ * holds its event, on its own context, so the lines it causes carry its correlation id. Runs on the ingest
+ * verticle's event loop only, so it needs no locks.
  *
  * <p>Bounded while the database stalls: at most {@code maxQueued} deliveries wait (more are refused at once, 503
  * 5121), and a delivery whose sender's wait ended (it got 503 at the processing timeout and will send it again) is
@@ -30,7 +32,7 @@ import java.util.function.LongSupplier;
  */
 final class GroupCommit {
   /** {@code context} is the delivery's own (its event-bus message's), where its answer must complete. */
-  private record Waiting(Delivery delivery, Promise<IngestOutcome> answer, Context context) {
+  private record Waiting(NewEvent delivery, Promise<IngestOutcome> answer, Context context) {
     void complete(AsyncResult<IngestOutcome> result) {
       if (context == null) {
         answer.handle(result);
@@ -44,7 +46,7 @@ final class GroupCommit {
   private final int maxBatch;
   private final int maxQueued;
   private final LongSupplier timeoutNanos;
-  private final Function<List<Delivery>, Future<List<IngestOutcome>>> commit;
+  private final Function<List<NewEvent>, Future<List<IngestOutcome>>> commit;
   private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
   private int running;
 
@@ -53,7 +55,7 @@ final class GroupCommit {
    * @param commit       stores a batch and completes with one outcome per delivery, in order
    */
   GroupCommit(int maxRunning, int maxBatch, int maxQueued, LongSupplier timeoutNanos,
-              Function<List<Delivery>, Future<List<IngestOutcome>>> commit) {
+              Function<List<NewEvent>, Future<List<IngestOutcome>>> commit) {
     this.maxRunning = maxRunning;
     this.maxBatch = maxBatch;
     this.maxQueued = maxQueued;
@@ -61,10 +63,10 @@ final class GroupCommit {
     this.commit = commit;
   }
 
-  Future<IngestOutcome> submit(Delivery delivery) {
+  Future<IngestOutcome> submit(NewEvent delivery) {
     dropExpired();
     if (queue.size() >= maxQueued) {
-      return Future.failedFuture(new BusReplies.Refused(ErrorCode.SERVER_BUSY, "this replica is at capacity"));
+      return Future.failedFuture(new ApiError(ErrorCode.SERVER_BUSY, "this replica is at capacity"));
     }
     Promise<IngestOutcome> answer = Promise.promise();
     queue.add(new Waiting(delivery, answer, Vertx.currentContext()));
@@ -80,9 +82,8 @@ final class GroupCommit {
   private void dropExpired() {
     long now = System.nanoTime();
     long timeout = timeoutNanos.getAsLong();
-    while (!queue.isEmpty() && now - queue.peek().delivery().command().receivedNanos() > timeout) {
-      queue.poll().complete(Future.failedFuture(new BusReplies.Refused(ErrorCode.PROCESSING_TIMEOUT,
-        "processing timeout")));
+    while (!queue.isEmpty() && now - queue.peek().delivery().receipt().nanos() > timeout) {
+      queue.poll().complete(Future.failedFuture(new ApiError(ErrorCode.PROCESSING_TIMEOUT, "processing timeout")));
     }
   }
 

@@ -4,54 +4,90 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.webhookinbox.config.RuntimeSettings;
+import io.vertx.core.eventbus.ReplyException;
 import io.webhookinbox.api.ApiError;
-import io.webhookinbox.api.BusErrors;
 import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.events.EventClaims.Claim;
+import io.webhookinbox.events.NewEvent;
+import io.webhookinbox.source.IngestOutcome;
+import io.webhookinbox.source.Intake;
 
-/** The HTTP side of the event bus hop to the worker; every way it can fail becomes an error envelope. */
-public final class IngestClient {
+/**
+ * The HTTP side of the event-bus hop to the ingest verticles; every way it can fail becomes an {@link ApiError}. The
+ * ingest verticle fails a delivery with an {@link ErrorCode} number and a message safe to show.
+ */
+public final class IngestClient implements Intake {
+  static final int RETRY_AFTER_SECONDS = 5;
+
   private final EventBus eventBus;
   private final RuntimeSettings settings;
-  private final int workers;
+  private final int instances;
 
-  /** @param workers the worker instances deployed (numbered 1 to workers) */
-  public IngestClient(EventBus eventBus, RuntimeSettings settings, int workers) {
+  /** @param instances the ingest verticles deployed (numbered 1 to instances) */
+  public IngestClient(EventBus eventBus, RuntimeSettings settings, int instances) {
     this.eventBus = eventBus;
     this.settings = settings;
-    this.workers = workers;
+    this.instances = instances;
   }
 
-  /** Whether deliveries of this type are applied now (others are stored as ignored). */
+  @Override
   public boolean enabled(String eventType) {
     return settings.webhooks().enabled(eventType);
   }
 
-  /** 503 with Retry-After while operators have disabled the endpoints; nothing is accepted then. */
+  @Override
   public void requireActive() {
     if (!settings.webhooks().active()) {
       throw ApiError.unavailable(ErrorCode.ENDPOINT_DISABLED, 60);
     }
   }
 
-  public Future<IngestOutcome> submit(IngestCommand command, String correlationId, String principal) {
-    DeliveryOptions options = new DeliveryOptions()
-      .setLocalOnly(true)
-      .setSendTimeout(settings.webhooks().timeoutSeconds() * 1000L)
-      .addHeader(IngestVerticle.CORRELATION_HEADER, correlationId)
-      .addHeader(IngestVerticle.PRINCIPAL_HEADER, principal == null ? "" : principal);
-    return eventBus.<IngestOutcome>request(workerAddress(command), command, options)
+  @Override
+  public Future<IngestOutcome> submit(NewEvent event) {
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(settings.webhooks().timeoutSeconds() * 1000L);
+    return eventBus.<IngestOutcome>request(addressOf(event), event, options)
       .map(Message::body)
-      .recover(failure -> Future.failedFuture(BusErrors.toApiError(failure)));
+      .recover(failure -> Future.failedFuture(toApiError(failure)));
   }
 
   /**
-   * Every copy of an event goes to the same worker: its group commit holds a copy back until the first is stored,
-   * where two workers would race on the event's key and the loser's whole batch would be stored again one by one
+   * Hands a claimed event to the ingest verticle that attempts claims; completes with the status it ended in
+   * ({@code lease-lost} when another replica owns it now). The lease covers an attempt that never answers.
+   */
+  public static Future<String> attempt(EventBus eventBus, Claim claim, long leaseMs) {
+    return eventBus.<String>request(IngestVerticle.ATTEMPT_ADDRESS, claim,
+      new DeliveryOptions().setLocalOnly(true).setSendTimeout(leaseMs)).map(Message::body);
+  }
+
+  /**
+   * Every copy of an event goes to the same instance: its group commit holds a copy back until the first is stored,
+   * where two instances would race on the event's key and the loser's whole batch would be stored again one by one
    * (measured: a sender's re-send every ten deliveries turned a short stall into 400 ms ones).
    */
-  private String workerAddress(IngestCommand command) {
-    int hash = 31 * command.source().hashCode() + command.eventId().hashCode();
-    return IngestVerticle.address(1 + Math.floorMod(hash, workers));
+  private String addressOf(NewEvent event) {
+    int hash = 31 * event.source().hashCode() + event.eventId().hashCode();
+    return IngestVerticle.address(1 + Math.floorMod(hash, instances));
+  }
+
+  static ApiError toApiError(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      switch (reply.failureType()) {
+        case TIMEOUT:
+          return ApiError.unavailable(ErrorCode.PROCESSING_TIMEOUT, RETRY_AFTER_SECONDS);
+        case NO_HANDLERS:
+          return ApiError.unavailable(ErrorCode.SHUTTING_DOWN, 1);
+        case RECIPIENT_FAILURE:
+          ErrorCode code = ErrorCode.byCode(reply.failureCode());
+          if (code.httpStatus() == 503) {
+            return ApiError.unavailable(code, RETRY_AFTER_SECONDS);
+          }
+          return code == ErrorCode.INTERNAL_ERROR ? ApiError.of(code) : new ApiError(code, reply.getMessage());
+        default:
+          break;
+      }
+    }
+    return ApiError.of(ErrorCode.INTERNAL_ERROR);
   }
 }

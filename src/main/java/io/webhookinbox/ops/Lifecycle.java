@@ -90,7 +90,7 @@ public final class Lifecycle {
   }
 
   /**
-   * A 1 MiB delivery takes 10-20 MiB of heap while worked on, as reported in issue 10 (the raw bytes and their
+   * A 1 MiB delivery takes 10-20 MiB of heap while worked on, as measured (the raw bytes and their
    * copies, a UTF-16 string, the JSON tree, the statement's parameters); small requests cost at least
    * {@link #MIN_HEAP_COST}.
    */

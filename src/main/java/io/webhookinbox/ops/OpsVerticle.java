@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Health procedures (vertx-health-check). Liveness: this event loop and a worker's answer. Readiness: PostgreSQL
- * answers with the schema this build expects (or a newer one), every worker's pool can reach it, every verticle is
+ * Health procedures (vertx-health-check). Liveness: this event loop and an ingest verticle's answer. Readiness: PostgreSQL
+ * answers with the schema this build expects (or a newer one), every ingest verticle's pool can reach it, every verticle is
  * deployed, and the replica is not draining. A
  * database outage takes readiness down and its return brings it back, with no restart.
  */
@@ -35,13 +35,13 @@ public final class OpsVerticle extends VerticleBase {
   private final Lifecycle lifecycle;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
-  private final int ingestWorkers;
+  private final int ingestInstances;
   private BoundedPool pool;
 
-  /** @param ingestWorkers the worker instances deployed; readiness asks each whether it can store */
+  /** @param ingestInstances the ingest verticles deployed; readiness asks each whether it can store */
   public OpsVerticle(DatabaseConfig database, RuntimeSettings settings, Lifecycle lifecycle, HealthChecks liveness,
-                     HealthChecks readiness, int ingestWorkers) {
-    this.ingestWorkers = ingestWorkers;
+                     HealthChecks readiness, int ingestInstances) {
+    this.ingestInstances = ingestInstances;
     this.database = database;
     this.settings = settings;
     this.lifecycle = lifecycle;
@@ -56,9 +56,9 @@ public final class OpsVerticle extends VerticleBase {
     pool = Pools.create(vertx, database, ConnectionBudget.HEALTH, "health", () -> settings.webhooks().timeoutSeconds(),
       () -> QUERY_DEADLINE_MS);
     liveness.register("event-loop", CHECK_TIMEOUT_MS, promise -> promise.complete(Status.OK()));
-    liveness.register("worker", CHECK_TIMEOUT_MS, this::workerAnswers);
+    liveness.register("ingest", CHECK_TIMEOUT_MS, this::ingestAnswers);
     readiness.register("database", CHECK_TIMEOUT_MS, this::schemaIsCurrent);
-    readiness.register("ingestion", CHECK_TIMEOUT_MS, this::workersCanStore);
+    readiness.register("ingestion", CHECK_TIMEOUT_MS, this::ingestCanStore);
     readiness.register("deployment", CHECK_TIMEOUT_MS, promise -> promise.complete(lifecycle.deployed()
       ? Status.OK() : Status.KO(new JsonObject().put("reason", "verticles still deploying"))));
     readiness.register("accepting", CHECK_TIMEOUT_MS, promise -> promise.complete(lifecycle.draining()
@@ -66,27 +66,27 @@ public final class OpsVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void workerAnswers(Promise<Status> promise) {
+  private void ingestAnswers(Promise<Status> promise) {
     vertx.eventBus().request(IngestVerticle.PING_ADDRESS, "ping", new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
       .onSuccess(reply -> promise.complete(Status.OK()))
-      .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("reason", "worker did not answer"))));
+      .onFailure(failure -> promise.complete(Status.KO(new JsonObject().put("reason", "an ingest verticle did not answer"))));
   }
 
   /**
-   * Every worker's own pool can reach PostgreSQL: the probe's pool may answer while the pools that store deliveries
+   * Every ingest verticle's own pool can reach PostgreSQL: the probe's pool may answer while the pools that store deliveries
    * hold connections gone silent, and then the replica must leave the Service until they are replaced.
    */
-  private void workersCanStore(Promise<Status> promise) {
+  private void ingestCanStore(Promise<Status> promise) {
     List<Future<Object>> answers = new ArrayList<>();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(QUERY_DEADLINE_MS);
-    for (int worker = 1; worker <= ingestWorkers; worker++) {
-      answers.add(vertx.eventBus().request(IngestVerticle.READY_ADDRESS + "." + worker, "ready?", options)
+    for (int instance = 1; instance <= ingestInstances; instance++) {
+      answers.add(vertx.eventBus().request(IngestVerticle.READY_ADDRESS + "." + instance, "ready?", options)
         .map(reply -> reply.body()));
     }
     Future.all(answers)
       .onSuccess(all -> promise.complete(Status.OK()))
       .onFailure(failure -> promise.complete(Status.KO(new JsonObject()
-        .put("reason", "a worker cannot reach the database in time"))));
+        .put("reason", "an ingest verticle cannot reach the database in time"))));
   }
 
   /**

@@ -87,14 +87,13 @@ public final class ConfigurationDocument {
   }
 
   /**
-   * Refuses overrides that would switch Stripe signature checks off, however the value is spelt: the signature is
-   * that endpoint's only authentication, so only the config file (a developer machine) may drop it.
+   * Refuses overrides that would switch signature checks off, however the value is spelt: a signature can be an
+   * endpoint's only authentication, so only the config file (a developer machine) may drop it.
    */
   public static void refuseUnsafe(JsonObject overrides) {
     JsonObject webhooks = overrides.getJsonObject("webhooks");
     if (webhooks != null && webhooks.containsKey("signatureVerification")
-      && !WebhookSettings.from(new JsonObject().put("signatureVerification",
-        webhooks.getValue("signatureVerification"))).signatureVerification()) {
+      && !WebhookSettings.signaturesOn(webhooks.getValue("signatureVerification"))) {
       throw invalid(ErrorCode.VALIDATION_FAILED, "/signatureVerification",
         "cannot be switched off through the API; only in the config file, on a developer machine");
     }
@@ -116,7 +115,7 @@ public final class ConfigurationDocument {
   public static ApiError rejected(IllegalArgumentException failure) {
     if (failure instanceof WebhookSettings.UnsupportedEventType unsupported) {
       return invalid(ErrorCode.UNSUPPORTED_EVENT_TYPE, "/enabledEvents",
-        "unsupported event type " + unsupported.type() + "; supported: " + WebhookSettings.SUPPORTED_EVENTS);
+        "unsupported event type " + unsupported.type() + "; supported: " + unsupported.supported());
     }
     if (!(failure instanceof InvalidSetting setting)) {
       throw failure;

@@ -8,15 +8,12 @@ import io.webhookinbox.audit.Action;
 import io.webhookinbox.audit.AuditRoutes;
 import io.webhookinbox.audit.Caller;
 import io.vertx.ext.web.Router;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.webhookinbox.api.BusRequests;
 import io.webhookinbox.api.JsonBodies;
-import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.security.Guard;
 import io.webhookinbox.security.ReceiveBudget;
 import io.webhookinbox.api.Responses;
-import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.security.Scope;
 
 /**
@@ -28,25 +25,24 @@ public final class ConfigurationRoutes {
   public static final String OVERRIDES = "/api/webhooks/configuration/overrides";
   private static final int BODY_LIMIT = 64 * 1024;
 
-  private final BusRequests bus;
+  private final Overrides overrides;
   private final RuntimeSettings settings;
   private final AuditRoutes audit;
 
-  public ConfigurationRoutes(BusRequests bus, RuntimeSettings settings, AuditRoutes audit) {
-    this.bus = bus;
+  public ConfigurationRoutes(Overrides overrides, RuntimeSettings settings, AuditRoutes audit) {
+    this.overrides = overrides;
     this.settings = settings;
     this.audit = audit;
   }
 
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, ReceiveBudget receiving,
-                    Handler<RoutingContext> capacity) {
-    router.get(CONFIGURATION).handler(auth.require(Scope.READ, Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
+  public void mount(Router router, Guard guard, ReceiveBudget receiving) {
+    guard.protect(router.get(CONFIGURATION), Scope.READ, Scope.ADMIN)
       .handler(ctx -> Responses.ok(ctx, ConfigurationDocument.view(settings)));
-    router.put(CONFIGURATION).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler())
-      .handler(JsonBodies.requireJson()).handler(receiving.reserve(false));
-    router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(capacity)
+    guard.beforeBody(router.put(CONFIGURATION), Scope.ADMIN).handler(JsonBodies.requireJson())
+      .handler(receiving.reserve(false));
+    router.put(CONFIGURATION).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(guard.capacity())
       .handler(this::put);
-    router.delete(OVERRIDES).handler(auth.require(Scope.ADMIN)).handler(rateLimiter.handler()).handler(capacity)
+    guard.protect(router.delete(OVERRIDES), Scope.ADMIN)
       .handler(ctx -> save(ctx, Action.OVERRIDES_REMOVAL, new JsonObject(),
         "Webhook configuration overrides removed; the file's values apply"));
     audit.recordRefusals(router, HttpMethod.PUT, CONFIGURATION, Action.CONFIGURATION_UPDATE,
@@ -78,11 +74,10 @@ public final class ConfigurationRoutes {
     save(ctx, Action.CONFIGURATION_UPDATE, overrides, "Webhook configuration updated successfully");
   }
 
-  private void save(RoutingContext ctx, Action action, JsonObject overrides, String message) {
-    bus.call(OverridesVerticle.PUT_ADDRESS, Caller.of(ctx).attachTo(new JsonObject().put("overrides", overrides)
-        .put("principal", BearerAuth.principal(ctx).subject()).put("action", action.name())))
+  private void save(RoutingContext ctx, Action action, JsonObject changes, String message) {
+    overrides.save(changes, action, Caller.of(ctx))
       .onSuccess(saved -> Responses.send(ctx, 200, new JsonObject().put("success", true).put("message", message)
-        .put("data", ConfigurationDocument.view(settings).put("lastChange", saved))))
+        .put("data", ConfigurationDocument.view(settings).put("lastChange", saved.toJson()))))
       .onFailure(ctx::fail);
   }
 }

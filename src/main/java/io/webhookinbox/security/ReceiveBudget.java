@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Bounds the bytes of request bodies being received, per replica and per caller, before a byte of a body is read:
  * a request reserves its declared length (its {@code Content-Length}, or the body limit when it is chunked) and
  * returns it when it ends. A flood of large, slowly sent bodies then costs at most this budget of heap, where a count
- * of requests would let 600 bodies of 1 MB each in. Bodies not yet authenticated (a Stripe delivery before its
- * signature is checked) may hold at most half of the replica's budget, so authenticated senders always keep the
- * other half. A caller who holds nothing yet is always let in (a body larger than the per-caller budget is refused
- * by the body limit, not forever).
+ * of requests would let 600 bodies of 1 MB each in. Bodies not yet authenticated (a delivery whose signature is its
+ * only authentication, before that is checked) may hold at most half of the replica's budget, so authenticated
+ * senders always keep the other half. A caller who holds nothing yet is always let in (a body larger than the
+ * per-caller budget is refused by the body limit, not forever).
  */
 public final class ReceiveBudget {
   private final long replicaBytes;

@@ -20,9 +20,8 @@ import java.util.function.Supplier;
  * cardinality stays bounded whatever senders put in a body.
  */
 public final class InboxMetrics {
-  private static final Set<String> KNOWN_TYPES = Set.of("OrderCreated", "OrderUpdated", "payment_intent.succeeded",
-    "payment_intent.payment_failed", "payment_intent.canceled", "charge.dispute.created");
-  private static final Set<String> KNOWN_SOURCES = Set.of("cisive", "stripe");
+  private final Set<String> knownTypes;
+  private final Set<String> knownSources;
 
   private final PrometheusMeterRegistry registry;
   private final AtomicLong retryBacklog = new AtomicLong();
@@ -32,7 +31,14 @@ public final class InboxMetrics {
   private final AtomicLong unfinishedExpired = new AtomicLong();
   private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
 
-  public InboxMetrics() {
+  /**
+   * @param sources       the source names (label values; anything else is {@code other})
+   * @param eventTypes    the event types the sources know (the same)
+   * @param groupCommits  the sources whose deliveries are group-committed: their fallback counters start at 0
+   */
+  public InboxMetrics(List<String> sources, List<String> eventTypes, List<String> groupCommits) {
+    this.knownSources = Set.copyOf(sources);
+    this.knownTypes = Set.copyOf(eventTypes);
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Gauge.builder("webhook_retry_backlog", retryBacklog, AtomicLong::get)
       .description("Events waiting for a retry (status failed)")
@@ -61,8 +67,10 @@ public final class InboxMetrics {
     for (String outcome : List.of("done", "skipped", "failed")) {
       retentionRuns(outcome);
     }
-    for (String reason : List.of("race", "error", "lock")) {
-      groupCommitFallbacks("cisive", reason);
+    for (String source : groupCommits) {
+      for (String reason : List.of("race", "error", "lock")) {
+        groupCommitFallbacks(source, reason);
+      }
     }
   }
 
@@ -86,8 +94,8 @@ public final class InboxMetrics {
 
   /** One delivery answered: outcome is the ingest status (processed, duplicate, stale, ignored, queued, ...). */
   public void received(String source, String eventType, String outcome) {
-    String boundedSource = bounded(source, KNOWN_SOURCES);
-    String boundedType = bounded(eventType, KNOWN_TYPES);
+    String boundedSource = bounded(source, knownSources);
+    String boundedType = bounded(eventType, knownTypes);
     meter(boundedSource + '/' + boundedType + '/' + outcome, () -> Counter.builder("webhook_events_received_total")
       .description("Deliveries answered, by source, event type and outcome")
       .tag("source", boundedSource)
@@ -98,7 +106,7 @@ public final class InboxMetrics {
 
   /** A histogram, so p50/p95/p99 aggregate across replicas with {@code histogram_quantile} in Prometheus. */
   public void processed(String source, Duration took) {
-    String boundedSource = bounded(source, KNOWN_SOURCES);
+    String boundedSource = bounded(source, knownSources);
     meter("processed/" + boundedSource, () -> Timer.builder("webhook_event_processing_seconds")
       .description("Time from receipt to commit of an applied event")
       .tag("source", boundedSource)
@@ -112,7 +120,7 @@ public final class InboxMetrics {
   public void retried(String source, String outcome) {
     Counter.builder("webhook_retries_total")
       .description("Retry attempts, by outcome")
-      .tag("source", bounded(source, KNOWN_SOURCES))
+      .tag("source", bounded(source, knownSources))
       .tag("outcome", outcome)
       .register(registry).increment();
   }
@@ -120,13 +128,13 @@ public final class InboxMetrics {
   public void deadLettered(String source) {
     Counter.builder("webhook_dead_letters_total")
       .description("Events that exhausted their retries")
-      .tag("source", bounded(source, KNOWN_SOURCES))
+      .tag("source", bounded(source, knownSources))
       .register(registry).increment();
   }
 
   /** One group commit stored {@code events} deliveries in one transaction. */
   public void groupCommitted(String source, int events) {
-    String boundedSource = bounded(source, KNOWN_SOURCES);
+    String boundedSource = bounded(source, knownSources);
     meter("groupCommit/" + boundedSource, () -> DistributionSummary.builder("webhook_group_commit_events")
       .description("Deliveries stored per group commit (one transaction)")
       .tag("source", boundedSource)
@@ -139,7 +147,7 @@ public final class InboxMetrics {
    * delivery is stored alone).
    */
   public void groupCommitFellBack(String source, String reason) {
-    groupCommitFallbacks(bounded(source, KNOWN_SOURCES), reason).increment();
+    groupCommitFallbacks(bounded(source, knownSources), reason).increment();
   }
 
   private Counter groupCommitFallbacks(String source, String reason) {
@@ -159,17 +167,20 @@ public final class InboxMetrics {
     }
   }
 
-  /** One maintenance run ended: outcome done, skipped (another replica ran it) or failed. */
   /** A redelivery of an event whose record retention removed (answered duplicate, saying so). */
   public void redeliveredAfterRetention(String source) {
-    meter("redeliveredAfterRetention/" + bounded(source, KNOWN_SOURCES),
+    meter("redeliveredAfterRetention/" + bounded(source, knownSources),
       () -> Counter.builder("webhook_redeliveries_after_retention_total")
         .description("Redeliveries of finished events whose stored record retention removed (their key remains)")
-        .tag("source", bounded(source, KNOWN_SOURCES))
+        .tag("source", bounded(source, knownSources))
         .register(registry), Counter.class).increment();
   }
 
-  /** @param daysAhead, unfinishedExpired what the run saw; -1: not known (the run failed, or kept forever) */
+  /**
+   * One maintenance run ended: outcome done, skipped (another replica ran it) or failed.
+   *
+   * @param daysAhead, unfinishedExpired what the run saw; -1: not known (the run failed, or kept forever)
+   */
   public void retentionRan(String outcome, long daysAhead, long unfinishedExpired) {
     retentionRuns(outcome).increment();
     if (daysAhead >= 0) {

@@ -1,10 +1,10 @@
 package io.webhookinbox.bench;
 
+import io.webhookinbox.Sources;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.RetentionConfig;
 import io.webhookinbox.retention.Retention;
 import io.webhookinbox.support.PostgresExtension;
@@ -78,7 +78,7 @@ public final class StatisticsBenchmark {
       RetentionConfig retention = new RetentionConfig(90, days - 1, 730, 7, 60);
       Vertx maintenance = Vertx.vertx();
       try {
-        Retention.Report report = new Retention(maintenance, AppConfig.from(new JsonObject()
+        Retention.Report report = new Retention(maintenance, Sources.config(new JsonObject()
           .put("database", db.configJson()).put("jwt", new JsonObject().put("issuer", "i").put("audience", "a")))
           .database(), retention, () -> false).run().await();
         System.out.printf("retention run (%s): %d partitions dropped (%s .. %s), %,d keys deleted, %,d rollup rows"

@@ -1,5 +1,6 @@
 package io.webhookinbox.config;
 
+import io.webhookinbox.Sources;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -15,12 +16,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The shipped config file, the environment overrides, and the checks that stop a bad config at start-up. */
 @ExtendWith(VertxExtension.class)
 class ConfigTest {
+  private static final Registry REGISTRY = Sources.registry(Sources.ALL);
+
+  /** A source's setting as the service reads it (sources read their own settings from the config tree). */
+  private static Object setting(AppConfig config, String key) {
+    return REGISTRY.find(key).orElseThrow().read(config.root());
+  }
 
   @Test
   void shippedConfigFileLoadsWithItsDocumentedDefaults(Vertx vertx) {
-    JsonObject json = ConfigLoader.retriever(vertx, Path.of(ConfigLoader.DEFAULT_CONFIG_FILE), false, 0)
+    JsonObject json = ConfigLoader.retriever(vertx, Path.of(ConfigLoader.DEFAULT_CONFIG_FILE), REGISTRY, false, 0)
       .getConfig().await();
-    AppConfig config = AppConfig.from(json);
+    AppConfig config = Sources.config(json);
 
     assertThat(config.http().port()).isEqualTo(8080);
     assertThat(config.http().bodyLimitBytes()).isEqualTo(1024 * 1024);
@@ -29,10 +36,10 @@ class ConfigTest {
     assertThat(config.jwt().algorithms()).containsExactly("HS256", "RS256", "ES256");
     assertThat(config.retry()).isEqualTo(new RetryConfig(2000, 2.0, 60_000, 0.1, 5));
     assertThat(config.scheduler().batchSize()).isEqualTo(50);
-    WebhookSettings webhooks = new RuntimeSettings(config.runtime()).webhooks();
-    assertThat(webhooks.enabledEvents()).containsExactlyElementsOf(WebhookSettings.DEFAULT_ENABLED);
+    WebhookSettings webhooks = config.runtimeSettings().webhooks();
+    assertThat(webhooks.enabledEvents()).containsExactlyElementsOf(REGISTRY.enabledEvents().defaultValue());
     assertThat(webhooks.signatureVerification()).isTrue();
-    assertThat(config.sources().stripeToleranceSeconds()).isEqualTo(300);
+    assertThat(setting(config, "stripe.toleranceSeconds")).isEqualTo(300);
     assertThat(config.jwt().jwks()).isEqualTo(new JwksConfig("", 300, 30, 5000, 262_144));
     assertThat(config.jwt().jwks().enabled()).isFalse();
   }
@@ -49,7 +56,7 @@ class ConfigTest {
       .put("JWT_JWKS_URL", "https://idp.example.com/.well-known/jwks.json").put("JWT_JWKS_REFRESH_SECONDS", "600")
       .put("JWT_JWKS_MIN_REFRESH_INTERVAL_SECONDS", "60");
 
-    AppConfig config = AppConfig.from(EnvOverrides.apply(merged));
+    AppConfig config = Sources.config(REGISTRY.applyEnvironment(merged));
 
     assertThat(config.http().port()).isEqualTo(9090);
     assertThat(config.database().host()).isEqualTo("db.internal");
@@ -60,44 +67,44 @@ class ConfigTest {
     assertThat(config.jwt().issuer()).isEqualTo("https://idp");
     assertThat(config.jwt().jwks()).isEqualTo(new JwksConfig("https://idp.example.com/.well-known/jwks.json", 600, 60,
       5000, 262_144));
-    assertThat(config.sources().stripeSecrets()).containsExactly("whsec_new", "whsec_old");
-    assertThat(config.sources().stripeToleranceSeconds()).isEqualTo(120);
-    assertThat(config.sources().cisiveSignatures()).isTrue();
-    assertThat(config.sources().toString()).doesNotContain("whsec_");
-    assertThat(new RuntimeSettings(config.runtime()).webhooks().timeoutSeconds()).isEqualTo(7);
+    assertThat(setting(config, "stripe.webhookSecrets")).isEqualTo(List.of("whsec_new", "whsec_old"));
+    assertThat(setting(config, "stripe.toleranceSeconds")).isEqualTo(120);
+    assertThat((List<?>) setting(config, "cisive.webhookSecrets")).as("Cisive signatures on").isNotEmpty();
+    assertThat(config.toString()).doesNotContain("whsec_");
+    assertThat(config.runtimeSettings().webhooks().timeoutSeconds()).isEqualTo(7);
   }
 
   @Test
   void retentionKeepsKeysLongerThanPayloads() {
     JsonObject jwt = new JsonObject().put("issuer", "i").put("audience", "a");
-    RetentionConfig defaults = AppConfig.from(new JsonObject().put("jwt", jwt)).retention();
+    RetentionConfig defaults = Sources.config(new JsonObject().put("jwt", jwt)).retention();
     assertThat(defaults).isEqualTo(new RetentionConfig(90, 400, 730, 7, 60));
-    assertThat(AppConfig.from(EnvOverrides.apply(new JsonObject().put("jwt", jwt).put("RETENTION_EVENTS_DAYS", "30")
+    assertThat(Sources.config(REGISTRY.applyEnvironment(new JsonObject().put("jwt", jwt).put("RETENTION_EVENTS_DAYS", "30")
       .put("RETENTION_DEDUP_KEYS_DAYS", "31"))).retention().dedupKeys()).isEqualTo(31);
     for (JsonObject retention : List.of(new JsonObject().put("events", 90).put("dedupKeys", 90),
                                         new JsonObject().put("events", 0).put("dedupKeys", 400))) {
-      assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("retention", retention)))
+      assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt).put("retention", retention)))
         .hasMessageContaining("retention.dedupKeys");
     }
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt)
       .put("retention", new JsonObject().put("events", -1)))).hasMessageContaining("retention.events");
   }
 
   @Test
   void badValuesFailWithTheKeyName() {
     JsonObject jwt = new JsonObject().put("issuer", "i").put("audience", "a");
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("http", new JsonObject().put("port", 70000))))
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt).put("http", new JsonObject().put("port", 70000))))
       .hasMessageContaining("http.port");
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt).put("retry", new JsonObject().put("multiplier", "fast"))))
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt).put("retry", new JsonObject().put("multiplier", "fast"))))
       .hasMessageContaining("retry.multiplier");
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt.copy().put("algorithms", List.of("none")))))
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt.copy().put("algorithms", List.of("none")))))
       .hasMessageContaining("unsupported algorithm none");
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", new JsonObject().put("issuer", "i"))))
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", new JsonObject().put("issuer", "i"))))
       .hasMessageContaining("jwt.audience");
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt)
       .put("retry", new JsonObject().put("initialDelayMs", 5000).put("maxDelayMs", 1000))))
       .hasMessageContaining("retry.maxDelayMs");
-    assertThatThrownBy(() -> AppConfig.from(new JsonObject().put("jwt", jwt)
+    assertThatThrownBy(() -> Sources.config(new JsonObject().put("jwt", jwt)
       .put("webhooks", new JsonObject().put("enabledEvents", List.of("invoice.paid")))))
       .hasMessageContaining("unsupported event type invoice.paid");
   }
@@ -128,6 +135,6 @@ class ConfigTest {
   }
 
   private static JwksConfig jwks(JsonObject settings) {
-    return AppConfig.from(new JsonObject().put("jwt", settings.put("issuer", "i").put("audience", "a"))).jwt().jwks();
+    return Sources.config(new JsonObject().put("jwt", settings.put("issuer", "i").put("audience", "a"))).jwt().jwks();
   }
 }

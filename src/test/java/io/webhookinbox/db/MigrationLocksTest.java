@@ -1,7 +1,7 @@
 package io.webhookinbox.db;
 
+import io.webhookinbox.Sources;
 import io.vertx.core.json.JsonObject;
-import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.TestDatabase;
@@ -57,7 +57,7 @@ class MigrationLocksTest {
   }
 
   static DatabaseConfig config(TestDatabase db) {
-    return AppConfig.from(new JsonObject().put("database", db.configJson())
+    return Sources.config(new JsonObject().put("database", db.configJson())
       .put("jwt", new JsonObject().put("issuer", "i").put("audience", "a"))).database();
   }
 }

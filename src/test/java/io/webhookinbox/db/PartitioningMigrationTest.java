@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.events.Payloads;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.TestDatabase;

@@ -1,7 +1,7 @@
 package io.webhookinbox.db;
 
 import io.vertx.core.json.JsonObject;
-import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.events.Payloads;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.ExternalTools;
 import io.webhookinbox.support.FaultInjection;

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
-import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

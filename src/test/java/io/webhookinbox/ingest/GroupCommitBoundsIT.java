@@ -51,7 +51,7 @@ class GroupCommitBoundsIT {
     Path config = work.resolve("conf/config.yaml");
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     Files.writeString(config, new JsonObject(yaml.readValue(config.toFile(), Map.class)).mergeIn(new JsonObject()
-      .put("ingest", new JsonObject().put("workerInstances", 1).put("maxQueued", MAX_QUEUED)), true).encodePrettily());
+      .put("ingest", new JsonObject().put("instances", 1).put("maxQueued", MAX_QUEUED)), true).encodePrettily());
     try (ProcessClient client = new ProcessClient();
          ServiceProcess service = ServiceProcess.start(work, client.environment(db,
            Map.of("PROCESSING_TIMEOUT_SECONDS", "3"))).awaitListening()) {

@@ -40,7 +40,7 @@ class GroupCommitTest {
 
   @RegisterExtension
   static final InboxExtension inbox = new InboxExtension(new JsonObject()
-    .put("ingest", new JsonObject().put("workerInstances", 1).put("maxBatch", 16))
+    .put("ingest", new JsonObject().put("instances", 1).put("maxBatch", 16))
     // Two delivery connections for the one worker (see ConnectionBudget): two batches at once.
     .put("database", new JsonObject().put("poolSize", 7))
     // A queued event stays as the group commit left it (failed), rather than being claimed by a retry meanwhile.
@@ -136,7 +136,7 @@ class GroupCommitTest {
     }
     Vertx otherClient = Vertx.vertx();
     try (TestService otherReplica = TestService.start(otherClient,
-      TestService.config(inbox.db(), new JsonObject().put("ingest", new JsonObject().put("workerInstances", 1))
+      TestService.config(inbox.db(), new JsonObject().put("ingest", new JsonObject().put("instances", 1))
         .put("database", new JsonObject().put("poolSize", 7))))) {
       List<Future<HttpResponse<Buffer>>> inFlight = new ArrayList<>(inbox.service().sendCisiveAtOnce(events));
       inFlight.addAll(otherReplica.sendCisiveAtOnce(events));

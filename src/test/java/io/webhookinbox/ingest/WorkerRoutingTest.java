@@ -36,7 +36,7 @@ class WorkerRoutingTest {
 
   @RegisterExtension
   static final InboxExtension inbox = new InboxExtension(new JsonObject()
-    .put("ingest", new JsonObject().put("workerInstances", 4).put("maxBatch", 16))
+    .put("ingest", new JsonObject().put("instances", 4).put("maxBatch", 16))
     .put("database", new JsonObject().put("poolSize", 13)), WorkerRoutingTest::slowOrderWrites);
 
   private static void slowOrderWrites(TestDatabase db) {

@@ -1,5 +1,6 @@
 package io.webhookinbox.k8s;
 
+import io.webhookinbox.Sources;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.config.AppConfig;
-import io.webhookinbox.config.EnvOverrides;
 import io.webhookinbox.ops.OpsRoutes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class K8sManifestsTest {
     kustomization = YAML.readValue(K8S.resolve("kustomization.yaml").toFile(), Map.class);
     deployment = load("deployment.yaml", Deployment.class);
     container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    serviceConfig = AppConfig.from(new JsonObject(YAML.readValue(Path.of("conf/config.yaml").toFile(), Map.class)));
+    serviceConfig = Sources.config(new JsonObject(YAML.readValue(Path.of("conf/config.yaml").toFile(), Map.class)));
   }
 
   @Test
@@ -120,7 +120,7 @@ class K8sManifestsTest {
     assertThat(withoutProductionValues(Files.readString(K8S.resolve("config.yaml"))))
       .as("k8s/config.yaml must stay a copy of conf/config.yaml but for its production values")
       .isEqualTo(withoutProductionValues(Files.readString(Path.of("conf/config.yaml"))));
-    AppConfig production = AppConfig.from(new JsonObject(YAML.readValue(K8S.resolve("config.yaml").toFile(), Map.class)));
+    AppConfig production = Sources.config(new JsonObject(YAML.readValue(K8S.resolve("config.yaml").toFile(), Map.class)));
     assertThat(production.management().operatorApi()).as("the operator API off the public port").isTrue();
     assertThat(production.limits().clientIpHeader()).as("client IPs from the ingress").isEqualTo("X-Forwarded-For");
   }
@@ -182,7 +182,7 @@ class K8sManifestsTest {
           assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(template.getMetadata().getName());
           assertThat(keys).contains(env.getValueFrom().getSecretKeyRef().getKey());
         }
-        Set<String> readByTheService = new java.util.HashSet<>(EnvOverrides.KEYS.keySet());
+        Set<String> readByTheService = new java.util.HashSet<>(Sources.registry(Sources.ALL).environment().keySet());
         readByTheService.addAll(List.of("CONFIG_FILE", "JAVA_TOOL_OPTIONS"));
         assertThat(readByTheService).as("env var %s is read by the service", env.getName()).contains(env.getName());
       }

@@ -1,7 +1,7 @@
 package io.webhookinbox.retention;
 
 import io.vertx.core.json.JsonObject;
-import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.events.Payloads;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.ProcessClient;

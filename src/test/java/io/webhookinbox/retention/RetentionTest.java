@@ -3,7 +3,7 @@ package io.webhookinbox.retention;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.events.Payloads;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.InboxExtension;
 import io.webhookinbox.support.PostgresExtension;

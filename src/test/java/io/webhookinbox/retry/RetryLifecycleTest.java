@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.config.RetryConfig;
-import io.webhookinbox.ingest.IngestVerticle;
+import io.webhookinbox.events.EventClaims;
+import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.support.CisiveEvents;
 import io.webhookinbox.support.FaultInjection;
 import io.webhookinbox.support.LogCapture;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -247,11 +249,10 @@ class RetryLifecycleTest {
     assertThat(faults.applications("evt-l1")).isEqualTo(1);
 
     // The dead replica's worker comes back with its old lease: it must change nothing.
-    JsonObject reply = inbox.service().server().vertx().eventBus().<JsonObject>request(IngestVerticle.RETRY_ADDRESS,
-      new JsonObject().put("id", zombie.getLong("id")).put("source", "cisive")
-        .put("receivedAt", zombie.getString("received_at"))
-        .put("leaseToken", zombie.getString("lease_token"))).await().body();
-    assertThat(reply.getString("status")).isEqualTo("lease-lost");
+    String reply = IngestClient.attempt(inbox.service().server().vertx().eventBus(), new EventClaims.Claim(
+        zombie.getLong("id"), OffsetDateTime.parse(zombie.getString("received_at")), "cisive",
+        UUID.fromString(zombie.getString("lease_token")), null, 2), 10_000).await();
+    assertThat(reply).isEqualTo("lease-lost");
     assertThat(faults.applications("evt-l1")).isEqualTo(1);
     assertThat(status("evt-l1")).isEqualTo("processed");
   }

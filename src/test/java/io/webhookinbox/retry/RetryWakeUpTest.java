@@ -14,7 +14,7 @@ import org.postgresql.PGNotification;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.webhookinbox.ingest.IngestVerticle;
+import io.webhookinbox.events.EventClaims;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -60,7 +60,7 @@ class RetryWakeUpTest {
       .put("scheduler", new JsonObject().put("enabled", false)));
     try (TestService service = TestService.start(vertx, config);
          Connection listener = db.connect(); Statement statement = listener.createStatement()) {
-      statement.execute("LISTEN " + IngestVerticle.RETRY_CHANNEL);
+      statement.execute("LISTEN " + EventClaims.RETRY_CHANNEL);
       List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
       long started = System.nanoTime();
       for (int i = 0; i < failures; i++) {
@@ -77,7 +77,7 @@ class RetryWakeUpTest {
       assertThat(posts).allSatisfy(post -> assertThat(post.result().statusCode()).isEqualTo(202));
 
       // Each worker sends at most one NOTIFY per coalescing window (no retries run here: only first failures).
-      int workers = service.server().config().ingest().workerInstances();
+      int workers = service.server().config().ingest().instances();
       long bound = workers * (burstMs / 250 + 2);
       List<PGNotification> received = new ArrayList<>();
       long quietSince = System.nanoTime();

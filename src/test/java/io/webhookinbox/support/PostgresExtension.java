@@ -1,7 +1,7 @@
 package io.webhookinbox.support;
 
+import io.webhookinbox.Sources;
 import io.webhookinbox.db.Migrations;
-import io.webhookinbox.config.AppConfig;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -48,7 +48,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   /** A migrated database created with {@code options} ({@code CREATE DATABASE name <options>}). */
   public static synchronized TestDatabase createDatabase(String hint, String options) {
     TestDatabase database = createEmptyDatabase(hint, options);
-    Migrations.migrate(AppConfig.from(new JsonObject().put("database", database.configJson())
+    Migrations.migrate(Sources.config(new JsonObject().put("database", database.configJson())
       .put("jwt", new JsonObject().put("issuer", "i").put("audience", "a"))).database());
     return database;
   }

@@ -1,5 +1,6 @@
 package io.webhookinbox.support;
 
+import io.webhookinbox.Sources;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.webhookinbox.InboxServer;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.source.Source;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +57,7 @@ public final class TestService implements AutoCloseable {
 
   /** Starts the service watching {@code configFile} for retry and scheduler edits. */
   public static TestService start(Vertx clientVertx, JsonObject config, Path configFile) {
-    return start(clientVertx, AppConfig.from(config), configFile);
+    return start(clientVertx, Sources.config(config), configFile);
   }
 
   /**
@@ -64,12 +66,21 @@ public final class TestService implements AutoCloseable {
    */
   public static TestService startForDevelopment(Vertx clientVertx, TestDatabase database, JsonObject overrides) {
     JsonObject config = config(database, overrides);
-    AppConfig development = AppConfig.from(config.copy().put("database", new JsonObject()));
+    AppConfig development = Sources.config(config.copy().put("database", new JsonObject()));
     return start(clientVertx, development.withDatabase(AppConfig.databaseOf(config)), null);
   }
 
+  /** Starts a service that receives from {@code sources} (the shipped ones and any a test adds). */
+  public static TestService startWith(Vertx clientVertx, JsonObject config, List<Source> sources) {
+    return start(clientVertx, AppConfig.from(config, Sources.registry(sources)), null, sources);
+  }
+
   private static TestService start(Vertx clientVertx, AppConfig config, Path configFile) {
-    InboxServer server = InboxServer.start(config, configFile).await();
+    return start(clientVertx, config, configFile, Sources.ALL);
+  }
+
+  private static TestService start(Vertx clientVertx, AppConfig config, Path configFile, List<Source> sources) {
+    InboxServer server = InboxServer.start(config, configFile, sources).await();
     WebClient client = WebClient.create(clientVertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
       .setDefaultPort(server.config().http().port())
@@ -87,7 +98,7 @@ public final class TestService implements AutoCloseable {
       .put("database", database.configJson())
       .put("jwt", new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("hmacSecret", SECRET)
         .put("leewaySeconds", 5))
-      .put("ingest", new JsonObject().put("workerInstances", 2));
+      .put("ingest", new JsonObject().put("instances", 2));
     return base.mergeIn(overrides, true);
   }
 

@@ -5,9 +5,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.api.Rfc3339;
-import io.webhookinbox.ingest.Applied;
-import io.webhookinbox.ingest.SourceApplier;
-import io.webhookinbox.ingest.StoredEvent;
+import io.webhookinbox.events.Applied;
+import io.webhookinbox.source.SourceApplier;
+import io.webhookinbox.events.StoredEvent;
 
 /**
  * Upserts {@code orders} by external order id. An event changes the order only when it is newer than the last one
@@ -68,7 +68,7 @@ public final class CisiveOrderApplier implements SourceApplier {
 
   @Override
   public String source() {
-    return CisiveWebhook.SOURCE;
+    return CisiveSource.NAME;
   }
 
   @Override

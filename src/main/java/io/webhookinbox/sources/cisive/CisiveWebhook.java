@@ -3,7 +3,6 @@ package io.webhookinbox.sources.cisive;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.webhookinbox.api.AccessLogHandler;
@@ -11,46 +10,44 @@ import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.CorrelationIdHandler;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.JsonBodies;
-import io.webhookinbox.security.RateLimiter;
-import io.webhookinbox.security.ReceiveBudget;
 import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.api.SchemaValidator;
-import io.webhookinbox.ingest.IngestClient;
-import io.webhookinbox.ingest.IngestCommand;
-import io.webhookinbox.ingest.IngestResponses;
-import io.webhookinbox.ingest.Payloads;
-import io.webhookinbox.telemetry.LogContext;
+import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.security.BearerAuth;
+import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.security.Scope;
+import io.webhookinbox.source.Answers;
+import io.webhookinbox.source.Endpoint;
+import io.webhookinbox.source.Intake;
+import io.webhookinbox.source.Mount;
+import io.webhookinbox.telemetry.LogContext;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-/** {@code POST /api/webhooks/cisive/orders}: authenticate, check, validate, hand to the worker, answer. */
-public final class CisiveWebhook {
-  public static final String SOURCE = "cisive";
+/** {@code POST /api/webhooks/cisive/orders}: authenticate, check, validate, hand to the intake, answer. */
+public final class CisiveWebhook implements Endpoint {
   public static final String PATH = "/api/webhooks/cisive/orders";
-  public static final String SCHEMA = "schemas/cisive-order-event.schema.json";
   private static final String DEFAULT_SCHEMA_VERSION = "1.0";
   private static final String SIGNATURE_KEY = "cisive.signature";
 
   private final SchemaValidator schema;
-  private final IngestClient ingest;
   private final StandardWebhookSignature signature;
   private final Duration maxFutureSkew;
+  private final RateLimiter rateLimiter;
 
   /**
-   * @param signature     the HMAC check every delivery must also pass, or null when Cisive signatures are off
+   * @param signature     the HMAC check every delivery must also pass, or null when signatures are off
    * @param maxFutureSkew how far {@code occurredAt} may be ahead of this clock
+   * @param rateLimiter   per token subject, shared by the replica's HTTP verticles
    */
-  public CisiveWebhook(SchemaValidator schema, IngestClient ingest, StandardWebhookSignature signature,
-                       Duration maxFutureSkew) {
+  CisiveWebhook(SchemaValidator schema, StandardWebhookSignature signature, Duration maxFutureSkew,
+                RateLimiter rateLimiter) {
     this.schema = schema;
-    this.ingest = ingest;
     this.signature = signature;
     this.maxFutureSkew = maxFutureSkew;
+    this.rateLimiter = rateLimiter;
   }
 
   /**
@@ -58,16 +55,17 @@ public final class CisiveWebhook {
    * route), the size limit while it is read (a second route: vertx-web wants a body handler ahead of other
    * handlers within one route).
    */
-  public void mount(Router router, BearerAuth auth, RateLimiter rateLimiter, ReceiveBudget receiving,
-                    long bodyLimitBytes, Handler<RoutingContext> capacity) {
-    router.post(PATH).handler(auth.require(Scope.INGEST)).handler(rateLimiter.handler()).handler(this::precheck)
-      .handler(JsonBodies.requireJson()).handler(receiving.reserve(false));
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(capacity)
-      .handler(this::receive);
+  @Override
+  public void mount(Router router, Mount mount) {
+    router.post(PATH).handler(mount.auth().require(Scope.INGEST)).handler(rateLimiter.handler())
+      .handler(ctx -> precheck(ctx, mount.intake())).handler(JsonBodies.requireJson())
+      .handler(mount.receiving().reserve(false));
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(mount.bodyLimitBytes()))
+      .handler(mount.capacity()).handler(ctx -> receive(ctx, mount.intake()));
   }
 
-  private void precheck(RoutingContext ctx) {
-    ingest.requireActive();
+  private void precheck(RoutingContext ctx, Intake intake) {
+    intake.requireActive();
     if (signature != null) {
       ctx.put(SIGNATURE_KEY, signature.parse(ctx.request().getHeader(StandardWebhookSignature.ID),
         ctx.request().getHeader(StandardWebhookSignature.TIMESTAMP),
@@ -76,12 +74,13 @@ public final class CisiveWebhook {
     ctx.next();
   }
 
-  private void receive(RoutingContext ctx) {
-    long receivedNanos = System.nanoTime();
-    Buffer raw = ctx.body().buffer();
+  private void receive(RoutingContext ctx, Intake intake) {
+    NewEvent.Receipt receipt = NewEvent.Receipt.now(CorrelationIdHandler.get(ctx),
+      BearerAuth.principal(ctx).subject());
+    Buffer raw = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
     StandardWebhookSignature.Headers signed = ctx.get(SIGNATURE_KEY);
     if (signed != null) {
-      signature.verify(signed, raw == null ? new byte[0] : raw.getBytes());
+      signature.verify(signed, raw.getBytes());
     }
     JsonObject body = JsonBodies.parseObject(raw);
     schema.validate(body);
@@ -103,12 +102,11 @@ public final class CisiveWebhook {
     Rfc3339.parseOptional(order.getString("orderedAt"), "/order/orderedAt");
     Rfc3339.parseOptional(order.getString("completedAt"), "/order/completedAt");
 
-    IngestCommand command = new IngestCommand(SOURCE, eventId, eventType, order.getString("externalOrderId"),
-      occurredAt, body.getString("schemaVersion", DEFAULT_SCHEMA_VERSION), body,
-      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(raw.getBytes()), ingest.enabled(eventType),
-      Instant.now(), receivedNanos, false);
-    ingest.submit(command, CorrelationIdHandler.get(ctx), BearerAuth.principal(ctx).subject())
-      .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "externalOrderId", "orderVersion"))
+    NewEvent event = new NewEvent(new NewEvent.Identity(CisiveSource.NAME, eventId, eventType,
+      order.getString("externalOrderId"), occurredAt, body.getString("schemaVersion", DEFAULT_SCHEMA_VERSION)),
+      NewEvent.Body.of(body, raw), receipt, intake.enabled(eventType), false);
+    intake.submit(event)
+      .onSuccess(outcome -> Answers.respond(ctx, outcome, "externalOrderId", "orderVersion"))
       .onFailure(ctx::fail);
   }
 }

@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.webhookinbox.ingest.Applied;
-import io.webhookinbox.ingest.SourceApplier;
-import io.webhookinbox.ingest.StoredEvent;
+import io.webhookinbox.events.Applied;
+import io.webhookinbox.source.SourceApplier;
+import io.webhookinbox.events.StoredEvent;
 
 import java.util.Map;
 
@@ -53,7 +53,7 @@ public final class PaymentApplier implements SourceApplier {
 
   @Override
   public String source() {
-    return StripeWebhook.SOURCE;
+    return StripeSource.NAME;
   }
 
   @Override

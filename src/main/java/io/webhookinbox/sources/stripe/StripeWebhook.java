@@ -3,32 +3,30 @@ package io.webhookinbox.sources.stripe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.webhookinbox.config.RuntimeSettings;
-import io.webhookinbox.config.SourcesConfig;
 import io.webhookinbox.api.AccessLogHandler;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.CorrelationIdHandler;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.JsonBodies;
-import io.webhookinbox.security.RateLimiter;
-import io.webhookinbox.security.ReceiveBudget;
 import io.webhookinbox.api.SchemaValidator;
-import io.webhookinbox.ingest.IngestClient;
-import io.webhookinbox.ingest.IngestCommand;
-import io.webhookinbox.ingest.IngestOutcome;
-import io.webhookinbox.ingest.IngestResponses;
-import io.webhookinbox.ingest.Payloads;
+import io.webhookinbox.config.RuntimeSettings;
+import io.webhookinbox.events.NewEvent;
+import io.webhookinbox.security.RateLimiter;
+import io.webhookinbox.source.Answers;
+import io.webhookinbox.source.Endpoint;
+import io.webhookinbox.source.Intake;
+import io.webhookinbox.source.IngestOutcome;
+import io.webhookinbox.source.Mount;
 import io.webhookinbox.telemetry.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -39,10 +37,8 @@ import java.util.function.Supplier;
  * duplicate. Types this service does not process are stored as {@code ignored} and answered 200, since Stripe
  * keeps retrying anything else.
  */
-public final class StripeWebhook {
-  public static final String SOURCE = "stripe";
+public final class StripeWebhook implements Endpoint {
   public static final String PATH = "/api/webhooks/events";
-  public static final String SCHEMA = "schemas/stripe-event.schema.json";
   public static final String DISPUTE_CREATED = "charge.dispute.created";
   static final Set<String> PROCESSED_TYPES = Set.of("payment_intent.succeeded", "payment_intent.payment_failed",
     "payment_intent.canceled", DISPUTE_CREATED);
@@ -51,15 +47,16 @@ public final class StripeWebhook {
   private static final Logger LOG = LoggerFactory.getLogger(StripeWebhook.class);
 
   private final SchemaValidator schema;
-  private final IngestClient ingest;
-  private final RuntimeSettings settings;
-  private final SourcesConfig sources;
+  private final List<String> secrets;
+  private final int toleranceSeconds;
+  private final RateLimiter verified;
 
-  public StripeWebhook(SchemaValidator schema, IngestClient ingest, RuntimeSettings settings, SourcesConfig sources) {
+  /** @param verified the limit of deliveries whose signature passed, per client IP, shared by the replica */
+  StripeWebhook(SchemaValidator schema, List<String> secrets, int toleranceSeconds, RateLimiter verified) {
     this.schema = schema;
-    this.ingest = ingest;
-    this.settings = settings;
-    this.sources = sources;
+    this.secrets = List.copyOf(secrets);
+    this.toleranceSeconds = toleranceSeconds;
+    this.verified = verified;
   }
 
   /**
@@ -67,14 +64,16 @@ public final class StripeWebhook {
    * the body is read (a missing, malformed or stale signature, a client whose signatures keep failing, a wrong
    * content type, a declared length over the limit or the unauthenticated senders' share of the receive budget).
    * Failed signature checks are limited per client IP ({@code failedSignatures}), separately from verified
-   * deliveries ({@code verified}), so a flood of junk signatures never makes Stripe's own deliveries wait.
+   * deliveries, so a flood of junk signatures never makes Stripe's own deliveries wait.
    */
-  public void mount(Router router, RateLimiter verified, RateLimiter failedSignatures, ReceiveBudget receiving,
-                    long bodyLimitBytes, Handler<RoutingContext> capacity) {
+  @Override
+  public void mount(Router router, Mount mount) {
+    RateLimiter failedSignatures = mount.failedSignatures();
     router.post(PATH).handler(failedSignatures.refuseWhenExhausted())
-      .handler(ctx -> precheck(ctx, failedSignatures)).handler(JsonBodies.requireJson()).handler(receiving.reserve(true));
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes)).handler(capacity)
-      .handler(ctx -> receive(ctx, verified, failedSignatures));
+      .handler(ctx -> precheck(ctx, mount.intake(), mount.settings(), failedSignatures))
+      .handler(JsonBodies.requireJson()).handler(mount.receiving().reserve(true));
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(mount.bodyLimitBytes()))
+      .handler(mount.capacity()).handler(ctx -> receive(ctx, mount.intake(), mount.settings(), failedSignatures));
   }
 
   /** A Stripe event is applied only when this service processes its type and it names a payment intent. */
@@ -82,36 +81,35 @@ public final class StripeWebhook {
     return PROCESSED_TYPES.contains(type) && paymentIntentId != null;
   }
 
-  private void precheck(RoutingContext ctx, RateLimiter failedSignatures) {
-    ingest.requireActive();
+  private void precheck(RoutingContext ctx, Intake intake, RuntimeSettings settings, RateLimiter failedSignatures) {
+    intake.requireActive();
     if (settings.webhooks().signatureVerification()) {
-      if (sources.stripeSecrets().isEmpty()) {
+      if (secrets.isEmpty()) {
         throw ApiError.of(ErrorCode.SECRET_NOT_CONFIGURED);
       }
       StripeSignature.Header header = charged(ctx, failedSignatures, () -> StripeSignature.parse(
-        ctx.request().getHeader(StripeSignature.HEADER), sources.stripeToleranceSeconds(),
-        Instant.now().getEpochSecond()));
+        ctx.request().getHeader(StripeSignature.HEADER), toleranceSeconds, Instant.now().getEpochSecond()));
       ctx.put(SIGNATURE_KEY, header);
     }
     ctx.next();
   }
 
-  private void receive(RoutingContext ctx, RateLimiter verifiedLimit, RateLimiter failedSignatures) {
-    long receivedNanos = System.nanoTime();
-    Buffer raw = ctx.body().buffer();
-    byte[] bytes = raw == null ? new byte[0] : raw.getBytes();
+  private void receive(RoutingContext ctx, Intake intake, RuntimeSettings settings, RateLimiter failedSignatures) {
+    NewEvent.Receipt receipt = NewEvent.Receipt.now(CorrelationIdHandler.get(ctx), PRINCIPAL);
+    Buffer raw = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    byte[] bytes = raw.getBytes();
     StripeSignature.Header header = ctx.get(SIGNATURE_KEY);
     // The setting may have changed since the headers were checked: what was checked then decides.
-    boolean verified = header != null;
-    if (verified) {
+    boolean signed = header != null;
+    if (signed) {
       charged(ctx, failedSignatures, () -> {
-        StripeSignature.verify(header, bytes, sources.stripeSecrets());
+        StripeSignature.verify(header, bytes, secrets);
         return null;
       });
     } else {
       LOG.warn("Stripe delivery accepted WITHOUT signature verification (webhooks.signatureVerification=false)");
     }
-    verifiedLimit.check(ctx);
+    verified.check(ctx);
     JsonObject event = JsonBodies.parseObject(raw);
     schema.validate(event);
     String eventId = event.getString("id");
@@ -124,14 +122,13 @@ public final class StripeWebhook {
     if (apiVersion != null && !apiVersion.equals(settings.webhooks().apiVersion())) {
       LOG.warn("Stripe event in API version {} (configured {})", apiVersion, settings.webhooks().apiVersion());
     }
-    boolean apply = applicable(type, paymentIntentId) && ingest.enabled(type);
-    IngestCommand command = new IngestCommand(SOURCE, eventId, type, paymentIntentId,
-      OffsetDateTime.ofInstant(Instant.ofEpochSecond(event.getLong("created")), ZoneOffset.UTC), apiVersion, event,
-      raw.toString(StandardCharsets.UTF_8), Payloads.sha256Hex(bytes), apply, Instant.now(), receivedNanos,
-      verified);
-    ingest.submit(command, CorrelationIdHandler.get(ctx), PRINCIPAL)
-      .onSuccess(outcome -> IngestResponses.respond(ctx, outcome, "paymentId", "paymentVersion",
-        processingResponse(outcome, type, receivedNanos)))
+    boolean apply = applicable(type, paymentIntentId) && intake.enabled(type);
+    NewEvent stored = new NewEvent(new NewEvent.Identity(StripeSource.NAME, eventId, type, paymentIntentId,
+      OffsetDateTime.ofInstant(Instant.ofEpochSecond(event.getLong("created")), ZoneOffset.UTC), apiVersion),
+      NewEvent.Body.of(event, raw), receipt, apply, signed);
+    intake.submit(stored)
+      .onSuccess(outcome -> Answers.respond(ctx, outcome, "paymentId", "paymentVersion",
+        processingResponse(outcome, type, receipt.nanos())))
       .onFailure(ctx::fail);
   }
 

@@ -50,7 +50,7 @@ class CisiveIngestTest {
     assertThat(stored.getInteger("attempts")).isEqualTo(1);
     assertThat(stored.getString("correlation_id")).isEqualTo("corr-new-1");
     assertThat(stored.getString("principal")).isEqualTo("cisive-prod");
-    assertThat(stored.getString("payload_sha256")).isEqualTo(io.webhookinbox.ingest.Payloads.sha256Hex(event.toBuffer().getBytes()));
+    assertThat(stored.getString("payload_sha256")).isEqualTo(io.webhookinbox.events.Payloads.sha256Hex(event.toBuffer().getBytes()));
     assertThat(stored.getString("extra")).isEqualTo("true");
     assertThat(stored.getBoolean("processed")).isTrue();
     assertThat(stored.getInteger("processing_ms")).isNotNull().isGreaterThanOrEqualTo(0);

@@ -1,0 +1,187 @@
+package io.webhookinbox.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.api.KeysetCursor;
+import io.webhookinbox.api.Page;
+import io.webhookinbox.api.Rfc3339;
+import io.webhookinbox.db.BoundedPool;
+import io.webhookinbox.db.Keyset;
+import io.webhookinbox.source.Source;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One stored event in detail, and event listings newest first. */
+public final class Events {
+  private static final String SUMMARY_COLUMNS = "id, source, event_id, event_type, external_id, status, processing_ms,"
+    + " received_at, processed_at, attempts, last_error, correlation_id";
+
+  /** The payload is read for the source's metadata (and shown only to those who may see payloads). */
+  static final String EVENT = "SELECT " + SUMMARY_COLUMNS + ", occurred_at, schema_version, principal,"
+    + " payload_sha256, next_attempt_at, resource_version, payload"
+    + " FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)";
+
+  static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
+    + " FROM webhook_event_attempts WHERE event_row_id = $1 AND event_received_at = $2 ORDER BY attempt";
+
+  /** An event by id; {@code source} null when only one source used the id. */
+  public record Lookup(String eventId, String source, boolean includePayload) {
+  }
+
+  /** Listing filters (null: any) and the page wanted. */
+  public record Search(String status, String source, String eventType, String externalId, OffsetDateTime from,
+                       OffsetDateTime to, KeysetCursor cursor, int limit) {
+  }
+
+  /** An event as listings show it; {@code idField} is how its source names its resource id. */
+  public record Summary(String eventId, String source, String eventType, String idField, String externalId,
+                        String status, Integer processingMs, OffsetDateTime receivedAt, OffsetDateTime processedAt,
+                        int attempts, String lastError, String correlationId) {
+    public JsonObject toJson() {
+      return new JsonObject()
+        .put("eventId", eventId)
+        .put("source", source)
+        .put("eventType", eventType)
+        .put(idField, externalId)
+        .put("processingStatus", guideStatus(status))
+        .put("inboxStatus", status)
+        .put("processingTimeMs", processingMs)
+        .put("receivedAt", Rfc3339.utc(receivedAt))
+        .put("processedAt", Rfc3339.utc(processedAt))
+        .put("retryCount", Math.max(0, attempts - 1))
+        .put("errorMessage", lastError)
+        .put("correlationId", correlationId);
+    }
+  }
+
+  /** One attempt of the attempts log. */
+  public record Attempt(int attempt, OffsetDateTime startedAt, OffsetDateTime finishedAt, String outcome,
+                        String error) {
+    JsonObject toJson() {
+      return new JsonObject().put("attempt", attempt).put("startedAt", Rfc3339.utc(startedAt))
+        .put("finishedAt", Rfc3339.utc(finishedAt)).put("outcome", outcome).put("error", error);
+    }
+  }
+
+  /**
+   * An event in detail: what the inbox knows of it besides the summary, and the payload when asked for.
+   *
+   * @param metadata what its source shows of the payload (see {@link Source#eventMetadata})
+   * @param payload  null unless the lookup included it
+   */
+  public record Detail(Summary summary, Object metadata, OffsetDateTime occurredAt, String schemaVersion,
+                       String principal, String payloadSha256, OffsetDateTime nextAttemptAt, Integer resourceVersion,
+                       List<Attempt> attemptHistory, Object payload) {
+    public JsonObject toJson() {
+      JsonArray history = new JsonArray();
+      attemptHistory.forEach(attempt -> history.add(attempt.toJson()));
+      JsonObject event = summary.toJson().put("metadata", metadata).put("inbox", new JsonObject()
+        .put("occurredAt", Rfc3339.utc(occurredAt))
+        .put("schemaVersion", schemaVersion)
+        .put("principal", principal)
+        .put("payloadSha256", payloadSha256)
+        .put("attempts", summary.attempts())
+        .put("nextAttemptAt", Rfc3339.utc(nextAttemptAt))
+        .put("resourceVersion", resourceVersion)
+        .put("attemptHistory", history));
+      if (payload != null) {
+        event.put("payload", payload);
+      }
+      return event;
+    }
+  }
+
+  private final BoundedPool pool;
+  private final Map<String, Source> sources;
+
+  /** @param pool the operators' pool; @param sources by name */
+  public Events(BoundedPool pool, Map<String, Source> sources) {
+    this.pool = pool;
+    this.sources = Map.copyOf(sources);
+  }
+
+  public Future<Detail> event(Lookup lookup) {
+    return pool.preparedQuery(EVENT, Tuple.of(lookup.eventId(), lookup.source())).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(new ApiError(ErrorCode.NOT_FOUND, "No event with id " + lookup.eventId()));
+      }
+      if (rows.size() > 1) {
+        return Future.failedFuture(new ApiError(ErrorCode.BAD_REQUEST,
+          "Several sources used this event id; add ?source=" + String.join(" or ?source=", sources.keySet().stream()
+            .sorted().toList())));
+      }
+      Row row = rows.iterator().next();
+      return pool.preparedQuery(ATTEMPTS, Tuple.of(row.getLong("id"), row.getOffsetDateTime("received_at")))
+        .map(attempts -> {
+          List<Attempt> history = new ArrayList<>();
+          attempts.forEach(attempt -> history.add(new Attempt(attempt.getInteger("attempt"),
+            attempt.getOffsetDateTime("started_at"), attempt.getOffsetDateTime("finished_at"),
+            attempt.getString("outcome"), attempt.getString("error"))));
+          JsonObject payload = row.getValue("payload") instanceof JsonObject stored ? stored : new JsonObject();
+          Source source = sources.get(row.getString("source"));
+          return new Detail(summary(row), source == null ? null : source.eventMetadata(payload,
+            lookup.includePayload()), row.getOffsetDateTime("occurred_at"), row.getString("schema_version"),
+            row.getString("principal"), row.getString("payload_sha256"), row.getOffsetDateTime("next_attempt_at"),
+            row.getInteger("resource_version"), history, lookup.includePayload() ? row.getValue("payload") : null);
+        });
+    });
+  }
+
+  /** Newest first; only the filters in use appear in the SQL, so each combination gets a plan that can use its index. */
+  public Future<Page<Summary>> search(Search search) {
+    List<String> where = new ArrayList<>();
+    Tuple params = Tuple.tuple();
+    addFilter(where, params, "status = $", search.status());
+    addFilter(where, params, "source = $", search.source());
+    addFilter(where, params, "event_type = $", search.eventType());
+    addFilter(where, params, "external_id = $", search.externalId());
+    addFilter(where, params, "received_at >= $", search.from());
+    addFilter(where, params, "received_at < $", search.to());
+    if (search.cursor() != null) {
+      params.addValue(search.cursor().at()).addValue(search.cursor().id());
+      where.add("(received_at, id) < ($" + (params.size() - 1) + ", $" + params.size() + ")");
+    }
+    params.addValue(Keyset.rowsFor(search.limit()));
+    String sql = "SELECT " + SUMMARY_COLUMNS + " FROM webhook_events"
+      + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+      + " ORDER BY received_at DESC, id DESC LIMIT $" + params.size();
+    return pool.preparedQuery(sql, params).map(rows -> Keyset.page(rows, search.limit(), "received_at",
+      this::summary));
+  }
+
+  private static void addFilter(List<String> where, Tuple params, String condition, Object value) {
+    if (value != null) {
+      params.addValue(value);
+      where.add(condition + params.size());
+    }
+  }
+
+  private Summary summary(Row row) {
+    String source = row.getString("source");
+    Source known = sources.get(source);
+    return new Summary(row.getString("event_id"), source, row.getString("event_type"),
+      known == null ? "externalId" : known.idField(), row.getString("external_id"), row.getString("status"),
+      row.getInteger("processing_ms"), row.getOffsetDateTime("received_at"), row.getOffsetDateTime("processed_at"),
+      row.getInteger("attempts"), row.getString("last_error"), row.getString("correlation_id"));
+  }
+
+  /**
+   * The guide's processing status: {@code completed} (processed, stale, ignored: nothing left to do),
+   * {@code processing}, or {@code failed} (waiting for a retry, or dead). {@code inboxStatus} keeps ours.
+   */
+  static String guideStatus(String status) {
+    return switch (status) {
+      case "processing" -> "processing";
+      case "failed", "dead" -> "failed";
+      default -> "completed";
+    };
+  }
+}

@@ -1,0 +1,143 @@
+package io.webhookinbox.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.webhookinbox.api.ApiError;
+import io.webhookinbox.api.ErrorCode;
+import io.webhookinbox.events.NewEvent;
+import io.webhookinbox.source.IngestOutcome;
+import io.webhookinbox.source.IngestStatus;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link GroupCommit} as the pure queueing logic it is, with the commit in the test's hands: how deliveries form
+ * batches, how many commits run at once, and what is refused or dropped. (GroupCommitTest drives it over HTTP.)
+ */
+class GroupCommitQueueTest {
+  private static final long TIMEOUT_NANOS = 10_000_000_000L;
+  private final List<List<NewEvent>> batches = new ArrayList<>();
+  private final List<Promise<List<IngestOutcome>>> commits = new ArrayList<>();
+  private final AtomicLong timeout = new AtomicLong(TIMEOUT_NANOS);
+
+  private GroupCommit groupCommit(int maxRunning, int maxBatch, int maxQueued) {
+    return new GroupCommit(maxRunning, maxBatch, maxQueued, timeout::get, batch -> {
+      batches.add(batch);
+      Promise<List<IngestOutcome>> commit = Promise.promise();
+      commits.add(commit);
+      return commit.future();
+    });
+  }
+
+  @Test
+  void theFirstDeliveryCommitsAtOnceAndThoseArrivingMeanwhileGoTogether() {
+    GroupCommit groupCommit = groupCommit(1, 64, 256);
+    Future<IngestOutcome> first = groupCommit.submit(event("e1", 0));
+    assertThat(batches).hasSize(1);
+    List<Future<IngestOutcome>> waiting = new ArrayList<>();
+    for (int i = 2; i <= 5; i++) {
+      waiting.add(groupCommit.submit(event("e" + i, 0)));
+    }
+    assertThat(batches).as("one commit at a time").hasSize(1);
+    assertThat(groupCommit.waiting()).isEqualTo(4);
+
+    complete(0);
+    assertThat(first.result().eventId()).isEqualTo("e1");
+    assertThat(batches).hasSize(2);
+    assertThat(batches.get(1)).extracting(NewEvent::eventId).containsExactly("e2", "e3", "e4", "e5");
+    complete(1);
+    assertThat(waiting).extracting(answer -> answer.result().eventId()).containsExactly("e2", "e3", "e4", "e5");
+    assertThat(groupCommit.waiting()).isZero();
+  }
+
+  @Test
+  void aBatchHoldsAtMostMaxBatchAndNeverTwoCopiesOfOneEvent() {
+    GroupCommit groupCommit = groupCommit(1, 3, 256);
+    groupCommit.submit(event("first", 0));
+    for (String id : List.of("a", "a", "b", "a", "c", "d")) {
+      groupCommit.submit(event(id, 0));
+    }
+    complete(0);
+    assertThat(batches.get(1)).extracting(NewEvent::eventId).containsExactly("a", "b", "c");
+    complete(1);
+    assertThat(batches.get(2)).extracting(NewEvent::eventId).containsExactly("a", "d");
+    complete(2);
+    assertThat(batches.get(3)).extracting(NewEvent::eventId).containsExactly("a");
+  }
+
+  @Test
+  void upToMaxRunningCommitsRunAtOnce() {
+    GroupCommit groupCommit = groupCommit(2, 64, 256);
+    groupCommit.submit(event("e1", 0));
+    groupCommit.submit(event("e2", 0));
+    groupCommit.submit(event("e3", 0));
+    assertThat(batches).extracting(List::size).containsExactly(1, 1);
+    complete(1);
+    assertThat(batches).extracting(List::size).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void pastMaxQueuedADeliveryIsRefusedAtOnce() {
+    GroupCommit groupCommit = groupCommit(1, 64, 2);
+    groupCommit.submit(event("running", 0));
+    groupCommit.submit(event("q1", 0));
+    groupCommit.submit(event("q2", 0));
+    Future<IngestOutcome> refused = groupCommit.submit(event("q3", 0));
+    assertThat(refused.failed()).isTrue();
+    assertThat(((ApiError) refused.cause()).code()).isEqualTo(ErrorCode.SERVER_BUSY);
+    assertThat(groupCommit.waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void aDeliveryWhoseSenderStoppedWaitingIsDroppedNotStoredLate() {
+    timeout.set(1_000_000_000L);
+    GroupCommit groupCommit = groupCommit(1, 64, 256);
+    groupCommit.submit(event("running", 0));
+    // Received two seconds ago with a one-second processing timeout: its sender has had its 503 already.
+    Future<IngestOutcome> late = groupCommit.submit(event("late", 2_000_000_000L));
+    Future<IngestOutcome> fresh = groupCommit.submit(event("fresh", 0));
+    complete(0);
+    assertThat(late.failed()).isTrue();
+    assertThat(((ApiError) late.cause()).code()).isEqualTo(ErrorCode.PROCESSING_TIMEOUT);
+    assertThat(batches.get(1)).as("stored: only the delivery whose sender still waits").extracting(NewEvent::eventId)
+      .containsExactly("fresh");
+    complete(1);
+    assertThat(fresh.succeeded()).isTrue();
+  }
+
+  @Test
+  void aFailedCommitFailsEveryDeliveryOfItsBatchAndTheNextBatchStillRuns() {
+    GroupCommit groupCommit = groupCommit(1, 64, 256);
+    groupCommit.submit(event("running", 0));
+    Future<IngestOutcome> a = groupCommit.submit(event("a", 0));
+    Future<IngestOutcome> b = groupCommit.submit(event("b", 0));
+    complete(0);
+    commits.get(1).fail(new IllegalStateException("statement failed"));
+    assertThat(a.failed()).isTrue();
+    assertThat(b.cause()).hasMessage("statement failed");
+    Future<IngestOutcome> after = groupCommit.submit(event("c", 0));
+    complete(2);
+    assertThat(after.succeeded()).isTrue();
+  }
+
+  /** Completes commit {@code index} with one outcome per delivery, in order. */
+  private void complete(int index) {
+    List<IngestOutcome> outcomes = batches.get(index).stream()
+      .map(event -> new IngestOutcome(event.eventId(), IngestStatus.PROCESSED, event.externalId(), 1)).toList();
+    commits.get(index).complete(outcomes);
+  }
+
+  private static NewEvent event(String eventId, long ageNanos) {
+    return new NewEvent(new NewEvent.Identity("test", eventId, "Created", "R-" + eventId, OffsetDateTime.now(), "1"),
+      new NewEvent.Body(new JsonObject(), "{}", "00"),
+      new NewEvent.Receipt(Instant.now(), System.nanoTime() - ageNanos, "corr-" + eventId, "tester"), true, false);
+  }
+}
