@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Ingestion throughput against the database's own ceiling, one command. Starts PostgreSQL (the local server named by
-# PG_HOST, else embedded) and the packaged service on loopback, warms up, then for each concurrency runs a closed
-# loop of unique Cisive events (wrk) and, right after on the same database, pgbench executing the minimal
-# equivalent one-event transaction; then an open-model run at a fixed rate (Gatling). Prints on stdout the machine,
-# the command, the versions and one table row per concurrency; progress goes to stderr.
+# Ingestion throughput against fixed yardsticks, one command. Starts PostgreSQL (the local server named by PG_HOST,
+# else embedded) and the packaged service on loopback as the README starts it, warms up, then for each concurrency
+# runs a closed loop of unique Cisive events (wrk) and, right after on the same database, two pgbench runs of one
+# transaction per event: the fixed reference (a minimal schema, throughput/reference-*.sql: the yardstick) and the
+# service's own transaction on its own schema (throughput/cisive-event-tx.sql); then an open-model run at a fixed
+# rate (Gatling). Prints on stdout the machine, the command, the versions and one table row per concurrency;
+# progress goes to stderr.
 # Bounded: every step has a fixed duration and every wait a limit; loopback only.
 #
 # Usage: src/bench/throughput.sh
 #   Environment (all optional): SECONDS_PER_STEP (15), WARMUP_SECONDS (30: the JIT needs it), CONCURRENCIES ("8 32 128"),
 #   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), OPEN_WARMUP_SECONDS (20: a first,
-#   unmeasured open-model run; 0 skips it), JAVA_OPTS (service JVM flags; by
-#   default those of the container image that matter here: -XX:-DontCompileHugeMethods),
-#   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server.
+#   unmeasured open-model run; 0 skips it), JAVA_OPTS (service JVM flags; none by default, as the README starts it),
+#   MIX (updates: 70 % of the events update one of 100,000 existing orders, the default; new: every event a new
+#   order),
+#   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server,
+#   TRACING (off: the default; all: every request traced and exported; tenth: parent-based 10 % sampling), exported
+#   over OTLP/HTTP to a stand-in collector on loopback (throughput/OtlpSink.java).
 # Needs wrk, pgbench and psql (Debian: apt-get install -y wrk postgresql-15; ss from iproute2 with PG_HOST).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +25,7 @@ bench=$repo/src/bench/throughput
 command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
  CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
  OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20}\
- JAVA_OPTS=\"${JAVA_OPTS=-XX:-DontCompileHugeMethods}\" PG_HOST=${PG_HOST:-})"
+ JAVA_OPTS=\"${JAVA_OPTS:-}\" MIX=${MIX:-updates} PG_HOST=${PG_HOST:-} TRACING=${TRACING:-off})"
 step_seconds=${SECONDS_PER_STEP:-15}
 warmup_seconds=${WARMUP_SECONDS:-30}
 concurrencies=${CONCURRENCIES:-8 32 128}
@@ -39,6 +44,13 @@ done
 [[ $open_seconds =~ ^[0-9]+$ && $open_seconds -le 120 ]] || fail "OPEN_SECONDS must be 0..120"
 [[ $open_warmup_seconds =~ ^[0-9]+$ && $open_warmup_seconds -le 120 ]] || fail "OPEN_WARMUP_SECONDS must be 0..120"
 [[ $open_rate =~ ^[0-9]+$ && $open_rate -ge 1 && $open_rate -le 20000 ]] || fail "OPEN_RATE must be 1..20000"
+tracing=${TRACING:-off}
+case ${MIX:-updates} in
+  updates) updates=70 ;;
+  new) updates=0 ;;
+  *) fail "MIX must be updates or new" ;;
+esac
+[[ $tracing =~ ^(off|all|tenth)$ ]] || fail "TRACING must be off, all or tenth"
 for c in $concurrencies; do
   [[ $c =~ ^[0-9]+$ && $c -ge 1 && $c -le 256 ]] || fail "each concurrency must be 1..256, not $c"
 done
@@ -48,6 +60,7 @@ fi
 
 work=$(mktemp -d)
 service=""
+sink=""
 postmaster=""
 load_pid=""
 cleanup() {
@@ -63,6 +76,11 @@ cleanup() {
   if [[ -z ${PG_HOST:-} && -n $postmaster ]] && kill -0 "$postmaster" 2> /dev/null; then
     kill -INT "$postmaster" 2> /dev/null || true
     for _ in $(seq 1 20); do kill -0 "$postmaster" 2> /dev/null || break; sleep 0.5; done
+  fi
+  if [[ -n $sink ]] && kill -0 "$sink" 2> /dev/null; then
+    kill -TERM "$sink" 2> /dev/null || true
+    wait "$sink" 2> /dev/null || true
+    log "$(cat "$work/sink.out")"
   fi
   rm -rf "$work"
 }
@@ -105,6 +123,15 @@ done
 secret=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 export CONFIG_FILE=$work/config.yaml HTTP_HOST=127.0.0.1 HTTP_PORT=$port JWT_HMAC_SECRET=$secret \
   EMBEDDED_PG_DATA_DIR=$work/pg
+if [[ $tracing != off ]]; then
+  sink_port=$((port + 100))
+  java "$bench/OtlpSink.java" "$sink_port" 3600 > "$work/sink.out" 2>&1 &
+  sink=$!
+  for _ in $(seq 1 60); do (echo > "/dev/tcp/127.0.0.1/$sink_port") 2> /dev/null && break; sleep 0.5; done
+  export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink_port
+  if [[ $tracing == tenth ]]; then export OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1; fi
+  log "tracing on ($tracing), exported to a stand-in collector on 127.0.0.1:$sink_port"
+fi
 log "starting the service on 127.0.0.1:$port with ${PG_HOST:+PostgreSQL at $PG_HOST:${PG_PORT:-5432}}${PG_HOST:-embedded PostgreSQL}"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 (cd "$work" && exec java ${JAVA_OPTS:-} -jar "$repo/target/webhook-inbox.jar" > "$work/service.log" 2>&1) &
@@ -187,10 +214,14 @@ order='{"externalOrderId":"ORD-PGB-0","status":"Created","packageCode":"PKG-STAN
 payload='{"eventId":"evt-pgb-0","eventType":"OrderCreated","occurredAt":"2026-11-20T10:00:00Z","schemaVersion":"1.0",'\
 '"order":'$order'}'
 
+log "seeding 100,000 existing orders in the service's schema and the fixed reference's"
+psql -X -q -v ON_ERROR_STOP=1 -f "$bench/service-orders.sql" > /dev/null
+psql -X -q -v ON_ERROR_STOP=1 -f "$bench/reference-schema.sql" > /dev/null
+
 # wrk at concurrency $1 for $2 seconds with event ids prefixed $3; leaves its "bench" lines in $work/wrk.out.
 closed_loop() {
   run_load wrk -t "$(( $1 < $(nproc) ? $1 : $(nproc) ))" -c "$1" -d "$2s" --timeout 15s \
-    -s "$bench/cisive-events.lua" "http://127.0.0.1:$port" -- "$3" "$token" > "$work/wrk.out"
+    -s "$bench/cisive-events.lua" "http://127.0.0.1:$port" -- "$3" "$token" "$updates" > "$work/wrk.out"
   sed -n '/^bench /!p' "$work/wrk.out" >&2
 }
 wrk_value() { awk -v key="$1" '$1 == "bench" && $2 == key {print $3}' "$work/wrk.out"; }
@@ -201,9 +232,29 @@ if [[ $warmup_seconds -gt 0 ]]; then
   settled_rows > /dev/null
 fi
 
+# pgbench script $1 at $2 clients for the step's length, its -D variables; the transactions per second on stdout,
+# the CPU PostgreSQL spent per transaction in $work/pgbench.cpu.
+pgbench_step() {
+  local children before after count
+  children=$(server_children) before=$(postgres_ticks)
+  run_load pgbench -n -M prepared -c "$2" -j "$(nproc)" -T "$step_seconds" -f "$bench/$1" \
+    -D k=0 -D run="$3" -D updates="$updates" -D occurred=2026-11-20T10:00:00Z -D ordered=2026-11-01T09:00:00Z \
+    -D sha256="$(printf '%064d' 0)" -D payload="$payload" -D candidate="$candidate" -D document="$order" \
+    > "$work/pgbench.out"
+  await_children "$children"
+  after=$(postgres_ticks)
+  cat "$work/pgbench.out" >&2
+  count=$(awk '/number of transactions actually processed/ {split($NF, a, "/"); print a[1]}' "$work/pgbench.out")
+  ms_per $((after - before)) "$count" > "$work/pgbench.cpu"
+  awk '/^tps = / {printf "%.0f", $3}' "$work/pgbench.out"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
 echo
-echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | pgbench tx/s | Events/s ÷ tx/s | Service CPU ms/event | PostgreSQL CPU ms/event | PostgreSQL CPU ms/pgbench tx | Peak RSS MiB | Rows vs 2xx |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "Event mix: ${MIX:-updates} ($updates % updates of 100,000 existing orders); reference: one transaction per event on the minimal schema (throughput/reference-*.sql); own: the service's transaction on its own schema (throughput/cisive-event-tx.sql)."
+echo
+echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | Reference tx/s | ÷ reference | Own tx/s | ÷ own | Service CPU ms/event | PostgreSQL CPU ms/event | PostgreSQL CPU ms/reference tx | Peak RSS MiB | Rows vs 2xx |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in $concurrencies; do
   log "closed loop: $step_seconds s at $c connections"
   rows_before=$(cisive_rows) service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
@@ -217,24 +268,16 @@ for c in $concurrencies; do
   if ((extra >= 0 && extra <= allowed)); then rows_check="OK (+$extra, ≤ $allowed)"; else rows_check="MISMATCH ($extra, allowed 0..$allowed)"; fi
   [[ $(wrk_value other) == 0 ]] || log "non-2xx statuses at $c connections: $(wrk_value other_statuses)"
 
-  log "pgbench: $step_seconds s at $c clients"
-  children=$(server_children) pg_tx_before=$(postgres_ticks) rows_before=$(cisive_rows)
-  run_load pgbench -n -M prepared -c "$c" -j "$(nproc)" -T "$step_seconds" -f "$bench/cisive-event-tx.sql" \
-    -D k=0 -D run="c$c-$run_id" -D occurred=2026-11-20T10:00:00Z -D ordered=2026-11-01T09:00:00Z \
-    -D sha256="$(printf '%064d' 0)" -D payload="$payload" -D candidate="$candidate" -D document="$order" \
-    > "$work/pgbench.out"
-  await_children "$children"
-  pg_tx_after=$(postgres_ticks) rows_after=$(cisive_rows)
-  cat "$work/pgbench.out" >&2
-  tx_per_s=$(awk '/^tps = / {printf "%.0f", $3}' "$work/pgbench.out")
-  tx_count=$(awk '/number of transactions actually processed/ {split($NF, a, "/"); print a[1]}' "$work/pgbench.out")
-  [[ $((rows_after - rows_before)) == "$tx_count" ]] || log "pgbench reported $tx_count transactions but stored $((rows_after - rows_before)) events"
+  log "pgbench, the fixed reference: $step_seconds s at $c clients"
+  reference_tps=$(pgbench_step reference-tx.sql "$c" "r$c-$run_id") reference_cpu=$(cat "$work/pgbench.cpu")
+  log "pgbench, the service's own transaction: $step_seconds s at $c clients"
+  own_tps=$(pgbench_step cisive-event-tx.sql "$c" "o$c-$run_id")
 
-  ratio=$(awk -v a="$events_per_s" -v b="$tx_per_s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
   rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$service/status")
-  echo "| $c | $events_per_s | $(wrk_value p50_ms) | $(wrk_value p99_ms) | $(wrk_value other) | $tx_per_s | $ratio" \
+  echo "| $c | $events_per_s | $(wrk_value p50_ms) | $(wrk_value p99_ms) | $(wrk_value other) | $reference_tps" \
+    "| $(ratio "$events_per_s" "$reference_tps") | $own_tps | $(ratio "$events_per_s" "$own_tps")" \
     "| $(ms_per $((service_after - service_before)) "$ok") | $(ms_per $((pg_after - pg_before)) "$ok")" \
-    "| $(ms_per $((pg_tx_after - pg_tx_before)) "$tx_count") | $rss_mib | $rows_check |"
+    "| $reference_cpu | $rss_mib | $rows_check |"
 done
 
 # Gatling's IngestSimulation at $open_rate events/s for $1 s after a 10 s ramp; prints its line headed $2.

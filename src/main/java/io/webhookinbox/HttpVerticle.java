@@ -13,6 +13,7 @@ import io.webhookinbox.api.CorrelationIdHandler;
 import io.webhookinbox.api.FailureHandler;
 import io.webhookinbox.api.OpenApiRoute;
 import io.webhookinbox.api.RouteCatalog;
+import io.webhookinbox.api.SpanNaming;
 import io.webhookinbox.audit.AuditRoutes;
 import io.webhookinbox.audit.AuditService;
 import io.webhookinbox.config.AppConfig;
@@ -136,10 +137,13 @@ public final class HttpVerticle extends VerticleBase {
     audit.mount(router, guard);
   }
 
-  /** Correlation ids and the access log on every request; the drain gate and body deadline on the API's. */
+  /**
+   * Correlation ids, the access log and the span's name on every request; the drain gate and body deadline on the
+   * API's.
+   */
   private Router router() {
     Router router = Router.router(vertx);
-    router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler());
+    router.route().handler(new CorrelationIdHandler()).handler(new AccessLogHandler()).handler(new SpanNaming(router));
     router.route("/api/*").handler(front.lifecycle().gate());
     return router;
   }

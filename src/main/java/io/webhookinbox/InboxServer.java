@@ -3,11 +3,13 @@ package io.webhookinbox;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.webhookinbox.admin.AdminRoutes;
 import io.webhookinbox.admin.Events;
 import io.webhookinbox.admin.Resources;
@@ -36,6 +38,7 @@ import io.webhookinbox.source.IngestOutcome;
 import io.webhookinbox.source.Source;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.telemetry.LogContext;
+import io.webhookinbox.telemetry.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +66,13 @@ public final class InboxServer implements AutoCloseable {
   private final InboxMetrics metrics;
   private final Lifecycle lifecycle;
   private final AtomicReference<List<String>> routes;
+  private final Tracing tracing;
   private volatile String schedulerDeployment;
 
   private InboxServer(Vertx vertx, AppConfig config, RuntimeSettings settings, InboxMetrics metrics,
-                      Lifecycle lifecycle, AtomicReference<List<String>> routes) {
+                      Lifecycle lifecycle, AtomicReference<List<String>> routes, Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.config = config;
     this.settings = settings;
     this.metrics = metrics;
@@ -97,11 +102,18 @@ public final class InboxServer implements AutoCloseable {
    * @param sources           the webhook senders served (the registry in {@code config} must know their settings)
    */
   public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile, List<Source> sources) {
+    return start(config, watchedConfigFile, sources, config.tracing().enabled()
+      ? Tracing.start(config.tracing().properties()) : Tracing.off());
+  }
+
+  /** @param tracing the replica's OpenTelemetry (tests pass one that exports to memory) */
+  public static Future<InboxServer> start(AppConfig config, Path watchedConfigFile, List<Source> sources,
+                                          Tracing tracing) {
     LogContext.init();
     InboxMetrics metrics = new InboxMetrics(sources.stream().map(Source::name).toList(),
       config.registry().eventTypes(), sources.stream().filter(source -> source.applier().batchUpsert() != null)
         .map(Source::name).toList());
-    Vertx vertx = newVertx(metrics);
+    Vertx vertx = newVertx(metrics, tracing);
     vertx.eventBus().registerDefaultCodec(NewEvent.class, new LocalCodec<>(NewEvent.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
     vertx.eventBus().registerDefaultCodec(Claim.class, new LocalCodec<>(Claim.class));
@@ -126,10 +138,10 @@ public final class InboxServer implements AutoCloseable {
       operators(vertx, pools, overrides, sources), sources.stream().map(source -> source.endpoint(config)).toList(),
       new IngestClient(vertx.eventBus(), settings, budget.ingestInstances()), new AtomicReference<>());
     IngestVerticle.Shared ingest = new IngestVerticle.Shared(config.database(), config.ingest(),
-      new Appliers(sources.stream().map(Source::applier).toList()), settings, metrics, budget);
+      new Appliers(sources.stream().map(Source::applier).toList()), settings, metrics, budget, tracing);
     int httpInstances = config.http().instances() > 0 ? config.http().instances()
       : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, front.routes());
+    InboxServer server = new InboxServer(vertx, config, settings, metrics, lifecycle, front.routes(), tracing);
     AtomicInteger ingestNumber = new AtomicInteger();
     // In this order: operator overrides first (everything after acts on settings from its first moment), the HTTP
     // verticles last (traffic only once everything it reaches is there).
@@ -160,12 +172,17 @@ public final class InboxServer implements AutoCloseable {
       .onFailure(failure -> {
         // Not composed: close() completes on a terminating event loop, so nothing may wait on it from there.
         LOG.error("Start-up failed", failure);
-        vertx.close();
+        vertx.close().onComplete(closed -> tracing.close());
       });
   }
 
-  private static Vertx newVertx(InboxMetrics metrics) {
-    return Vertx.builder()
+  /** With tracing on, Vert.x spans HTTP requests, event-bus messages and SQL statements; off, it does none of it. */
+  private static Vertx newVertx(InboxMetrics metrics, Tracing tracing) {
+    VertxBuilder builder = Vertx.builder();
+    if (tracing.enabled()) {
+      builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
+    }
+    return builder
       .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -234,11 +251,18 @@ public final class InboxServer implements AutoCloseable {
         .completeOnTimeout(null, 15, TimeUnit.SECONDS).join();
     }
     vertx.close().await();
+    tracing.close();
     LOG.info("Stopped");
   }
 
+  public Tracing tracing() {
+    return tracing;
+  }
+
+  /** Stops and flushes the spans not yet exported. */
   @Override
   public void close() {
     stop().await();
+    tracing.close();
   }
 }

@@ -13,6 +13,7 @@ import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.db.Keyset;
 import io.webhookinbox.source.Source;
+import io.webhookinbox.telemetry.Tracing;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class Events {
 
   /** The payload is read for the source's metadata (and shown only to those who may see payloads). */
   static final String EVENT = "SELECT " + SUMMARY_COLUMNS + ", occurred_at, schema_version, principal,"
-    + " payload_sha256, next_attempt_at, resource_version, payload"
+    + " payload_sha256, next_attempt_at, resource_version, trace_parent, payload"
     + " FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)";
 
   static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
@@ -74,12 +75,13 @@ public final class Events {
   /**
    * An event in detail: what the inbox knows of it besides the summary, and the payload when asked for.
    *
-   * @param metadata what its source shows of the payload (see {@link Source#eventMetadata})
-   * @param payload  null unless the lookup included it
+   * @param metadata    what its source shows of the payload (see {@link Source#eventMetadata})
+   * @param traceParent the W3C trace context of the request that delivered it, when that was traced
+   * @param payload     null unless the lookup included it
    */
   public record Detail(Summary summary, Object metadata, OffsetDateTime occurredAt, String schemaVersion,
                        String principal, String payloadSha256, OffsetDateTime nextAttemptAt, Integer resourceVersion,
-                       List<Attempt> attemptHistory, Object payload) {
+                       String traceParent, List<Attempt> attemptHistory, Object payload) {
     public JsonObject toJson() {
       JsonArray history = new JsonArray();
       attemptHistory.forEach(attempt -> history.add(attempt.toJson()));
@@ -91,6 +93,7 @@ public final class Events {
         .put("attempts", summary.attempts())
         .put("nextAttemptAt", Rfc3339.utc(nextAttemptAt))
         .put("resourceVersion", resourceVersion)
+        .put("traceId", Tracing.traceIdOf(traceParent))
         .put("attemptHistory", history));
       if (payload != null) {
         event.put("payload", payload);
@@ -130,7 +133,8 @@ public final class Events {
           return new Detail(summary(row), source == null ? null : source.eventMetadata(payload,
             lookup.includePayload()), row.getOffsetDateTime("occurred_at"), row.getString("schema_version"),
             row.getString("principal"), row.getString("payload_sha256"), row.getOffsetDateTime("next_attempt_at"),
-            row.getInteger("resource_version"), history, lookup.includePayload() ? row.getValue("payload") : null);
+            row.getInteger("resource_version"), row.getString("trace_parent"), history,
+            lookup.includePayload() ? row.getValue("payload") : null);
         });
     });
   }

@@ -1,5 +1,7 @@
 package io.webhookinbox.api;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -8,7 +10,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One JSON line per request when it ends: method, path, status, duration, bytes, and what the handlers learned
- * (event type, principal, error code). Correlation and event ids come from the logging context.
+ * (event type, principal, error code). Correlation and event ids come from the logging context; the trace and
+ * span ids are the request's server span's.
  */
 public final class AccessLogHandler implements Handler<RoutingContext> {
   public static final String EVENT_TYPE = "access.eventType";
@@ -19,6 +22,8 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
+    // The request's span has ended (and left the context) by the time the line is written: its ids go on by hand.
+    SpanContext span = Span.current().getSpanContext();
     ctx.addEndHandler(ended -> {
       LoggingEventBuilder line = LOG.atInfo()
         .setMessage("request")
@@ -34,6 +39,9 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
         if (value != null) {
           line = line.addKeyValue(key.substring("access.".length()), value);
         }
+      }
+      if (span.isValid() && !Span.current().getSpanContext().isValid()) {
+        line = line.addKeyValue("trace_id", span.getTraceId()).addKeyValue("span_id", span.getSpanId());
       }
       line.log();
     });

@@ -51,7 +51,7 @@ public final class EventClaims {
         lease_until = clock_timestamp() + $2::bigint * interval '1 millisecond'
     FROM (SELECT id, received_at FROM due UNION ALL SELECT id, received_at FROM expired) picked
     WHERE e.id = picked.id AND e.received_at = picked.received_at
-    RETURNING e.id, e.received_at, e.source, e.lease_token, e.correlation_id, e.attempts""";
+    RETURNING e.id, e.received_at, e.source, e.lease_token, e.correlation_id, e.attempts, e.trace_parent""";
 
   /**
    * Expired leases of events whose attempt was their last allowed one ({@code attempts} counts the first delivery
@@ -94,7 +94,7 @@ public final class EventClaims {
     SET status = 'processing', attempts = attempts + 1, lease_token = gen_random_uuid(),
         lease_until = clock_timestamp() + $3::bigint * interval '1 millisecond', next_attempt_at = NULL
     WHERE event_id = $1 AND ($2::text IS NULL OR source = $2) AND status IN ('failed', 'dead', 'ignored')
-    RETURNING id, received_at, source, lease_token, correlation_id, attempts""";
+    RETURNING id, received_at, source, lease_token, correlation_id, attempts, trace_parent""";
 
   static final String STATUS_OF = """
     SELECT status FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)""";
@@ -131,13 +131,14 @@ public final class EventClaims {
 
   /**
    * An event claimed under a lease, handed from the scheduler (or a replay) to the ingest verticle that attempts it:
-   * the lease token proves the attempt is still this one's when it ends.
+   * the lease token proves the attempt is still this one's when it ends; the trace context is its delivery's.
    */
   public record Claim(long rowId, OffsetDateTime receivedAt, String source, UUID leaseToken, String correlationId,
-                      int attempts) {
+                      int attempts, String traceParent) {
     static Claim of(Row row) {
       return new Claim(row.getLong("id"), row.getOffsetDateTime("received_at"), row.getString("source"),
-        row.getUUID("lease_token"), row.getString("correlation_id"), row.getInteger("attempts"));
+        row.getUUID("lease_token"), row.getString("correlation_id"), row.getInteger("attempts"),
+        row.getString("trace_parent"));
     }
   }
 

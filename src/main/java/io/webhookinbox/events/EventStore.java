@@ -20,8 +20,8 @@ import java.util.Map;
  */
 public final class EventStore {
   private static final String COLUMNS = "source, event_id, event_type, external_id, occurred_at, schema_version, "
-    + "payload, payload_sha256, correlation_id, principal, received_at";
-  private static final String VALUES = "$1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11";
+    + "payload, payload_sha256, correlation_id, principal, received_at, trace_parent";
+  private static final String VALUES = "$1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $10, $11, $12";
 
   /**
    * A new event claims its key first: the key table, not the partitioned inbox, holds (source, event id) unique,
@@ -32,11 +32,11 @@ public final class EventStore {
     + " INSERT INTO webhook_events (" + COLUMNS;
   private static final String SELECT_VALUES = " SELECT " + VALUES;
 
-  static final String INSERT_NEW = CLAIM_KEY + ", status, attempts)" + SELECT_VALUES + ", $12, 1 FROM keyed"
+  static final String INSERT_NEW = CLAIM_KEY + ", status, attempts)" + SELECT_VALUES + ", $13, 1 FROM keyed"
     + " RETURNING id";
 
   static final String INSERT_FAILED = CLAIM_KEY + ", status, attempts, next_attempt_at, last_error)" + SELECT_VALUES
-    + ", $12, 1, clock_timestamp() + $13::bigint * interval '1 millisecond', $14 FROM keyed RETURNING id";
+    + ", $13, 1, clock_timestamp() + $14::bigint * interval '1 millisecond', $15 FROM keyed RETURNING id";
 
   // Every statement on one event names its receipt time and is planned per use: PostgreSQL then plans and locks
   // that day's partition only, not every partition of the retention period (a plan over ~100 partitions costs more
@@ -73,9 +73,10 @@ public final class EventStore {
   private static final String BATCH_SELECT = """
     WITH input AS (
       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
-                           $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::bool[], $13::int[])
+                           $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::bool[], $13::int[],
+                           $14::text[])
         AS i(event_id, event_type, external_id, occurred_at, schema_version, payload, payload_sha256,
-             correlation_id, principal, received_at, apply, waited_ms)
+             correlation_id, principal, received_at, apply, waited_ms, trace_parent)
     ),
     existing AS (
       SELECT i.event_id, k.received_at, k.payload_sha256 = decode(i.payload_sha256, 'hex') AS same_hash
@@ -95,7 +96,7 @@ public final class EventStore {
     ),
     newest AS (
       SELECT DISTINCT ON (external_id) f.* FROM fresh f JOIN keyed USING (event_id)
-       WHERE apply ORDER BY external_id, occurred_at DESC, event_id COLLATE "C" DESC
+       WHERE apply ORDER BY external_id, occurred_at DESC, %s event_id COLLATE "C" DESC
     ),
     """;
 
@@ -109,10 +110,10 @@ public final class EventStore {
     ,
     inserted AS (
       INSERT INTO webhook_events (source, event_id, event_type, external_id, occurred_at, schema_version, payload,
-                                  payload_sha256, correlation_id, principal, received_at, status, attempts,
-                                  resource_version, processed_at, processing_ms)
+                                  payload_sha256, correlation_id, principal, received_at, trace_parent, status,
+                                  attempts, resource_version, processed_at, processing_ms)
       SELECT $1, f.event_id, f.event_type, f.external_id, f.occurred_at, f.schema_version, f.document,
-             f.payload_sha256, f.correlation_id, f.principal, f.received_at,
+             f.payload_sha256, f.correlation_id, f.principal, f.received_at, f.trace_parent,
              CASE WHEN NOT f.apply THEN 'ignored' WHEN u.event_id = f.event_id THEN 'processed' ELSE 'stale' END, 1,
              CASE WHEN f.apply THEN coalesce(u.version, c.version) END,
              CASE WHEN f.apply THEN clock_timestamp() END,
@@ -144,7 +145,8 @@ public final class EventStore {
         identity.occurredAt(), identity.schemaVersion(), event.body().raw(), event.body().sha256(),
         event.receipt().correlationId())
       .addValue(event.receipt().principal())
-      .addValue(event.receipt().utc());
+      .addValue(event.receipt().utc())
+      .addValue(event.receipt().traceParent());
   }
 
   /** Inserts the event; returns its row id, or null when (source, event id) already exists. */
@@ -161,9 +163,12 @@ public final class EventStore {
       .map(EventStore::firstId);
   }
 
-  /** The group commit statement of a source whose applier gives {@code sourceCtes} (see SourceApplier). */
-  public static String batchStatement(String sourceCtes) {
-    return BATCH_SELECT + sourceCtes + BATCH_RECORD;
+  /**
+   * The group commit statement of a source whose applier gives {@code sourceCtes} and, to order one resource's
+   * events of the same moment, {@code rank} (see SourceApplier).
+   */
+  public static String batchStatement(String sourceCtes, String rank) {
+    return BATCH_SELECT.formatted("0".equals(rank) ? "" : "(" + rank + ") DESC,") + sourceCtes + BATCH_RECORD;
   }
 
   /**
@@ -185,6 +190,7 @@ public final class EventStore {
     OffsetDateTime[] receivedAt = new OffsetDateTime[n];
     Boolean[] apply = new Boolean[n];
     Integer[] waitedMs = new Integer[n];
+    String[] traceParents = new String[n];
     long now = System.nanoTime();
     Map<String, Integer> position = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
@@ -203,12 +209,13 @@ public final class EventStore {
       receivedAt[i] = event.receipt().utc();
       apply[i] = event.apply();
       waitedMs[i] = (int) Math.min(Integer.MAX_VALUE, (now - event.receipt().nanos()) / 1_000_000);
+      traceParents[i] = event.receipt().traceParent();
     }
     Tuple params = Tuple.tuple().addString(source).addArrayOfString(ids).addArrayOfString(types)
       .addArrayOfString(externalIds).addArrayOfOffsetDateTime(occurredAt).addArrayOfString(schemaVersions)
       .addArrayOfString(payloads).addArrayOfString(hashes).addArrayOfString(correlationIds)
       .addArrayOfString(principals).addArrayOfOffsetDateTime(receivedAt).addArrayOfBoolean(apply)
-      .addArrayOfInteger(waitedMs);
+      .addArrayOfInteger(waitedMs).addArrayOfString(traceParents);
     return client.preparedQuery(statement).execute(params).compose(rows -> {
       BatchRow[] ordered = new BatchRow[n];
       Future<Void> copies = Future.succeededFuture();

@@ -2,6 +2,7 @@ package io.webhookinbox.events;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.telemetry.Tracing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -41,11 +42,13 @@ public record NewEvent(Identity identity, Body body, Receipt receipt, boolean ap
   /**
    * When and from whom it arrived.
    *
-   * @param nanos {@link System#nanoTime()} at receipt, for the processing time and the sender's deadline
+   * @param nanos       {@link System#nanoTime()} at receipt, for the processing time and the sender's deadline
+   * @param traceParent the W3C trace context of the request's span (null when not traced): stored with the event
    */
-  public record Receipt(Instant at, long nanos, String correlationId, String principal) {
+  public record Receipt(Instant at, long nanos, String correlationId, String principal, String traceParent) {
+    /** Received now, in the current request's trace. */
     public static Receipt now(String correlationId, String principal) {
-      return new Receipt(Instant.now(), System.nanoTime(), correlationId, principal);
+      return new Receipt(Instant.now(), System.nanoTime(), correlationId, principal, Tracing.currentTraceParent());
     }
 
     /** The receipt time as stored: it names the event's partition (a UTC day). */

@@ -19,13 +19,17 @@ import io.webhookinbox.source.IngestOutcome;
 import io.webhookinbox.source.SourceApplier;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.telemetry.LogContext;
+import io.webhookinbox.telemetry.Tracing;
+import io.opentelemetry.api.trace.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Stores what the HTTP verticles accept and attempts what the scheduler claims: new deliveries go through a group
@@ -58,12 +62,14 @@ public final class IngestVerticle extends VerticleBase {
    * @param appliers the sources' appliers (each with a group commit form, or none)
    */
   public record Shared(DatabaseConfig database, IngestConfig config, Appliers appliers, RuntimeSettings settings,
-                       InboxMetrics metrics, ConnectionBudget budget) {
+                       InboxMetrics metrics, ConnectionBudget budget, Tracing tracing) {
   }
 
   private final Shared shared;
   private final int instance;
   private final Map<String, GroupCommit> groupCommits = new HashMap<>();
+  /** The spans of the deliveries waiting in a group commit, so each can link to the batch that stores it. */
+  private final Map<NewEvent, Span> deliverySpans = new IdentityHashMap<>();
   private Inbox inbox;
 
   /** @param instance this instance's number (from 1), which names its pool in the metrics ({@code ingest-1}, …) */
@@ -81,11 +87,11 @@ public final class IngestVerticle extends VerticleBase {
     inbox = new Inbox(pool, shared.appliers(), settings, shared.metrics(), wakeUp);
     for (SourceApplier applier : shared.appliers().all()) {
       if (applier.batchUpsert() != null) {
-        String statement = EventStore.batchStatement(applier.batchUpsert());
+        String statement = EventStore.batchStatement(applier.batchUpsert(), applier.batchRank());
         groupCommits.put(applier.source(), new GroupCommit(
           Math.min(shared.budget().perIngestInstance(), shared.config().concurrentCommits()), shared.config().maxBatch(),
           shared.config().maxQueued(), () -> settings.webhooks().timeoutSeconds() * 1_000_000_000L,
-          batch -> inbox.ingestBatch(applier.source(), statement, batch)));
+          batch -> traced(applier.source(), batch, () -> inbox.ingestBatch(applier.source(), statement, batch))));
       }
     }
     List<Future<?>> consumers = new ArrayList<>(List.of(
@@ -110,6 +116,18 @@ public final class IngestVerticle extends VerticleBase {
     return pool.query("SELECT 1").map("probe answered");
   }
 
+  /** One group commit in a span of its own, linked both ways with the deliveries it stores. */
+  private Future<List<IngestOutcome>> traced(String source, List<NewEvent> batch,
+                                             Supplier<Future<List<IngestOutcome>>> commit) {
+    if (!shared.tracing().enabled()) {
+      return commit.get();
+    }
+    Span span = shared.tracing().startBatch(source, batch.stream().map(event -> event.receipt().traceParent())
+      .toList());
+    batch.forEach(event -> Tracing.linkTo(deliverySpans.getOrDefault(event, Span.getInvalid()), span));
+    return Tracing.within(span, commit, outcomes -> null);
+  }
+
   /** Where instance {@code instance} (1-based) takes new deliveries. */
   static String address(int instance) {
     return ADDRESS + "." + instance;
@@ -118,10 +136,21 @@ public final class IngestVerticle extends VerticleBase {
   private void onDelivery(Message<NewEvent> message) {
     NewEvent event = message.body();
     LogContext.bind(event.receipt().correlationId(), event.eventId());
-    GroupCommit groupCommit = groupCommits.get(event.source());
-    Future<IngestOutcome> stored = groupCommit != null
-      ? groupCommit.submit(event).onSuccess(outcome -> Inbox.logStored(event, outcome))
-      : inbox.ingest(event);
+    GroupCommit groupCommit = shared.appliers().of(event.source()).batchable(event.eventType())
+      ? groupCommits.get(event.source()) : null;
+    Future<IngestOutcome> stored;
+    if (groupCommit != null) {
+      boolean traced = shared.tracing().enabled() && Span.current().isRecording();
+      if (traced) {
+        deliverySpans.put(event, Span.current());
+      }
+      stored = groupCommit.submit(event).onSuccess(outcome -> Inbox.logStored(event, outcome));
+      if (traced) {
+        stored = stored.andThen(done -> deliverySpans.remove(event));
+      }
+    } else {
+      stored = inbox.ingest(event);
+    }
     stored.onSuccess(message::reply).onFailure(failure -> {
       ApiError error = DbFailures.toApiError(failure, LOG, "storing event");
       message.fail(error.code().code(), error.getMessage());
@@ -131,7 +160,8 @@ public final class IngestVerticle extends VerticleBase {
   private void onClaim(Attempts attempts, Message<Claim> message) {
     Claim claim = message.body();
     LogContext.bind(claim.correlationId(), null);
-    attempts.attempt(claim)
+    Tracing.within(shared.tracing().startAttempt(claim.source(), claim.attempts(), claim.traceParent()),
+        () -> attempts.attempt(claim), status -> status == null ? "lease-lost" : status.db())
       .onSuccess(status -> {
         if (status != null) {
           shared.metrics().retried(claim.source(), status.db());

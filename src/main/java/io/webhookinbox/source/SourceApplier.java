@@ -37,4 +37,18 @@ public interface SourceApplier {
   default String batchUpsert() {
     return null;
   }
+
+  /**
+   * Where events of one resource in one batch share their {@code occurred_at}, what orders them before their event
+   * id (newest first): an SQL expression over the columns of {@code fresh}, higher is newer. "0" when the event id
+   * alone decides, as it does one by one.
+   */
+  default String batchRank() {
+    return "0";
+  }
+
+  /** Whether deliveries of this type may join a group commit; others are stored one transaction each. */
+  default boolean batchable(String eventType) {
+    return true;
+  }
 }

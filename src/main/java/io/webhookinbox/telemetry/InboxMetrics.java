@@ -1,5 +1,6 @@
 package io.webhookinbox.telemetry;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +41,8 @@ public final class InboxMetrics {
   public InboxMetrics(List<String> sources, List<String> eventTypes, List<String> groupCommits) {
     this.knownSources = Set.copyOf(sources);
     this.knownTypes = Set.copyOf(eventTypes);
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM,
+      new TraceExemplars());
     Gauge.builder("webhook_retry_backlog", retryBacklog, AtomicLong::get)
       .description("Events waiting for a retry (status failed)")
       .register(registry);

@@ -1,5 +1,7 @@
 package io.webhookinbox.telemetry;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
@@ -9,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service's appender: lines are encoded and written by a background thread, so an event loop never waits on
- * the console or its lock. The correlation and event ids are taken on the logging thread, where the Vert.x
+ * the console or its lock. The correlation and event ids (and the trace and span ids inside a traced request) are
+ * taken on the logging thread, where the Vert.x
  * context is, and travel with the line. When the ring buffer is full a line is dropped instead of blocking an
  * event loop; drops are counted ({@code webhook_log_lines_dropped_total}) and reported by the appender.
  */
@@ -30,6 +33,11 @@ public final class LogContextAsyncAppender extends LoggingEventAsyncDisruptorApp
       }
       if (fields.eventId() != null) {
         line.addKeyValuePair(new KeyValuePair(LogContextJsonProvider.EVENT_ID, fields.eventId()));
+      }
+      SpanContext span = Span.current().getSpanContext();
+      if (span.isValid()) {
+        line.addKeyValuePair(new KeyValuePair(LogContextJsonProvider.TRACE_ID, span.getTraceId()));
+        line.addKeyValuePair(new KeyValuePair(LogContextJsonProvider.SPAN_ID, span.getSpanId()));
       }
     }
     super.prepareForDeferredProcessing(event);

@@ -138,6 +138,6 @@ class GroupCommitQueueTest {
   private static NewEvent event(String eventId, long ageNanos) {
     return new NewEvent(new NewEvent.Identity("test", eventId, "Created", "R-" + eventId, OffsetDateTime.now(), "1"),
       new NewEvent.Body(new JsonObject(), "{}", "00"),
-      new NewEvent.Receipt(Instant.now(), System.nanoTime() - ageNanos, "corr-" + eventId, "tester"), true, false);
+      new NewEvent.Receipt(Instant.now(), System.nanoTime() - ageNanos, "corr-" + eventId, "tester", null), true, false);
   }
 }

@@ -251,7 +251,7 @@ class RetryLifecycleTest {
     // The dead replica's worker comes back with its old lease: it must change nothing.
     String reply = IngestClient.attempt(inbox.service().server().vertx().eventBus(), new EventClaims.Claim(
         zombie.getLong("id"), OffsetDateTime.parse(zombie.getString("received_at")), "cisive",
-        UUID.fromString(zombie.getString("lease_token")), null, 2), 10_000).await();
+        UUID.fromString(zombie.getString("lease_token")), null, 2, null), 10_000).await();
     assertThat(reply).isEqualTo("lease-lost");
     assertThat(faults.applications("evt-l1")).isEqualTo(1);
     assertThat(status("evt-l1")).isEqualTo("processed");

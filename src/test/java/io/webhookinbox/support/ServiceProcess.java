@@ -21,7 +21,8 @@ public final class ServiceProcess implements AutoCloseable {
   public static final Path JAR = Path.of("target/webhook-inbox.jar").toAbsolutePath();
   public static final List<String> SCRUBBED_ENV = List.of("PG_HOST", "PG_PORT", "PG_DATABASE", "PG_USER",
     "PG_PASSWORD", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_HMAC_SECRET", "JWT_PUBLIC_KEYS", "CONFIG_FILE", "HTTP_PORT",
-    "MANAGEMENT_PORT", "MANAGEMENT_OPERATOR_API", "STRIPE_WEBHOOK_SECRETS", "CISIVE_WEBHOOK_SECRETS");
+    "MANAGEMENT_PORT", "MANAGEMENT_OPERATOR_API", "STRIPE_WEBHOOK_SECRETS", "CISIVE_WEBHOOK_SECRETS",
+    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_TRACES_SAMPLER", "OTEL_SDK_DISABLED");
   private static final AtomicInteger LOGS = new AtomicInteger();
 
   private final Process process;

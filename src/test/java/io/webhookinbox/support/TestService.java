@@ -18,6 +18,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.webhookinbox.InboxServer;
 import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.source.Source;
+import io.webhookinbox.telemetry.Tracing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,6 +71,12 @@ public final class TestService implements AutoCloseable {
     return start(clientVertx, development.withDatabase(AppConfig.databaseOf(config)), null);
   }
 
+  /** Starts a service whose spans go to {@code tracing} (e.g. the SDK's in-memory exporter). */
+  public static TestService startTraced(Vertx clientVertx, JsonObject config, Tracing tracing) {
+    InboxServer server = InboxServer.start(Sources.config(config), null, Sources.ALL, tracing).await();
+    return connect(clientVertx, server);
+  }
+
   /** Starts a service that receives from {@code sources} (the shipped ones and any a test adds). */
   public static TestService startWith(Vertx clientVertx, JsonObject config, List<Source> sources) {
     return start(clientVertx, AppConfig.from(config, Sources.registry(sources)), null, sources);
@@ -80,7 +87,10 @@ public final class TestService implements AutoCloseable {
   }
 
   private static TestService start(Vertx clientVertx, AppConfig config, Path configFile, List<Source> sources) {
-    InboxServer server = InboxServer.start(config, configFile, sources).await();
+    return connect(clientVertx, InboxServer.start(config, configFile, sources).await());
+  }
+
+  private static TestService connect(Vertx clientVertx, InboxServer server) {
     WebClient client = WebClient.create(clientVertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1")
       .setDefaultPort(server.config().http().port())

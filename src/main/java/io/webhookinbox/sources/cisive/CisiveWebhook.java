@@ -21,6 +21,7 @@ import io.webhookinbox.source.Endpoint;
 import io.webhookinbox.source.Intake;
 import io.webhookinbox.source.Mount;
 import io.webhookinbox.telemetry.LogContext;
+import io.webhookinbox.telemetry.Tracing;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -81,9 +82,11 @@ public final class CisiveWebhook implements Endpoint {
     StandardWebhookSignature.Headers signed = ctx.get(SIGNATURE_KEY);
     if (signed != null) {
       signature.verify(signed, raw.getBytes());
+      Tracing.event("signature verified");
     }
     JsonObject body = JsonBodies.parseObject(raw);
     schema.validate(body);
+    Tracing.event("schema validated");
     String eventId = body.getString("eventId");
     if (signed != null && !signed.id().equals(eventId)) {
       throw StandardWebhookSignature.rejected(400, StandardWebhookSignature.ID, "must equal the body's eventId");

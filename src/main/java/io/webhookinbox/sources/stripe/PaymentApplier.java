@@ -17,11 +17,14 @@ import java.util.Map;
  * (code 5113) and is retried, since the payment's own events may arrive later.
  */
 public final class PaymentApplier implements SourceApplier {
-  static final String UPSERT_PAYMENT = """
+  private static final String INSERT_PAYMENT = """
     INSERT INTO payments AS p (payment_intent_id, status, amount, currency, metadata, livemode, document,
                                last_event_id, last_event_type, last_event_created, last_event_rank,
                                created_correlation_id, updated_correlation_id)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+    """;
+
+  /** Newer wins: a payment changes only for an event after the one it reflects (created, rank, event id). */
+  private static final String ON_CONFLICT_NEWER_WINS = """
     ON CONFLICT (payment_intent_id) DO UPDATE SET
       status = EXCLUDED.status,
       amount = EXCLUDED.amount,
@@ -38,7 +41,33 @@ public final class PaymentApplier implements SourceApplier {
       updated_correlation_id = EXCLUDED.updated_correlation_id
     WHERE (p.last_event_created, p.last_event_rank, p.last_event_id COLLATE "C")
         < (EXCLUDED.last_event_created, EXCLUDED.last_event_rank, EXCLUDED.last_event_id COLLATE "C")
-    RETURNING version""";
+    """;
+
+  static final String UPSERT_PAYMENT = INSERT_PAYMENT
+    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)\n" + ON_CONFLICT_NEWER_WINS
+    + "RETURNING version";
+
+  /** The rank of an event type in SQL, as {@link #RANK} gives it in Java: the batch orders by it too. */
+  static final String RANK_SQL = "CASE event_type WHEN 'payment_intent.payment_failed' THEN 1"
+    + " WHEN 'payment_intent.succeeded' THEN 2 WHEN 'payment_intent.canceled' THEN 2 ELSE 0 END";
+
+  /** {@link #UPSERT_PAYMENT} for the newest event per payment of a group commit (see {@link #batchUpsert()}). */
+  static final String BATCH_UPSERT = """
+    current AS (
+      SELECT f.external_id AS resource_id, p.version FROM (SELECT DISTINCT external_id FROM fresh) f
+        CROSS JOIN LATERAL (SELECT version FROM payments WHERE payment_intent_id = f.external_id LIMIT 1) p
+    ),
+    upserted AS (
+    """ + INSERT_PAYMENT + """
+    SELECT external_id, document->'data'->'object'->>'status', (document->'data'->'object'->>'amount')::bigint,
+           document->'data'->'object'->>'currency', coalesce(document->'data'->'object'->'metadata', '{}'),
+           coalesce((document->>'livemode')::boolean, false), document->'data'->'object', event_id, event_type,
+           occurred_at, """ + RANK_SQL + """
+    , correlation_id, correlation_id
+      FROM newest ORDER BY external_id
+    """ + ON_CONFLICT_NEWER_WINS + """
+    RETURNING payment_intent_id AS resource_id, version, last_event_id AS event_id
+    )""";
 
   static final String ATTACH_DISPUTE = """
     UPDATE payments SET dispute = $2, dispute_event_created = $3, version = version + 1, updated_on = now(),
@@ -54,6 +83,22 @@ public final class PaymentApplier implements SourceApplier {
   @Override
   public String source() {
     return StripeSource.NAME;
+  }
+
+  @Override
+  public String batchUpsert() {
+    return BATCH_UPSERT;
+  }
+
+  @Override
+  public String batchRank() {
+    return RANK_SQL;
+  }
+
+  /** A dispute attaches to a payment that may not be stored yet (then it fails and is retried): never batched. */
+  @Override
+  public boolean batchable(String eventType) {
+    return !StripeWebhook.DISPUTE_CREATED.equals(eventType);
   }
 
   @Override

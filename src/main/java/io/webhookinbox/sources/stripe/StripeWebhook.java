@@ -20,6 +20,7 @@ import io.webhookinbox.source.Intake;
 import io.webhookinbox.source.IngestOutcome;
 import io.webhookinbox.source.Mount;
 import io.webhookinbox.telemetry.LogContext;
+import io.webhookinbox.telemetry.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,12 +107,14 @@ public final class StripeWebhook implements Endpoint {
         StripeSignature.verify(header, bytes, secrets);
         return null;
       });
+      Tracing.event("signature verified");
     } else {
       LOG.warn("Stripe delivery accepted WITHOUT signature verification (webhooks.signatureVerification=false)");
     }
     verified.check(ctx);
     JsonObject event = JsonBodies.parseObject(raw);
     schema.validate(event);
+    Tracing.event("schema validated");
     String eventId = event.getString("id");
     String type = event.getString("type");
     LogContext.setEventId(eventId);

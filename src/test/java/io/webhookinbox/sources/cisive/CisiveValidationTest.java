@@ -71,6 +71,18 @@ class CisiveValidationTest {
     assertNothingStored();
   }
 
+  /** The schema library throws on an empty email instead of refusing it: the answer must still name the field. */
+  @Test
+  void anEmptyEmailIsARefusalNamingItNotAnError() {
+    JsonObject event = CisiveEvents.created("evt-empty-email", "ORD-EMPTY-EMAIL");
+    event.getJsonObject("order").getJsonObject("candidate").put("email", "");
+
+    JsonObject error = errorOf(post(event.toBuffer()), 400, 5101);
+
+    assertThat(reasons(error)).containsExactly("/order/candidate/email : must be a valid email");
+    assertNothingStored();
+  }
+
   @Test
   void missingTopLevelFieldsAreEachReported() {
     JsonObject error = errorOf(post(new JsonObject().put("schemaVersion", "1.0").toBuffer()), 400, 5101);
