@@ -5,7 +5,10 @@ import io.vertx.core.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -85,8 +88,18 @@ public final class SettingsReference {
     if (value instanceof List<?> list) {
       return list.stream().map(item -> Json.encode(String.valueOf(item))).collect(Collectors.joining(", ", "[", "]"));
     }
-    return value instanceof String ? Json.encode(value) : String.valueOf(value);
+    return value instanceof String text ? yamlString(text) : String.valueOf(value);
   }
+
+  /** Plain when YAML reads it back as the same string (what ops type and grep for); quoted otherwise. */
+  private static String yamlString(String text) {
+    boolean plain = PLAIN.matcher(text).matches() && !YAML_WORDS.contains(text.toLowerCase(Locale.ROOT));
+    return plain ? text : Json.encode(text);
+  }
+
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
+  private static final Set<String> YAML_WORDS =
+    Set.of("true", "false", "yes", "no", "on", "off", "null", "y", "n");
 
   /** The reference table (Markdown): key, environment variable, default, range and unit, live, description. */
   public static String markdownTable(Registry registry) {
