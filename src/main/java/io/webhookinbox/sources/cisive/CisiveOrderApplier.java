@@ -49,7 +49,7 @@ public final class CisiveOrderApplier implements SourceApplier {
 
   /** {@link #UPSERT_ORDER} for the newest event per order of a group commit (see {@link #batchUpsert()}). */
   static final String BATCH_UPSERT = """
-    current AS (
+    current AS MATERIALIZED (
       SELECT f.external_id AS resource_id, o.version FROM (SELECT DISTINCT external_id FROM fresh) f
         CROSS JOIN LATERAL (SELECT version FROM orders WHERE external_order_id = f.external_id LIMIT 1) o
     ),

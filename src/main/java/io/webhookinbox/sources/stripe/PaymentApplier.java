@@ -53,7 +53,7 @@ public final class PaymentApplier implements SourceApplier {
 
   /** {@link #UPSERT_PAYMENT} for the newest event per payment of a group commit (see {@link #batchUpsert()}). */
   static final String BATCH_UPSERT = """
-    current AS (
+    current AS MATERIALIZED (
       SELECT f.external_id AS resource_id, p.version FROM (SELECT DISTINCT external_id FROM fresh) f
         CROSS JOIN LATERAL (SELECT version FROM payments WHERE payment_intent_id = f.external_id LIMIT 1) p
     ),
