@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Ingestion throughput against fixed yardsticks, one command. Starts PostgreSQL (the local server named by PG_HOST,
 # else embedded) and the packaged service on loopback as the README starts it, warms up, then for each concurrency
-# runs a closed loop of unique Cisive events (wrk) and, right after on the same database, two pgbench runs of one
-# transaction per event: the fixed reference (a minimal schema, throughput/reference-*.sql: the yardstick) and the
-# service's own transaction on its own schema (throughput/cisive-event-tx.sql); then an open-model run at a fixed
-# rate (Gatling). Prints on stdout the machine, the command, the versions and one table row per concurrency;
+# runs a closed loop of unique events (wrk) and, right after on the same database, pgbench runs of one transaction
+# per event: the fixed reference (a minimal schema, throughput/reference-*.sql: the yardstick) and, for Cisive, the
+# service's own transaction on its own schema (throughput/cisive-event-tx.sql); then, for Cisive, an open-model run
+# at a fixed rate (Gatling). Prints on stdout the machine, the command, the versions and one table row per concurrency;
 # progress goes to stderr.
 # Bounded: every step has a fixed duration and every wait a limit; loopback only.
 #
@@ -12,8 +12,9 @@
 #   Environment (all optional): SECONDS_PER_STEP (15), WARMUP_SECONDS (30: the JIT needs it), CONCURRENCIES ("8 32 128"),
 #   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), OPEN_WARMUP_SECONDS (20: a first,
 #   unmeasured open-model run; 0 skips it), JAVA_OPTS (service JVM flags; none by default, as the README starts it),
-#   MIX (updates: 70 % of the events update one of 100,000 existing orders, the default; new: every event a new
-#   order),
+#   SOURCE (cisive: JWT-authenticated order events, the default; stripe: signed payment events),
+#   MIX (updates: 70 % of the events update one of 100,000 existing orders or payments, the default; new: every
+#   event a new one),
 #   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server,
 #   TRACING (off: the default; all: every request traced and exported; tenth: parent-based 10 % sampling), exported
 #   over OTLP/HTTP to a stand-in collector on loopback (throughput/OtlpSink.java).
@@ -25,7 +26,7 @@ bench=$repo/src/bench/throughput
 command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
  CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
  OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20}\
- JAVA_OPTS=\"${JAVA_OPTS:-}\" MIX=${MIX:-updates} PG_HOST=${PG_HOST:-} TRACING=${TRACING:-off})"
+ JAVA_OPTS=\"${JAVA_OPTS:-}\" SOURCE=${SOURCE:-cisive} MIX=${MIX:-updates} PG_HOST=${PG_HOST:-} TRACING=${TRACING:-off})"
 step_seconds=${SECONDS_PER_STEP:-15}
 warmup_seconds=${WARMUP_SECONDS:-30}
 concurrencies=${CONCURRENCIES:-8 32 128}
@@ -45,6 +46,8 @@ done
 [[ $open_warmup_seconds =~ ^[0-9]+$ && $open_warmup_seconds -le 120 ]] || fail "OPEN_WARMUP_SECONDS must be 0..120"
 [[ $open_rate =~ ^[0-9]+$ && $open_rate -ge 1 && $open_rate -le 20000 ]] || fail "OPEN_RATE must be 1..20000"
 tracing=${TRACING:-off}
+source=${SOURCE:-cisive}
+[[ $source =~ ^(cisive|stripe)$ ]] || fail "SOURCE must be cisive or stripe"
 case ${MIX:-updates} in
   updates) updates=70 ;;
   new) updates=0 ;;
@@ -108,12 +111,14 @@ mvn -q -B -DskipTests package >&2
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
 commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml conf 2> /dev/null || echo "+changes")
 
-# The shipped configuration with the per-caller rate limit off: a closed loop from one caller is the point.
+# The shipped configuration with the per-caller rate limits off: a closed loop from one caller is the point.
 # limits.maxInFlight stays 128: a closed loop of at most 128 connections never exceeds it, and the open model's
 # target (no refusals) is about the shipped limit.
-sed -E '/^    ingest:$/,/perSecond:/ s/^(      perSecond: )[0-9]+/\10/' conf/config.yaml > "$work/config.yaml"
-grep -A3 '^    ingest:$' "$work/config.yaml" | grep -q '^      perSecond: 0$' \
-  || fail "could not switch off limits.rate.ingest in the config copy"
+sed -E '/^    (ingest|stripe):$/,/perSecond:/ s/^(      perSecond: )[0-9]+/\10/' conf/config.yaml > "$work/config.yaml"
+for limit in ingest stripe; do
+  grep -A3 "^    $limit:\$" "$work/config.yaml" | grep -q '^      perSecond: 0$' \
+    || fail "could not switch off limits.rate.$limit in the config copy"
+done
 
 port=""
 for candidate in $(seq 18380 18399); do
@@ -121,8 +126,9 @@ for candidate in $(seq 18380 18399); do
 done
 [[ -n $port ]] || fail "no free port in 18380-18399"
 secret=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+stripe_secret=whsec_$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)
 export CONFIG_FILE=$work/config.yaml HTTP_HOST=127.0.0.1 HTTP_PORT=$port JWT_HMAC_SECRET=$secret \
-  EMBEDDED_PG_DATA_DIR=$work/pg
+  EMBEDDED_PG_DATA_DIR=$work/pg STRIPE_WEBHOOK_SECRETS=$stripe_secret
 if [[ $tracing != off ]]; then
   sink_port=$((port + 100))
   java "$bench/OtlpSink.java" "$sink_port" 3600 > "$work/sink.out" 2>&1 &
@@ -190,14 +196,14 @@ await_children() {
   log "pgbench's backends did not all exit within 10 s: the PostgreSQL CPU per pgbench tx is low"
 }
 ms_per() { awk -v ticks="$1" -v n="$2" -v hz="$clk_tck" 'BEGIN { if (n > 0) printf "%.2f", ticks * 1000 / hz / n; else print "-" }'; }
-cisive_rows() { sql "SELECT count(*) FROM webhook_events WHERE source = 'cisive'"; }
+source_rows() { sql "SELECT count(*) FROM webhook_events WHERE source = '$source'"; }
 # The event count once requests cut off by the end of a load step are done: unchanged for 2 s (at most 30 s).
 settled_rows() {
   local previous current unchanged=0
-  previous=$(cisive_rows)
+  previous=$(source_rows)
   for _ in $(seq 1 30); do
     sleep 1
-    current=$(cisive_rows)
+    current=$(source_rows)
     if [[ $current == "$previous" ]]; then unchanged=$((unchanged + 1)); else unchanged=0; fi
     [[ $unchanged -ge 2 ]] && break
     previous=$current
@@ -214,14 +220,34 @@ order='{"externalOrderId":"ORD-PGB-0","status":"Created","packageCode":"PKG-STAN
 payload='{"eventId":"evt-pgb-0","eventType":"OrderCreated","occurredAt":"2026-11-20T10:00:00Z","schemaVersion":"1.0",'\
 '"order":'$order'}'
 
-log "seeding 100,000 existing orders in the service's schema and the fixed reference's"
-psql -X -q -v ON_ERROR_STOP=1 -f "$bench/service-orders.sql" > /dev/null
+stripe_object='{"id":"pi_ref","object":"payment_intent","amount":12500,"currency":"gbp","status":"succeeded",'\
+'"receipt_email":"evangelina.quarterfield@example.org","metadata":{"orderRef":"ORD-77"}}'
+stripe_payload='{"id":"evt_ref","object":"event","api_version":"2024-06-20","created":1764700000,"livemode":false,'\
+'"pending_webhooks":1,"type":"payment_intent.succeeded","data":{"object":'$stripe_object'}}'
+
+log "seeding 100,000 existing orders or payments in the service's schema and the fixed reference's"
 psql -X -q -v ON_ERROR_STOP=1 -f "$bench/reference-schema.sql" > /dev/null
+if [[ $source == stripe ]]; then
+  psql -X -q -v ON_ERROR_STOP=1 -f "$bench/service-payments.sql" > /dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -f "$bench/reference-payments.sql" > /dev/null
+else
+  psql -X -q -v ON_ERROR_STOP=1 -f "$bench/service-orders.sql" > /dev/null
+fi
 
 # wrk at concurrency $1 for $2 seconds with event ids prefixed $3; leaves its "bench" lines in $work/wrk.out.
+# Stripe deliveries are signed ahead (wrk's Lua has no HMAC): 6,000 a second per thread, more than 2 cores serve.
 closed_loop() {
-  run_load wrk -t "$(( $1 < $(nproc) ? $1 : $(nproc) ))" -c "$1" -d "$2s" --timeout 15s \
-    -s "$bench/cisive-events.lua" "http://127.0.0.1:$port" -- "$3" "$token" "$updates" > "$work/wrk.out"
+  local threads=$(( $1 < $(nproc) ? $1 : $(nproc) ))
+  if [[ $source == stripe ]]; then
+    java "$bench/StripeEvents.java" "$stripe_secret" "$3" "$updates" $((6000 * $2)) "$threads" "$work/deliveries" \
+      || fail "could not sign the Stripe deliveries"
+    run_load wrk -t "$threads" -c "$1" -d "$2s" --timeout 15s -s "$bench/stripe-events.lua" \
+      "http://127.0.0.1:$port" -- "$work/deliveries" > "$work/wrk.out"
+    rm -f "$work"/deliveries.*
+  else
+    run_load wrk -t "$threads" -c "$1" -d "$2s" --timeout 15s -s "$bench/cisive-events.lua" \
+      "http://127.0.0.1:$port" -- "$3" "$token" "$updates" > "$work/wrk.out"
+  fi
   sed -n '/^bench /!p' "$work/wrk.out" >&2
 }
 wrk_value() { awk -v key="$1" '$1 == "bench" && $2 == key {print $3}' "$work/wrk.out"; }
@@ -240,6 +266,7 @@ pgbench_step() {
   run_load pgbench -n -M prepared -c "$2" -j "$(nproc)" -T "$step_seconds" -f "$bench/$1" \
     -D k=0 -D run="$3" -D updates="$updates" -D occurred=2026-11-20T10:00:00Z -D ordered=2026-11-01T09:00:00Z \
     -D sha256="$(printf '%064d' 0)" -D payload="$payload" -D candidate="$candidate" -D document="$order" \
+    -D stripe_payload="$stripe_payload" -D stripe_object="$stripe_object" \
     > "$work/pgbench.out"
   await_children "$children"
   after=$(postgres_ticks)
@@ -251,13 +278,17 @@ pgbench_step() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo
-echo "Event mix: ${MIX:-updates} ($updates % updates of 100,000 existing orders); reference: one transaction per event on the minimal schema (throughput/reference-*.sql); own: the service's transaction on its own schema (throughput/cisive-event-tx.sql)."
+if [[ $source == stripe ]]; then
+  echo "Stripe payment events, mix: ${MIX:-updates} ($updates % payment_intent.succeeded of 100,000 existing payments, the rest payment_intent.payment_failed of a new one); reference: one transaction per event on the minimal schema (throughput/reference-payment*.sql); own: not measured for payments."
+else
+  echo "Cisive order events, mix: ${MIX:-updates} ($updates % updates of 100,000 existing orders); reference: one transaction per event on the minimal schema (throughput/reference-*.sql); own: the service's transaction on its own schema (throughput/cisive-event-tx.sql)."
+fi
 echo
 echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | Reference tx/s | ÷ reference | Own tx/s | ÷ own | Service CPU ms/event | PostgreSQL CPU ms/event | PostgreSQL CPU ms/reference tx | Peak RSS MiB | Rows vs 2xx |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in $concurrencies; do
   log "closed loop: $step_seconds s at $c connections"
-  rows_before=$(cisive_rows) service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
+  rows_before=$(source_rows) service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
   closed_loop "$c" "$step_seconds" "c$c-$run_id"
   service_after=$(process_ticks "$service") pg_after=$(postgres_ticks) rows_after=$(settled_rows)
   ok=$(wrk_value ok)
@@ -269,9 +300,14 @@ for c in $concurrencies; do
   [[ $(wrk_value other) == 0 ]] || log "non-2xx statuses at $c connections: $(wrk_value other_statuses)"
 
   log "pgbench, the fixed reference: $step_seconds s at $c clients"
-  reference_tps=$(pgbench_step reference-tx.sql "$c" "r$c-$run_id") reference_cpu=$(cat "$work/pgbench.cpu")
-  log "pgbench, the service's own transaction: $step_seconds s at $c clients"
-  own_tps=$(pgbench_step cisive-event-tx.sql "$c" "o$c-$run_id")
+  if [[ $source == stripe ]]; then
+    reference_tps=$(pgbench_step reference-payment-tx.sql "$c" "r$c-$run_id") reference_cpu=$(cat "$work/pgbench.cpu")
+    own_tps="-"
+  else
+    reference_tps=$(pgbench_step reference-tx.sql "$c" "r$c-$run_id") reference_cpu=$(cat "$work/pgbench.cpu")
+    log "pgbench, the service's own transaction: $step_seconds s at $c clients"
+    own_tps=$(pgbench_step cisive-event-tx.sql "$c" "o$c-$run_id")
+  fi
 
   rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$service/status")
   echo "| $c | $events_per_s | $(wrk_value p50_ms) | $(wrk_value p99_ms) | $(wrk_value other) | $reference_tps" \
@@ -298,7 +334,9 @@ open_model() {
     "$(gatling_value 'request count' 4) refused or failed${ko_statuses:+ ($ko_statuses)}"
 }
 
-if [[ $open_seconds -gt 0 ]]; then
+if [[ $open_seconds -gt 0 && $source == stripe ]]; then
+  log "the open model (Gatling IngestSimulation) sends Cisive events only: skipped with SOURCE=stripe"
+elif [[ $open_seconds -gt 0 ]]; then
   echo
   # The closed loops post only new OrderCreated events: the open model's updates of existing orders, stale events
   # and re-sent duplicates take code paths the JIT has not compiled yet (measured: p99 35-47 ms in a first run,

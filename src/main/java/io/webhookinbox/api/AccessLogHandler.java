@@ -1,12 +1,12 @@
 package io.webhookinbox.api;
 
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
+import io.webhookinbox.telemetry.Tracing;
 
 /**
  * One JSON line per request when it ends: method, path, status, duration, bytes, and what the handlers learned
@@ -23,7 +23,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     // The request's span has ended (and left the context) by the time the line is written: its ids go on by hand.
-    SpanContext span = Span.current().getSpanContext();
+    SpanContext span = Tracing.currentSpan().getSpanContext();
     ctx.addEndHandler(ended -> {
       LoggingEventBuilder line = LOG.atInfo()
         .setMessage("request")
@@ -40,7 +40,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
           line = line.addKeyValue(key.substring("access.".length()), value);
         }
       }
-      if (span.isValid() && !Span.current().getSpanContext().isValid()) {
+      if (span.isValid() && !Tracing.currentSpan().getSpanContext().isValid()) {
         line = line.addKeyValue("trace_id", span.getTraceId()).addKeyValue("span_id", span.getSpanId());
       }
       line.log();

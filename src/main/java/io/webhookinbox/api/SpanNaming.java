@@ -31,7 +31,7 @@ public final class SpanNaming implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Span span = Span.current();
+    Span span = Tracing.currentSpan();
     if (span.isRecording()) {
       ctx.addHeadersEndHandler(ended -> {
         String route = routeOf(ctx.request().method(), ctx.normalizedPath());

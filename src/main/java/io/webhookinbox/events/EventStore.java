@@ -178,44 +178,11 @@ public final class EventStore {
   public static Future<List<BatchRow>> ingestBatch(SqlClient client, String statement, String source,
                                                    List<NewEvent> deliveries) {
     int n = deliveries.size();
-    String[] ids = new String[n];
-    String[] types = new String[n];
-    String[] externalIds = new String[n];
-    OffsetDateTime[] occurredAt = new OffsetDateTime[n];
-    String[] schemaVersions = new String[n];
-    String[] payloads = new String[n];
-    String[] hashes = new String[n];
-    String[] correlationIds = new String[n];
-    String[] principals = new String[n];
-    OffsetDateTime[] receivedAt = new OffsetDateTime[n];
-    Boolean[] apply = new Boolean[n];
-    Integer[] waitedMs = new Integer[n];
-    String[] traceParents = new String[n];
-    long now = System.nanoTime();
     Map<String, Integer> position = new HashMap<>(n * 2);
     for (int i = 0; i < n; i++) {
-      NewEvent event = deliveries.get(i);
-      NewEvent.Identity identity = event.identity();
-      position.put(identity.eventId(), i);
-      ids[i] = identity.eventId();
-      types[i] = identity.eventType();
-      externalIds[i] = identity.externalId();
-      occurredAt[i] = identity.occurredAt();
-      schemaVersions[i] = identity.schemaVersion();
-      payloads[i] = event.body().raw();
-      hashes[i] = event.body().sha256();
-      correlationIds[i] = event.receipt().correlationId();
-      principals[i] = event.receipt().principal();
-      receivedAt[i] = event.receipt().utc();
-      apply[i] = event.apply();
-      waitedMs[i] = (int) Math.min(Integer.MAX_VALUE, (now - event.receipt().nanos()) / 1_000_000);
-      traceParents[i] = event.receipt().traceParent();
+      position.put(deliveries.get(i).identity().eventId(), i);
     }
-    Tuple params = Tuple.tuple().addString(source).addArrayOfString(ids).addArrayOfString(types)
-      .addArrayOfString(externalIds).addArrayOfOffsetDateTime(occurredAt).addArrayOfString(schemaVersions)
-      .addArrayOfString(payloads).addArrayOfString(hashes).addArrayOfString(correlationIds)
-      .addArrayOfString(principals).addArrayOfOffsetDateTime(receivedAt).addArrayOfBoolean(apply)
-      .addArrayOfInteger(waitedMs).addArrayOfString(traceParents);
+    Tuple params = batchParams(source, deliveries);
     return client.preparedQuery(statement).execute(params).compose(rows -> {
       BatchRow[] ordered = new BatchRow[n];
       Future<Void> copies = Future.succeededFuture();
@@ -237,6 +204,47 @@ public final class EventStore {
       }
       return copies.map(done -> Arrays.asList(ordered));
     });
+  }
+
+  /** The parameters of a {@link #batchStatement} for the deliveries (all of {@code source}): one array per column. */
+  public static Tuple batchParams(String source, List<NewEvent> deliveries) {
+    int n = deliveries.size();
+    String[] ids = new String[n];
+    String[] types = new String[n];
+    String[] externalIds = new String[n];
+    OffsetDateTime[] occurredAt = new OffsetDateTime[n];
+    String[] schemaVersions = new String[n];
+    String[] payloads = new String[n];
+    String[] hashes = new String[n];
+    String[] correlationIds = new String[n];
+    String[] principals = new String[n];
+    OffsetDateTime[] receivedAt = new OffsetDateTime[n];
+    Boolean[] apply = new Boolean[n];
+    Integer[] waitedMs = new Integer[n];
+    String[] traceParents = new String[n];
+    long now = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      NewEvent event = deliveries.get(i);
+      NewEvent.Identity identity = event.identity();
+      ids[i] = identity.eventId();
+      types[i] = identity.eventType();
+      externalIds[i] = identity.externalId();
+      occurredAt[i] = identity.occurredAt();
+      schemaVersions[i] = identity.schemaVersion();
+      payloads[i] = event.body().raw();
+      hashes[i] = event.body().sha256();
+      correlationIds[i] = event.receipt().correlationId();
+      principals[i] = event.receipt().principal();
+      receivedAt[i] = event.receipt().utc();
+      apply[i] = event.apply();
+      waitedMs[i] = (int) Math.min(Integer.MAX_VALUE, (now - event.receipt().nanos()) / 1_000_000);
+      traceParents[i] = event.receipt().traceParent();
+    }
+    return Tuple.tuple().addString(source).addArrayOfString(ids).addArrayOfString(types)
+      .addArrayOfString(externalIds).addArrayOfOffsetDateTime(occurredAt).addArrayOfString(schemaVersions)
+      .addArrayOfString(payloads).addArrayOfString(hashes).addArrayOfString(correlationIds)
+      .addArrayOfString(principals).addArrayOfOffsetDateTime(receivedAt).addArrayOfBoolean(apply)
+      .addArrayOfInteger(waitedMs).addArrayOfString(traceParents);
   }
 
   /** @param processingMs null for an event that was not applied (ignored): it has no processing time */

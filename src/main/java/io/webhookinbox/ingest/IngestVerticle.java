@@ -1,5 +1,6 @@
 package io.webhookinbox.ingest;
 
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -20,7 +21,6 @@ import io.webhookinbox.source.SourceApplier;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.telemetry.LogContext;
 import io.webhookinbox.telemetry.Tracing;
-import io.opentelemetry.api.trace.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,9 +140,9 @@ public final class IngestVerticle extends VerticleBase {
       ? groupCommits.get(event.source()) : null;
     Future<IngestOutcome> stored;
     if (groupCommit != null) {
-      boolean traced = shared.tracing().enabled() && Span.current().isRecording();
+      boolean traced = shared.tracing().enabled() && Tracing.currentSpan().isRecording();
       if (traced) {
-        deliverySpans.put(event, Span.current());
+        deliverySpans.put(event, Tracing.currentSpan());
       }
       stored = groupCommit.submit(event).onSuccess(outcome -> Inbox.logStored(event, outcome));
       if (traced) {

@@ -1,6 +1,5 @@
 package io.webhookinbox.telemetry;
 
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
@@ -34,7 +33,7 @@ public final class LogContextAsyncAppender extends LoggingEventAsyncDisruptorApp
       if (fields.eventId() != null) {
         line.addKeyValuePair(new KeyValuePair(LogContextJsonProvider.EVENT_ID, fields.eventId()));
       }
-      SpanContext span = Span.current().getSpanContext();
+      SpanContext span = Tracing.currentSpan().getSpanContext();
       if (span.isValid()) {
         line.addKeyValuePair(new KeyValuePair(LogContextJsonProvider.TRACE_ID, span.getTraceId()));
         line.addKeyValuePair(new KeyValuePair(LogContextJsonProvider.SPAN_ID, span.getSpanId()));

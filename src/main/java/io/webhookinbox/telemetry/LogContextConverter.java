@@ -1,6 +1,5 @@
 package io.webhookinbox.telemetry;
 
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -22,7 +21,7 @@ public class LogContextConverter extends ClassicConverter {
     if (fields != null) {
       correlationId = fields.correlationId();
       eventId = fields.eventId();
-      SpanContext span = Span.current().getSpanContext();
+      SpanContext span = Tracing.currentSpan().getSpanContext();
       traceId = span.isValid() ? span.getTraceId() : null;
     } else if (event.getKeyValuePairs() != null) {
       for (KeyValuePair pair : event.getKeyValuePairs()) {

@@ -1,7 +1,6 @@
 package io.webhookinbox.telemetry;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import com.fasterxml.jackson.core.JsonGenerator;
 import net.logstash.logback.composite.AbstractJsonProvider;
@@ -31,7 +30,7 @@ public class LogContextJsonProvider extends AbstractJsonProvider<ILoggingEvent> 
     if (fields.eventId() != null) {
       generator.writeStringField(EVENT_ID, fields.eventId());
     }
-    SpanContext span = Span.current().getSpanContext();
+    SpanContext span = Tracing.currentSpan().getSpanContext();
     if (span.isValid()) {
       generator.writeStringField(TRACE_ID, span.getTraceId());
       generator.writeStringField(SPAN_ID, span.getSpanId());

@@ -1,6 +1,5 @@
 package io.webhookinbox.telemetry;
 
-import io.opentelemetry.api.trace.Span;
 import io.prometheus.metrics.tracer.common.SpanContext;
 
 /**
@@ -10,19 +9,19 @@ import io.prometheus.metrics.tracer.common.SpanContext;
 final class TraceExemplars implements SpanContext {
   @Override
   public String getCurrentTraceId() {
-    io.opentelemetry.api.trace.SpanContext span = Span.current().getSpanContext();
+    io.opentelemetry.api.trace.SpanContext span = Tracing.currentSpan().getSpanContext();
     return span.isValid() ? span.getTraceId() : null;
   }
 
   @Override
   public String getCurrentSpanId() {
-    io.opentelemetry.api.trace.SpanContext span = Span.current().getSpanContext();
+    io.opentelemetry.api.trace.SpanContext span = Tracing.currentSpan().getSpanContext();
     return span.isValid() ? span.getSpanId() : null;
   }
 
   @Override
   public boolean isCurrentSpanSampled() {
-    return Span.current().getSpanContext().isSampled();
+    return Tracing.currentSpan().getSpanContext().isSampled();
   }
 
   /** Only sampled spans become exemplars (see above), and they are exported anyway: nothing to mark. */

@@ -45,6 +45,11 @@ public final class Tracing implements AutoCloseable {
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("webhook.outcome");
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("webhook.attempt");
   private static final Tracing OFF = new Tracing(OpenTelemetry.noop(), null);
+  /**
+   * Whether a tracer was ever started in this JVM. Until one is, there is no span to look up: the hot paths (every
+   * log line, every request) skip the context lookup, so tracing off costs nothing.
+   */
+  private static volatile boolean started;
 
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
@@ -54,6 +59,14 @@ public final class Tracing implements AutoCloseable {
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+    if (sdk != null) {
+      started = true;
+    }
+  }
+
+  /** The current span; the invalid span, without a lookup, while no tracer was ever started. */
+  public static Span currentSpan() {
+    return started ? Span.current() : Span.getInvalid();
   }
 
   public static Tracing off() {
@@ -176,7 +189,7 @@ public final class Tracing implements AutoCloseable {
 
   /** Adds an event to the current span, e.g. "signature verified". */
   public static void event(String name) {
-    Span span = Span.current();
+    Span span = currentSpan();
     if (span.isRecording()) {
       span.addEvent(name);
     }
@@ -184,7 +197,7 @@ public final class Tracing implements AutoCloseable {
 
   /** The W3C traceparent of the current span, or null outside a sampled or recorded trace. */
   public static String currentTraceParent() {
-    SpanContext context = Span.current().getSpanContext();
+    SpanContext context = currentSpan().getSpanContext();
     if (!context.isValid()) {
       return null;
     }

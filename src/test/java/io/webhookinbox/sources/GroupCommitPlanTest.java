@@ -1,0 +1,123 @@
+package io.webhookinbox.sources;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.webhookinbox.events.EventStore;
+import io.webhookinbox.events.NewEvent;
+import io.webhookinbox.source.SourceApplier;
+import io.webhookinbox.sources.cisive.CisiveSource;
+import io.webhookinbox.sources.stripe.StripeSource;
+import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.PostgresExtension;
+import io.webhookinbox.support.StripeEvents;
+import io.webhookinbox.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What PostgreSQL does for one group commit, read from its own plan (EXPLAIN ANALYZE of the statement the service
+ * runs, with a batch's parameters): each resource table is probed once per resource of the batch, not once per
+ * pair of events, so the database's work per event stays flat as batches grow.
+ */
+@ExtendWith(PostgresExtension.class)
+class GroupCommitPlanTest {
+  private static final int EVENTS = 32;
+  private static final int EXISTING = 24;
+
+  private Vertx vertx;
+  private Pool pool;
+
+  @BeforeEach
+  void connect(TestDatabase db) {
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port())
+      .setDatabase(db.name()).setUser(db.user()).setPassword(db.password())).using(vertx).build();
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  @Test
+  void anOrderBatchProbesOrdersOncePerOrder(TestDatabase db) {
+    db.execute("""
+      INSERT INTO orders (external_order_id, status, package_code, client_reference, ordered_at, candidate, document,
+                          last_event_id, last_event_occurred_at, created_by, created_correlation_id, updated_by,
+                          updated_correlation_id)
+      SELECT 'ORD-PLAN-' || g, 'Created', 'PKG', 'REF', now(), '{}', '{}', 'evt-seed-' || g,
+             timestamptz '2026-01-01T00:00:00Z', 'seed', 'seed', 'seed', 'seed'
+        FROM generate_series(0, ?) g""", EXISTING - 1);
+    List<NewEvent> batch = batch(CisiveSource.NAME, i -> CisiveEvents.event("evt-plan-" + i, "OrderUpdated",
+      "2026-11-20T10:00:00Z", "ORD-PLAN-" + i, "InProgress"), "ORD-PLAN-");
+
+    assertThat(probes(new CisiveSource().applier(), batch, "orders")).isBetween(1L, (long) EVENTS);
+    assertThat(db.count("SELECT count(*) FROM orders WHERE last_event_id LIKE 'evt-plan-%'")).isEqualTo(EVENTS);
+  }
+
+  @Test
+  void aPaymentBatchProbesPaymentsOncePerPayment(TestDatabase db) {
+    db.execute("""
+      INSERT INTO payments (payment_intent_id, status, document, last_event_id, last_event_type, last_event_created,
+                            last_event_rank, created_correlation_id, updated_correlation_id)
+      SELECT 'pi_plan_' || g, 'processing', '{}', 'evt_seed_' || g, 'payment_intent.payment_failed',
+             timestamptz '2026-01-01T00:00:00Z', 1, 'seed', 'seed'
+        FROM generate_series(0, ?) g""", EXISTING - 1);
+    long created = Instant.parse("2026-11-20T10:00:00Z").getEpochSecond();
+    List<NewEvent> batch = batch(StripeSource.NAME, i -> StripeEvents.paymentIntent("evt_plan_" + i,
+      "payment_intent.succeeded", "pi_plan_" + i, "succeeded", created), "pi_plan_");
+
+    assertThat(probes(new StripeSource().applier(), batch, "payments")).isBetween(1L, (long) EVENTS);
+    assertThat(db.count("SELECT count(*) FROM payments WHERE last_event_id LIKE 'evt_plan_%'")).isEqualTo(EVENTS);
+  }
+
+  /** A batch of distinct events, one per resource: the first EXISTING update stored resources, the rest are new. */
+  private static List<NewEvent> batch(String source, IntFunction<JsonObject> event, String resourcePrefix) {
+    List<NewEvent> batch = new ArrayList<>();
+    OffsetDateTime occurred = OffsetDateTime.of(2026, 11, 20, 10, 0, 0, 0, ZoneOffset.UTC);
+    for (int i = 0; i < EVENTS; i++) {
+      JsonObject body = event.apply(i);
+      String eventId = body.getString("eventId", body.getString("id"));
+      String type = body.getString("eventType", body.getString("type"));
+      batch.add(new NewEvent(new NewEvent.Identity(source, eventId, type, resourcePrefix + i, occurred, "1"),
+        NewEvent.Body.of(body, Buffer.buffer(body.encode())),
+        new NewEvent.Receipt(Instant.now(), System.nanoTime(), "corr-plan-" + i, "plan-test", null), true, false));
+    }
+    return batch;
+  }
+
+  /** The index probes of {@code table} while the batch statement ran, summed over the plan's nodes. */
+  private long probes(SourceApplier applier, List<NewEvent> batch, String table) {
+    String statement = EventStore.batchStatement(applier.batchUpsert(), applier.batchRank());
+    JsonArray plan = pool.preparedQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)
+      .execute(EventStore.batchParams(batch.get(0).source(), batch))
+      .map(rows -> (JsonArray) rows.iterator().next().getValue(0)).await();
+    return probes(plan.getJsonObject(0).getJsonObject("Plan"), table);
+  }
+
+  private static long probes(JsonObject node, String table) {
+    long here = table.equals(node.getString("Relation Name")) && node.getString("Node Type").startsWith("Index")
+      ? node.getLong("Actual Loops") : 0;
+    JsonArray children = node.getJsonArray("Plans", new JsonArray());
+    for (int i = 0; i < children.size(); i++) {
+      here += probes(children.getJsonObject(i), table);
+    }
+    return here;
+  }
+}
