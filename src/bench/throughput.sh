@@ -38,7 +38,7 @@ log() { echo "[throughput] $*" >&2; }
 fail() { log "$*"; exit 1; }
 
 for tool in wrk pgbench psql java mvn ${PG_HOST:+ss}; do
-  command -v "$tool" > /dev/null || fail "$tool is missing: apt-get install -y wrk postgresql-15 iproute2 (see the README, Benchmarks)"
+  command -v "$tool" > /dev/null || fail "$tool is missing: apt-get install -y wrk postgresql-15 iproute2 (see src/site/markdown/development/benchmarks.md)"
 done
 [[ $step_seconds =~ ^[0-9]+$ && $step_seconds -ge 1 && $step_seconds -le 120 ]] || fail "SECONDS_PER_STEP must be 1..120"
 [[ $warmup_seconds =~ ^[0-9]+$ && $warmup_seconds -le 60 ]] || fail "WARMUP_SECONDS must be 0..60"

@@ -53,8 +53,13 @@ class GuideContractTest {
   /** Objects whose keys are data (event types, a payment's metadata): only their values' type is compared. */
   private static final Set<String> MAPS = Set.of("data.eventTypeBreakdown", "data.metadata");
 
+  /**
+   * The guide's statistics window (January 2024) is older than every default retention period, and the service's
+   * start-up maintenance runs while {@link #januaryOf2024()} seeds it: kept forever here, so no seeded day is dropped.
+   */
   @RegisterExtension
   static final InboxExtension inbox = new InboxExtension(new JsonObject()
+    .put("retention", new JsonObject().put("events", 0).put("dedupKeys", 0).put("statistics", 0))
     .put("stripe", new JsonObject().put("webhookSecrets", new JsonArray().add(SECRET)))
     .put("webhooks", new JsonObject().put("endpointUrl", GUIDE_HOST + "/api/webhooks/events")), database -> { });
   private static final Guide guide = Guide.load();

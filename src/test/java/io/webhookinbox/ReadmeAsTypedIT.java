@@ -1,6 +1,7 @@
 package io.webhookinbox;
 
 import io.vertx.core.json.JsonObject;
+import io.webhookinbox.docs.Docs;
 import io.webhookinbox.support.ServiceProcess;
 import io.webhookinbox.support.TestService;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,20 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's first five minutes, typed as written into bash: command 1 of "Two commands" (build and run, in a
  * copy of this project, as a fresh clone would), then the "Try it" block twice: the first curl answers
- * {@code processed}, the second {@code duplicate}. The one change to the text is the ports: {@code localhost:8080}
- * and {@code localhost:8081} become free ports (set through {@code HTTP_PORT} and {@code MANAGEMENT_PORT}), since
- * other services may hold them on a shared machine.
+ * {@code processed}, the second {@code duplicate}. Then the operators' guides' shell blocks ({@link Docs#TYPED}),
+ * each against what the blocks before it did. The one change to the text is the ports: {@code localhost:8080} and
+ * {@code localhost:8081} become free ports (set through {@code HTTP_PORT} and {@code MANAGEMENT_PORT}), since other
+ * services may hold them on a shared machine. Every other shell block of the documentation is marked as an excerpt
+ * (DocumentationTest).
  */
 class ReadmeAsTypedIT {
-  private static final Pattern BASH_BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
   @Test
   void firstFiveMinutesWorkAsTyped(@TempDir Path dir) throws Exception {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    String runCommand = commandLines(firstBashBlockAfter(readme, "## Two commands")).get(0);
+    Set<Docs.Typed> typed = new LinkedHashSet<>();
+    String runCommand = commandLines(typed(typed, Docs.README, "## Two commands")).get(0);
     assertThat(runCommand).isEqualTo("mvn -q -DskipTests package && java -jar target/webhook-inbox.jar");
-    String tryIt = firstBashBlockAfter(readme, "## Try it");
+    String tryIt = typed(typed, Docs.README, "## Try it");
     String port = String.valueOf(TestService.freePort());
     String management = String.valueOf(TestService.freePort());
     String script = tryIt.replace("localhost:8080", "localhost:" + port);
@@ -61,21 +64,24 @@ class ReadmeAsTypedIT {
         .isEqualTo("duplicate");
 
       // The operators' blocks, as typed, against the order "Try it" created: each curl prints one answer.
-      List<JsonObject> replays = answers(bash(clone, onPort(firstBashBlockAfter(readme, "### Replaying"), port)));
+      Path operators = Docs.SITE.resolve("operators");
+      List<JsonObject> replays = answers(bash(clone, onPort(typed(typed, operators.resolve("retries-and-replay.md"),
+        "## Replaying"), port)));
       assertThat(replays).hasSize(2);
       assertThat(replays.get(0).getJsonObject("error").getInteger("code")).as("evt-1001 is processed: 409")
         .isNotNull();
       assertThat(replays.get(1).getBoolean("success")).isTrue();
-      JsonObject erased = answers(bash(clone, onPort(firstBashBlockAfter(readme, "### Erasure of personal data"),
+      JsonObject erased = answers(bash(clone, onPort(typed(typed, operators.resolve("personal-data.md"), "## Erasure"),
         port))).get(0);
       assertThat(erased.getJsonObject("data").getJsonObject("redacted").getInteger("order")).as(erased.encode())
         .isEqualTo(1);
-      JsonObject audit = answers(bash(clone, onPort(firstBashBlockAfter(readme, "### Audit trail"), port))).get(0);
+      JsonObject audit = answers(bash(clone, onPort(typed(typed, operators.resolve("audit-trail.md"),
+        "## Reading the trail"), port))).get(0);
       assertThat(audit.getBoolean("success")).as(audit.encode()).isTrue();
       assertThat(audit.getJsonObject("data").getJsonArray("entries").getJsonObject(0).getString("action"))
         .isEqualTo("replay.manual");
-      Output jwks = bash(clone, onPort(firstBashBlockAfter(readme, "## Keys from your identity provider (JWKS)"),
-        port).replace("localhost:8081", "localhost:" + management));
+      Output jwks = bash(clone, onPort(typed(typed, operators.resolve("authentication.md"),
+        "## Keys from your identity provider (JWKS)"), port).replace("localhost:8081", "localhost:" + management));
       assertThat(jwks.stdout()).contains("webhook_jwks_keys");
 
       Output token = bash(clone, "java -jar target/webhook-inbox.jar token");
@@ -87,14 +93,15 @@ class ReadmeAsTypedIT {
         "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  DevSecret - No JWT key configured");
       stopService(service);
     }
+    assertThat(typed).as("every block Docs.TYPED promises is typed here").containsExactlyInAnyOrderElementsOf(Docs.TYPED);
   }
 
-  private static String firstBashBlockAfter(String readme, String heading) {
-    int at = readme.indexOf("\n" + heading + "\n");
-    assertThat(at).as("README section " + heading).isNotNegative();
-    Matcher block = BASH_BLOCK.matcher(readme);
-    assertThat(block.find(at)).as("a bash block after " + heading).isTrue();
-    return block.group(1);
+  /** The block Docs.TYPED lists for {@code heading} in {@code page}, noted as typed. */
+  private static String typed(Set<Docs.Typed> typed, Path page, String heading) {
+    Docs.Typed block = new Docs.Typed(page, heading);
+    assertThat(Docs.TYPED).as("Docs.TYPED lists " + block).contains(block);
+    typed.add(block);
+    return Docs.block(block).text();
   }
 
   private static String onPort(String block, String port) {

@@ -27,7 +27,8 @@ class GatlingSmokeIT {
   private static final int SECONDS = 5;
   /**
    * The p99 bound of this run: CI machines are shared (two cores, other builds), so this proves the suite runs and
-   * asserts, not the service's speed; benchmarks measure that (README, "Benchmarks").
+   * asserts, not the service's speed; benchmarks measure that
+   * (src/site/markdown/development/benchmarks.md).
    */
   private static final int P99_MS = 5000;
   @RegisterExtension

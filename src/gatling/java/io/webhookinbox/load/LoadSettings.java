@@ -18,7 +18,7 @@ import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.http.HttpDsl.http;
 
 /**
- * What every simulation takes as -D properties (README, "Load testing"):
+ * What every simulation takes as -D properties (src/site/markdown/development/load-testing.md):
  * <ul>
  *   <li>{@code inbox.url}: base URL (default http://127.0.0.1:8080). Loopback only unless
  *       {@code inbox.allowRemote=true}, for a load tester pointing it at their own cluster.</li>

@@ -2,7 +2,8 @@ package io.webhookinbox.api;
 
 /**
  * Error codes carried in the error envelope's {@code code}. 5109–5114 are the payment endpoint's codes from the
- * specification; the rest follow the same numbering. The README lists this table.
+ * specification; the rest follow the same numbering. The senders' guide lists
+ * them with what a sender should do (src/site/markdown/senders/errors.md; DocumentationTest keeps the two equal).
  */
 public enum ErrorCode {
   MALFORMED_JSON(5100, 400, "Request body is not valid JSON"),

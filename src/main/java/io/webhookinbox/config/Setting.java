@@ -9,8 +9,8 @@ import java.util.function.Function;
 /**
  * One setting, declared once next to the record that reads it: its dotted key, the environment variable that
  * overrides it, its default and range, its unit, one line of description and whether it changes while the service
- * runs. The loader, the validation messages, {@code conf/config.yaml} and the README's configuration table all come
- * from these declarations ({@link Registry}).
+ * runs. The loader, the validation messages, {@code conf/config.yaml} and the configuration reference
+ * (src/site/markdown/operators/configuration.md) all come from these declarations ({@link Registry}).
  *
  * @param <T> Integer, Double, Boolean, String or List&lt;String&gt;
  */

@@ -113,9 +113,14 @@ public final class SettingsReference {
         .append(markdownValue(setting.defaultValue())).append(" | ")
         .append(range).append(" | ")
         .append(setting.isLive() ? "yes" : "").append(" | ")
-        .append(setting.description().replace("|", "\\|")).append(" |\n");
+        .append(markdownText(setting.description())).append(" |\n");
     }
     return out.toString();
+  }
+
+  /** Prose in a table cell: a pipe would end the cell, and a {@code <} would open an HTML tag (whsec_<base64>). */
+  private static String markdownText(String text) {
+    return text.replace("|", "\\|").replace("<", "\\<");
   }
 
   private static String markdownValue(Object value) {

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The settings registry is the one place a setting is declared: the shipped config file, its Kubernetes copy and the
- * README's configuration table are generated from it, and a difference fails here. After changing a declaration,
- * regenerate them with {@code mvn test -Dtest=SettingsRegistryTest -Dsettings.write=true}.
+ * operators' configuration reference ({@link #REFERENCE}) are generated from it, and a difference fails here. After
+ * changing a declaration, regenerate them with {@code mvn test -Dtest=SettingsRegistryTest -Dsettings.write=true}.
  */
 class SettingsRegistryTest {
   private static final Registry REGISTRY = Sources.registry(Sources.ALL);
@@ -30,7 +30,9 @@ class SettingsRegistryTest {
   /** And where the Kubernetes copy differs from that: behind the ingress, operators on the management port. */
   static final Map<String, Object> KUBERNETES_VALUES = Map.of("management.operatorApi", true,
     "limits.clientIpHeader", "X-Forwarded-For");
-  private static final Pattern README_TABLE = Pattern.compile(
+  /** The operators' configuration reference page; its table sits between the two markers. */
+  static final Path REFERENCE = Path.of("src/site/markdown/operators/configuration.md");
+  private static final Pattern GENERATED_TABLE = Pattern.compile(
     "(<!-- settings table: generated -->\n)(.*?)(<!-- end of settings table -->)", Pattern.DOTALL);
 
   @Test
@@ -46,17 +48,21 @@ class SettingsRegistryTest {
   }
 
   @Test
-  void theReadmeTableIsTheRegistry() throws IOException {
-    Path readme = Path.of("README.md");
-    String text = Files.readString(readme);
-    Matcher table = README_TABLE.matcher(text);
-    assertThat(table.find()).as("README.md holds the generated settings table between its markers").isTrue();
+  void theConfigurationReferenceTableIsTheRegistry() throws IOException {
+    String text = Files.readString(REFERENCE);
+    Matcher table = GENERATED_TABLE.matcher(text);
+    assertThat(table.find()).as(REFERENCE + " holds the generated settings table between its markers").isTrue();
     String expected = SettingsReference.markdownTable(REGISTRY);
     if (WRITE) {
-      Files.writeString(readme, table.replaceFirst(Matcher.quoteReplacement(table.group(1) + expected + table.group(3))));
+      Files.writeString(REFERENCE,
+        table.replaceFirst(Matcher.quoteReplacement(table.group(1) + expected + table.group(3))));
       return;
     }
-    assertThat(table.group(2)).as("README.md's settings table (regenerate: -Dsettings.write=true)").isEqualTo(expected);
+    assertThat(table.group(2)).as(REFERENCE + "'s settings table (regenerate: -Dsettings.write=true)")
+      .isEqualTo(expected);
+    assertThat(GENERATED_TABLE.matcher(text).results().count()).as("one generated table").isEqualTo(1);
+    assertThat(Files.readString(Path.of("README.md"))).as("the README links to the reference, never copies it")
+      .doesNotContain("<!-- settings table: generated -->");
   }
 
   @Test

@@ -8,16 +8,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The alert rules in k8s/monitoring: their shape, a runbook paragraph for each in the README, and promtool's checks
- * and unit tests (src/test/resources/prometheus/alerts-test.yaml), which must cover every alert firing and quiet.
+ * The alert rules in k8s/monitoring: their shape, a runbook page for each in the operators' guide (runbook_url), and
+ * promtool's checks and unit tests (src/test/resources/prometheus/alerts-test.yaml), which must cover every alert
+ * firing and quiet.
  */
 class AlertRulesTest {
   private static final Set<String> ALERTS = Set.of("WebhookInboxDeadLetters", "WebhookInboxRetryBacklogGrowing",
@@ -27,26 +31,88 @@ class AlertRulesTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void isAPrometheusRuleWithOneAlertPerConditionEachWithSeverityAndRunbook() throws IOException {
+  void isAPrometheusRuleWithOneAlertPerConditionEachWithSeverityAndRunbook() {
     Map<String, Object> resource = AlertRules.resource();
     assertThat(resource.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
     assertThat(resource.get("kind")).isEqualTo("PrometheusRule");
     assertThat((Map<String, Object>) resource.get("metadata")).containsEntry("name", "webhook-inbox");
     assertThat(AlertRules.rules()).extracting(rule -> rule.get("alert")).containsExactlyInAnyOrderElementsOf(ALERTS);
 
-    String readme = Files.readString(Path.of("README.md"));
-    assertThat(readme).contains("\n### Alerts\n");
-    String alertsSection = readme.substring(readme.indexOf("### Alerts"));
     for (Map<String, Object> rule : AlertRules.rules()) {
       String alert = (String) rule.get("alert");
       assertThat(rule.keySet()).as(alert).isSubsetOf("alert", "expr", "for", "labels", "annotations");
       assertThat((Map<String, String>) rule.get("labels")).as(alert).containsOnlyKeys("severity")
         .extractingByKey("severity").isIn("warning", "critical");
       Map<String, String> annotations = (Map<String, String>) rule.get("annotations");
-      assertThat(annotations).as(alert).containsOnlyKeys("summary", "description", "runbook");
-      assertThat(annotations.get("runbook")).isEqualTo("README.md#" + alert.toLowerCase());
-      assertThat(alertsSection).as("runbook paragraph for " + alert).contains("#### " + alert + "\n");
+      assertThat(annotations).as(alert).containsOnlyKeys("summary", "description", "runbook_url");
     }
+  }
+
+  /**
+   * Each alert's runbook_url is its page's path in the documentation site; the page is a runbook of the five parts,
+   * named after the alert, and every runbook page belongs to an alert.
+   */
+  @Test
+  void everyRunbookUrlIsAPageWithTheFiveParts() throws IOException {
+    Set<Path> pages = new TreeSet<>();
+    for (Map<String, Object> rule : AlertRules.rules()) {
+      String alert = (String) rule.get("alert");
+      String url = Runbooks.url(rule);
+      assertThat(url).as(alert).isEqualTo(Runbooks.PATH_PREFIX + Runbooks.slug(alert) + ".html");
+      Path page = Runbooks.page(url);
+      assertThat(page).as(alert + ": " + url).isRegularFile();
+      pages.add(page);
+      String text = Files.readString(page);
+      assertThat(text).as(page + " title").startsWith("# " + alert + "\n");
+      List<String> headings = text.lines().filter(line -> line.startsWith("## ")).toList();
+      assertThat(headings).as(page + " parts").containsExactlyElementsOf(Runbooks.PARTS);
+      for (String part : Runbooks.PARTS) {
+        String body = text.substring(text.indexOf(part + "\n") + part.length()).split("\n## ", 2)[0];
+        assertThat(body).as(page + ": " + part).isNotBlank();
+      }
+    }
+    try (Stream<Path> files = Files.list(Runbooks.DIRECTORY)) {
+      Set<Path> present = files.collect(Collectors.toCollection(TreeSet::new));
+      assertThat(present).as("runbook pages without an alert").isEqualTo(pages);
+    }
+  }
+
+  /** The operators' alert table names each alert with its severity and the same runbook page as its runbook_url. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theMonitoringGuideListsEveryAlertWithItsRunbook() throws IOException {
+    String guide = Files.readString(Runbooks.MONITORING_GUIDE);
+    for (Map<String, Object> rule : AlertRules.rules()) {
+      String alert = (String) rule.get("alert");
+      String severity = ((Map<String, String>) rule.get("labels")).get("severity");
+      String link = "(runbooks/" + Runbooks.page(Runbooks.url(rule)).getFileName() + ")";
+      assertThat(guide.lines().filter(line -> line.startsWith("| `" + alert + "` | " + severity + " | ")))
+        .as(alert + " in " + Runbooks.MONITORING_GUIDE).singleElement().asString().contains(link);
+    }
+  }
+
+  /** The kustomization puts the site's address before every runbook_url, as kubectl renders it. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theKustomizationTurnsRunbookPathsIntoAddressesOfTheSite(@TempDir Path dir) throws IOException {
+    String base = Runbooks.baseUrl();
+    assertThat(base).startsWith("https://").doesNotEndWith("/");
+    Path kubectl = ExternalTools.require("kubectl", "kubernetes-client");
+    ExternalTools.Result rendered = ExternalTools.run(dir, Duration.ofSeconds(60),
+      List.of(kubectl.toString(), "kustomize", Path.of("k8s/monitoring").toAbsolutePath().toString()));
+    assertThat(rendered.exit()).as(rendered.output()).isZero();
+    List<Map<String, Object>> resources = new ArrayList<>();
+    try (var parser = AlertRules.YAML.getFactory().createParser(rendered.output())) {
+      AlertRules.YAML.readValues(parser, Map.class).forEachRemaining(resources::add);
+    }
+    assertThat(resources).extracting(resource -> ((Map<String, Object>) resource.get("metadata")).get("name"))
+      .as("the docs ConfigMap is local-config: never applied").doesNotContain("webhook-inbox-docs");
+    Map<String, Object> rule = resources.stream().filter(resource -> "PrometheusRule".equals(resource.get("kind")))
+      .findFirst().orElseThrow();
+    List<String> urls = ((List<Map<String, Object>>) ((Map<String, Object>) rule.get("spec")).get("groups")).stream()
+      .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream()).map(Runbooks::url).toList();
+    assertThat(urls).containsExactlyInAnyOrderElementsOf(
+      AlertRules.rules().stream().map(r -> base + Runbooks.url(r)).toList());
   }
 
   @Test
