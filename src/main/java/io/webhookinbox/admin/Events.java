@@ -12,12 +12,14 @@ import io.webhookinbox.api.Page;
 import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.db.Keyset;
+import io.webhookinbox.source.PayloadPaths;
 import io.webhookinbox.source.Source;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** One stored event in detail, and event listings newest first. */
 public final class Events {
@@ -32,13 +34,19 @@ public final class Events {
   static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
     + " FROM webhook_event_attempts WHERE event_row_id = $1 AND event_received_at = $2 ORDER BY attempt";
 
+  /**
+   * How much of the payload a lookup answers: none, {@linkplain PayloadPaths#mask masked} (the values its source
+   * lists as public, every other value replaced), or as stored.
+   */
+  public enum PayloadView { NONE, MASKED, FULL }
+
   /** An event by id; {@code source} null when only one source used the id. */
-  public record Lookup(String eventId, String source, boolean includePayload) {
+  public record Lookup(String eventId, String source, PayloadView view) {
   }
 
   /** Listing filters (null: any) and the page wanted. */
   public record Search(String status, String source, String eventType, String externalId, OffsetDateTime from,
-                       OffsetDateTime to, KeysetCursor cursor, int limit) {
+                       OffsetDateTime to, PayloadSearch.Filter payload, KeysetCursor cursor, int limit) {
   }
 
   /** An event as listings show it; {@code idField} is how its source names its resource id. */
@@ -127,10 +135,17 @@ public final class Events {
             attempt.getString("outcome"), attempt.getString("error"))));
           JsonObject payload = row.getValue("payload") instanceof JsonObject stored ? stored : new JsonObject();
           Source source = sources.get(row.getString("source"));
-          return new Detail(summary(row), source == null ? null : source.eventMetadata(payload,
-            lookup.includePayload()), row.getOffsetDateTime("occurred_at"), row.getString("schema_version"),
-            row.getString("principal"), row.getString("payload_sha256"), row.getOffsetDateTime("next_attempt_at"),
-            row.getInteger("resource_version"), history, lookup.includePayload() ? row.getValue("payload") : null);
+          boolean full = lookup.view() == PayloadView.FULL;
+          Object shown = switch (lookup.view()) {
+            case NONE -> null;
+            case MASKED -> PayloadPaths.mask(row.getValue("payload"), source == null ? Set.of()
+              : source.publicPayloadPaths());
+            case FULL -> row.getValue("payload");
+          };
+          return new Detail(summary(row), source == null ? null : source.eventMetadata(payload, full),
+            row.getOffsetDateTime("occurred_at"), row.getString("schema_version"), row.getString("principal"),
+            row.getString("payload_sha256"), row.getOffsetDateTime("next_attempt_at"),
+            row.getInteger("resource_version"), history, shown);
         });
     });
   }
@@ -145,6 +160,18 @@ public final class Events {
     addFilter(where, params, "external_id = $", search.externalId());
     addFilter(where, params, "received_at >= $", search.from());
     addFilter(where, params, "received_at < $", search.to());
+    if (search.payload() != null) {
+      List<String> anyOf = new ArrayList<>();
+      for (JsonObject containment : search.payload().anyOf()) {
+        params.addValue(containment);
+        anyOf.add("payload @> $" + params.size());
+      }
+      where.add("(" + String.join(" OR ", anyOf) + ")");
+      if (search.payload().sources() != null) {
+        params.addValue(search.payload().sources().toArray(String[]::new));
+        where.add("source = ANY($" + params.size() + ")");
+      }
+    }
     if (search.cursor() != null) {
       params.addValue(search.cursor().at()).addValue(search.cursor().id());
       where.add("(received_at, id) < ($" + (params.size() - 1) + ", $" + params.size() + ")");
