@@ -18,7 +18,8 @@ public enum Action {
   APPROVAL_APPROVE("approval.approve"),
   APPROVAL_REJECT("approval.reject");
 
-  static final Set<String> NAMES = Arrays.stream(values()).map(Action::value).collect(Collectors.toUnmodifiableSet());
+  /** Every action's name, as the trail's filter accepts it. */
+  public static final Set<String> NAMES = Arrays.stream(values()).map(Action::value).collect(Collectors.toUnmodifiableSet());
 
   private final String value;
 

@@ -14,9 +14,9 @@ import java.util.List;
  *                    token secret and unsigned deliveries are allowed ({@link ProductionSafety})
  */
 public record AppConfig(HttpConfig http, ManagementConfig management, DatabaseConfig database, JwtConfig jwt,
-                        IngestConfig ingest, LimitsConfig limits, RetentionConfig retention, JsonObject runtime,
-                        Path devSecretFile, long configScanMs, boolean development, JsonObject root,
-                        Registry registry) {
+                        IngestConfig ingest, LimitsConfig limits, RetentionConfig retention, ConsoleConfig console,
+                        JsonObject runtime, Path devSecretFile, long configScanMs, boolean development,
+                        JsonObject root, Registry registry) {
   static final Setting<Integer> SCAN_INTERVAL = Setting.integer("config.scanIntervalMs", 2000, 100, 3_600_000)
     .unit("ms").doc("How often this file is rescanned for retry, scheduler and webhooks edits");
   static final List<Setting<?>> SETTINGS = List.of(SCAN_INTERVAL);
@@ -26,7 +26,8 @@ public record AppConfig(HttpConfig http, ManagementConfig management, DatabaseCo
     HttpConfig http = HttpConfig.from(root);
     DatabaseConfig database = databaseOf(root);
     AppConfig config = new AppConfig(http, ManagementConfig.from(root, http), database, JwtConfig.from(root),
-      IngestConfig.from(root), LimitsConfig.from(root), RetentionConfig.from(root), runtimeSections(root),
+      IngestConfig.from(root), LimitsConfig.from(root), RetentionConfig.from(root),
+      ConsoleConfig.from(root, database.embedded()), runtimeSections(root),
       Path.of(JwtConfig.DEV_SECRET_FILE.read(root)), SCAN_INTERVAL.read(root), database.embedded(), root.copy(),
       registry);
     // Every setting is read once here, the sources' too, so a bad value anywhere stops start-up with its key.
@@ -64,12 +65,12 @@ public record AppConfig(HttpConfig http, ManagementConfig management, DatabaseCo
 
   /** The same settings, stored in {@code newDatabase} (the embedded server once it runs): still development. */
   public AppConfig withDatabase(DatabaseConfig newDatabase) {
-    return new AppConfig(http, management, newDatabase, jwt, ingest, limits, retention, runtime, devSecretFile,
+    return new AppConfig(http, management, newDatabase, jwt, ingest, limits, retention, console, runtime, devSecretFile,
       configScanMs, development, root, registry);
   }
 
   public AppConfig withJwt(JwtConfig newJwt) {
-    return new AppConfig(http, management, database, newJwt, ingest, limits, retention, runtime, devSecretFile,
+    return new AppConfig(http, management, database, newJwt, ingest, limits, retention, console, runtime, devSecretFile,
       configScanMs, development, root, registry);
   }
 

@@ -35,6 +35,7 @@ public final class Registry {
     all.addAll(RetentionConfig.SETTINGS);
     all.addAll(AppConfig.SETTINGS);
     all.addAll(LimitsConfig.SETTINGS);
+    all.addAll(ConsoleConfig.SETTINGS);
     this.core = List.copyOf(all);
     this.ofSources = List.copyOf(ofSources);
     for (Setting<?> setting : settings()) {
