@@ -11,8 +11,9 @@ export function h(tag, attrs = {}, ...children) {
   return element;
 }
 
-export function append(element, children) {
-  for (const child of children.flat()) {
+// Children as arguments, arrays of them, or both (nested arrays are flattened).
+export function append(element, ...children) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }

@@ -130,7 +130,14 @@ public final class Console {
     console.route("/api/*").failureHandler(failures);
     console.route().failureHandler(this::errorPage);
     console.route().handler(ctx -> ctx.fail(404));
-    router.route("/console").handler(ctx -> ctx.redirect("/console/"));
+    // A route for "/console" also matches "/console/" (a trailing slash is ignored): only the bare path redirects.
+    router.route("/console").handler(ctx -> {
+      if (ctx.request().path().equals("/console")) {
+        ctx.redirect("/console/");
+      } else {
+        ctx.next();
+      }
+    });
     router.route("/console/*").subRouter(console);
   }
 

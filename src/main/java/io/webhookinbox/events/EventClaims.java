@@ -111,7 +111,7 @@ public final class EventClaims {
 
   static final String REQUEUE_MATCHING = """
     WITH picked AS (
-      SELECT id, received_at FROM webhook_events""" + MATCHING + """
+      SELECT id, received_at FROM webhook_events""" + " " + MATCHING + """
 
       ORDER BY received_at
       LIMIT $6
@@ -121,7 +121,7 @@ public final class EventClaims {
     RETURNING e.event_id""";
 
   /** How many a bulk replay with the same filters would pick at most ($6 is its limit). */
-  static final String COUNT_MATCHING = "SELECT count(*) AS matching, least(count(*), $6) AS picked FROM webhook_events"
+  static final String COUNT_MATCHING = "SELECT count(*) AS matching, least(count(*), $6) AS picked FROM webhook_events "
     + MATCHING;
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */

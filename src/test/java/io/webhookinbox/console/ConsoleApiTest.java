@@ -58,6 +58,12 @@ class ConsoleApiTest {
     String csp = page.getHeader("Content-Security-Policy");
     assertThat(csp).contains("script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
     assertThat(page.getHeader("X-Frame-Options")).isEqualTo("DENY");
+    HttpResponse<Buffer> bare = anonymous.get("/console");
+    assertThat(bare.statusCode()).isEqualTo(302);
+    assertThat(bare.getHeader("Location")).isEqualTo("/console/");
+    HttpResponse<Buffer> root = anonymous.get("/console/");
+    assertThat(root.statusCode()).isEqualTo(302);
+    assertThat(root.getHeader("Location")).isEqualTo("/console/sign-in?next=%2Fconsole%2F");
     assertThat(anonymous.get("/console/api/me").statusCode()).isEqualTo(401);
     assertThat(anonymous.get("/console/assets/app.js").getHeader("Content-Type")).contains("javascript");
 
