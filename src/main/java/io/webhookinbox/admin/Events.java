@@ -19,7 +19,9 @@ import io.webhookinbox.db.Keyset;
 import io.webhookinbox.source.PayloadPaths;
 import io.webhookinbox.source.Source;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,8 @@ public final class Events {
    * stops once the page is full.
    */
   static final String GIN_FIRST = "SET LOCAL enable_indexscan = off";
+  /** A payload search's windows back from its upper end: the newest day, the week, then the rest. */
+  static final List<Duration> PAYLOAD_STEPS = List.of(Duration.ofDays(1), Duration.ofDays(7));
 
   /** An event by id; {@code source} null when only one source used the id. */
   public record Lookup(String eventId, String source, PayloadView view) {
@@ -200,17 +204,61 @@ public final class Events {
       params.addValue(search.cursor().at()).addValue(search.cursor().id());
       where.add("(received_at, id) < ($" + (params.size() - 1) + ", $" + params.size() + ")");
     }
+    if (search.payload() != null) {
+      return searchPayloads(search, where, params);
+    }
     params.addValue(Keyset.rowsFor(search.limit()));
     String sql = "SELECT " + SUMMARY_COLUMNS + " FROM webhook_events"
       + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
       + " ORDER BY received_at DESC, id DESC LIMIT $" + params.size();
-    if (search.payload() == null) {
-      return pool.preparedQuery(sql, params).map(rows -> Keyset.page(rows, search.limit(), "received_at",
-        this::summary));
+    return pool.preparedQuery(sql, params).map(rows -> Keyset.page(rows, search.limit(), "received_at",
+      this::summary));
+  }
+
+  /**
+   * A payload search reads the newest day of its window first, then the six days before, then the rest, and stops
+   * once the page is full: PostgreSQL sorts all a query's matches before it keeps the newest, so a value that a
+   * sixth of the events hold costs one day's matches (0.1 s at 5 million events over 30 days) instead of the
+   * whole window's, thirty times as many, while a rare value costs three index lookups per partition at most.
+   */
+  private Future<Page<Summary>> searchPayloads(Search search, List<String> where, Tuple params) {
+    OffsetDateTime upper = search.cursor() != null ? search.cursor().at()
+      : search.to() != null ? search.to() : OffsetDateTime.now(ZoneOffset.UTC);
+    List<OffsetDateTime[]> windows = new ArrayList<>();
+    OffsetDateTime top = null;
+    for (Duration step : PAYLOAD_STEPS) {
+      OffsetDateTime bottom = upper.minus(step);
+      windows.add(new OffsetDateTime[] {bottom, top});
+      top = bottom;
     }
-    return pool.withTransaction(connection -> connection.query(GIN_FIRST).execute()
-      .compose(set -> connection.preparedQuery(sql).execute(params))
-      .map(rows -> Keyset.page(rows, search.limit(), "received_at", this::summary)));
+    windows.add(new OffsetDateTime[] {null, top});
+    List<Row> found = new ArrayList<>();
+    int wanted = Keyset.rowsFor(search.limit());
+    return pool.withTransaction(connection -> {
+      Future<Void> chain = connection.query(GIN_FIRST).execute().mapEmpty();
+      for (OffsetDateTime[] window : windows) {
+        chain = chain.compose(previous -> {
+          if (found.size() >= wanted || search.from() != null && window[1] != null && !search.from().isBefore(window[1])) {
+            return Future.succeededFuture();
+          }
+          List<String> conditions = new ArrayList<>(where);
+          Tuple tuple = Tuple.tuple();
+          for (int i = 0; i < params.size(); i++) {
+            tuple.addValue(params.getValue(i));
+          }
+          addFilter(conditions, tuple, "received_at >= $", window[0]);
+          addFilter(conditions, tuple, "received_at < $", window[1]);
+          tuple.addValue(wanted - found.size());
+          String sql = "SELECT " + SUMMARY_COLUMNS + " FROM webhook_events WHERE " + String.join(" AND ", conditions)
+            + " ORDER BY received_at DESC, id DESC LIMIT $" + tuple.size();
+          return connection.preparedQuery(sql).execute(tuple).map(rows -> {
+            rows.forEach(found::add);
+            return null;
+          });
+        });
+      }
+      return chain.map(done -> Keyset.page(found, search.limit(), "received_at", this::summary));
+    });
   }
 
   private static void addFilter(List<String> where, Tuple params, String condition, Object value) {

@@ -77,6 +77,41 @@ class PayloadSearchTest {
     assertThat(search("order.notes = x", inbox.service().readToken()).statusCode()).isEqualTo(403);
   }
 
+  /** A search reads the newest day, then the six days before, then the rest: its pages run across all three. */
+  @Test
+  void aSearchFindsAndPagesEventsOfEveryWeekOfItsWindowNewestFirst() {
+    inbox.db().execute("SELECT webhook_inbox_add_partitions(current_date - 25, current_date)");
+    for (String id : List.of("evt-aged-1", "evt-aged-2", "evt-aged-3", "evt-aged-4")) {
+      JsonObject event = CisiveEvents.created(id, "ORD-" + id);
+      event.getJsonObject("order").put("clientReference", "REQ-AGED");
+      assertThat(inbox.service().postCisive(event).statusCode()).isEqualTo(200);
+    }
+    inbox.db().execute("UPDATE webhook_events SET received_at = received_at - interval '3 days'"
+      + " WHERE event_id IN ('evt-aged-2', 'evt-aged-3')");
+    inbox.db().execute("UPDATE webhook_events SET received_at = received_at - interval '20 days'"
+      + " WHERE event_id = 'evt-aged-4'");
+    String read = inbox.service().readToken();
+    assertThat(ids(search("order.clientReference = REQ-AGED", read)))
+      .containsExactly("evt-aged-1", "evt-aged-3", "evt-aged-2", "evt-aged-4");
+
+    List<String> paged = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      HttpResponse<Buffer> response = inbox.service().get("/api/webhooks/events?limit=1&payload="
+        + URLEncoder.encode("order.clientReference = REQ-AGED", StandardCharsets.UTF_8)
+        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)), read);
+      paged.addAll(ids(response));
+      cursor = response.bodyAsJsonObject().getJsonObject("data").getString("nextCursor");
+    } while (cursor != null && ++pages < 10);
+    assertThat(paged).containsExactly("evt-aged-1", "evt-aged-3", "evt-aged-2", "evt-aged-4");
+    // A window's lower bound leaves out what is older, also when it falls inside a week.
+    String from = URLEncoder.encode(java.time.OffsetDateTime.now().minusDays(10).toString(), StandardCharsets.UTF_8);
+    assertThat(ids(inbox.service().get("/api/webhooks/events?from=" + from + "&payload="
+      + URLEncoder.encode("order.clientReference = REQ-AGED", StandardCharsets.UTF_8), read)))
+      .containsExactly("evt-aged-1", "evt-aged-3", "evt-aged-2");
+  }
+
   @Test
   void malformedSearchesAreRefusedNamingTheParameter() {
     for (String bad : List.of("{not json", "[1,2]", "no equals sign", "{}")) {
