@@ -17,6 +17,7 @@ import io.webhookinbox.api.SpanNaming;
 import io.webhookinbox.audit.AuditRoutes;
 import io.webhookinbox.audit.AuditService;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.console.Console;
 import io.webhookinbox.config.LimitsConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.db.DbFailures;
@@ -73,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** The operator API's services and documents. */
   record Operators(AdminRoutes.Services admin, Replays replays, AuditService audit, Overrides overrides,
-                   List<Source> sources, Buffer openApi) {
+                   List<Source> sources, Buffer openApi, Console console) {
   }
 
   /**
@@ -102,10 +103,10 @@ public final class HttpVerticle extends VerticleBase {
     Mount mount = new Mount(front.intake(), auth, security.failedSignatures(), security.receiving(),
       config.http().bodyLimitBytes(), front.lifecycle().capacity(), front.settings());
     front.endpoints().forEach(endpoint -> endpoint.mount(publicRouter, mount));
-    mountOperatorApi(config.management().operatorApi() ? management : publicRouter,
-      new Guard(auth, security.operators(), front.lifecycle().capacity()));
-
     FailureHandler failures = new FailureHandler(DbFailures::toApiError);
+    mountOperatorApi(config.management().operatorApi() ? management : publicRouter,
+      new Guard(auth, security.operators(), front.lifecycle().capacity()), failures);
+
     for (Router router : List.of(publicRouter, management)) {
       router.route().failureHandler(failures);
       for (int status : new int[] {400, 404, 405, 413, 500}) {
@@ -125,7 +126,7 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.management().port())).requestHandler(management).listen());
   }
 
-  private void mountOperatorApi(Router router, Guard guard) {
+  private void mountOperatorApi(Router router, Guard guard, FailureHandler failures) {
     Operators operators = front.operators();
     Set<String> sourceNames = operators.sources().stream().map(Source::name).collect(Collectors.toSet());
     OpenApiRoute.mount(router, operators.openApi());
@@ -135,6 +136,9 @@ public final class HttpVerticle extends VerticleBase {
     new ConfigurationRoutes(operators.overrides(), front.settings(), audit).mount(router, guard,
       front.security().receiving());
     audit.mount(router, guard);
+    if (operators.console() != null) {
+      operators.console().mount(vertx, router, guard, audit, front.lifecycle().gate(), failures);
+    }
   }
 
   /**

@@ -11,6 +11,9 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.webhookinbox.admin.AdminRoutes;
+import io.webhookinbox.admin.Overview;
+import io.webhookinbox.approvals.Approvals;
+import io.webhookinbox.console.Console;
 import io.webhookinbox.admin.Events;
 import io.webhookinbox.admin.Resources;
 import io.webhookinbox.admin.Statistics;
@@ -135,7 +138,8 @@ public final class InboxServer implements AutoCloseable {
     HttpVerticle.Front front = new HttpVerticle.Front(config, settings, lifecycle,
       HttpVerticle.Security.of(config, jwks), new HttpVerticle.Health(HealthChecks.create(vertx),
         HealthChecks.create(vertx), metrics),
-      operators(vertx, pools, overrides, sources), sources.stream().map(source -> source.endpoint(config)).toList(),
+      operators(vertx, config, settings, pools, overrides, sources, metrics),
+      sources.stream().map(source -> source.endpoint(config)).toList(),
       new IngestClient(vertx.eventBus(), settings, budget.ingestInstances()), new AtomicReference<>());
     IngestVerticle.Shared ingest = new IngestVerticle.Shared(config.database(), config.ingest(),
       new Appliers(sources.stream().map(Source::applier).toList()), settings, metrics, budget, tracing);
@@ -193,15 +197,23 @@ public final class InboxServer implements AutoCloseable {
       .build();
   }
 
-  /** The typed services of the operator API, on the replica's shared pools. */
-  private static HttpVerticle.Operators operators(Vertx vertx, SharedPools pools, Overrides overrides,
-                                                  List<Source> sources) {
+  /** The typed services of the operator API and the console, on the replica's shared pools. */
+  private static HttpVerticle.Operators operators(Vertx vertx, AppConfig config, RuntimeSettings settings,
+                                                  SharedPools pools, Overrides overrides, List<Source> sources,
+                                                  InboxMetrics metrics) {
     Map<String, Source> byName = new LinkedHashMap<>();
     sources.forEach(source -> byName.put(source.name(), source));
     AdminRoutes.Services admin = new AdminRoutes.Services(new Events(pools.operators(), byName),
       new Statistics(pools.operators()), new Resources(pools.operators()));
-    return new HttpVerticle.Operators(admin, new Replays(pools.scheduler(), vertx.eventBus(),
-      List.copyOf(byName.keySet())), new AuditService(pools.operators()), overrides, sources, OpenApiRoute.load());
+    Replays replays = new Replays(pools.scheduler(), vertx.eventBus(), List.copyOf(byName.keySet()));
+    AuditService audit = new AuditService(pools.operators());
+    Console console = !config.console().enabled() ? null : Console.create(vertx, config.console(),
+      config.development(), config.development() ? config.jwt().hmacSecret() : null,
+      new Console.Services(admin, new Overview(pools.operators()), replays, audit, overrides,
+        new Approvals(pools.operators(), Duration.ofMinutes(config.console().approvalMinutes())),
+        settings, sources, metrics::refusals),
+      pools.operators());
+    return new HttpVerticle.Operators(admin, replays, audit, overrides, sources, OpenApiRoute.load(), console);
   }
 
   public Vertx vertx() {

@@ -83,11 +83,15 @@ public final class AdminRoutes {
 
   private void event(RoutingContext ctx) {
     services.events().event(new Events.Lookup(QueryParams.pathParam(ctx, "eventId", ID),
-        QueryParams.oneOf(ctx, "source", sourceNames, null), isAdmin(ctx)))
+        QueryParams.oneOf(ctx, "source", sourceNames, null),
+        isAdmin(ctx) ? Events.PayloadView.FULL : Events.PayloadView.NONE))
       .onSuccess(detail -> Responses.ok(ctx, detail.toJson())).onFailure(ctx::fail);
   }
 
-  /** Filters by a resource id under any source's name for it ({@code ?externalOrderId=}, ...). */
+  /**
+   * Filters by a resource id under any source's name for it ({@code ?externalOrderId=}, ...), and by the payload
+   * ({@link PayloadSearch}).
+   */
   private void events(RoutingContext ctx) {
     OffsetDateTime from = QueryParams.dateTime(ctx, "from");
     OffsetDateTime to = QueryParams.dateTime(ctx, "to");
@@ -100,7 +104,10 @@ public final class AdminRoutes {
       String value = QueryParams.string(ctx, each.idField(), ID);
       externalId = externalId == null ? value : externalId;
     }
-    Events.Search search = new Events.Search(status, source, eventType, externalId, from, to, cursor,
+    String payload = ctx.queryParams().get("payload");
+    PayloadSearch.Filter filter = payload == null ? null : PayloadSearch.parse("payload", payload,
+      BearerAuth.principal(ctx).has(Scope.PII), sources, source);
+    Events.Search search = new Events.Search(status, source, eventType, externalId, from, to, filter, cursor,
       QueryParams.integer(ctx, "limit", 50, 1, 500));
     services.events().search(search)
       .onSuccess(page -> Responses.ok(ctx, page.toJson("events", Events.Summary::toJson))).onFailure(ctx::fail);

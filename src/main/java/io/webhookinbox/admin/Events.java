@@ -10,15 +10,23 @@ import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.KeysetCursor;
 import io.webhookinbox.api.Page;
 import io.webhookinbox.api.Rfc3339;
+import io.webhookinbox.audit.Action;
+import io.webhookinbox.audit.AuditEntry;
+import io.webhookinbox.audit.AuditTrail;
+import io.webhookinbox.audit.Caller;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.db.Keyset;
+import io.webhookinbox.source.PayloadPaths;
 import io.webhookinbox.source.Source;
 import io.webhookinbox.telemetry.Tracing;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** One stored event in detail, and event listings newest first. */
 public final class Events {
@@ -33,13 +41,30 @@ public final class Events {
   static final String ATTEMPTS = "SELECT attempt, started_at, finished_at, outcome, error"
     + " FROM webhook_event_attempts WHERE event_row_id = $1 AND event_received_at = $2 ORDER BY attempt";
 
+  /**
+   * How much of the payload a lookup answers: none, {@linkplain PayloadPaths#mask masked} (the values its source
+   * lists as public, every other value replaced), or as stored.
+   */
+  public enum PayloadView { NONE, MASKED, FULL }
+
+  /**
+   * Payloads have no planner statistics (V10: sampling them cost more than it ever served), so PostgreSQL guesses
+   * that a containment matches 1 % of a partition and walks the receipt-time index newest first, filtering every
+   * payload: for the rare value a search is after, that reads the whole window (250 ms at 200,000 events, seconds at
+   * millions). Without plain index scans it takes the payload index in each day's partition, newest day first, and
+   * stops once the page is full.
+   */
+  static final String GIN_FIRST = "SET LOCAL enable_indexscan = off";
+  /** A payload search's windows back from its upper end: the newest day, the week, then the rest. */
+  static final List<Duration> PAYLOAD_STEPS = List.of(Duration.ofDays(1), Duration.ofDays(7));
+
   /** An event by id; {@code source} null when only one source used the id. */
-  public record Lookup(String eventId, String source, boolean includePayload) {
+  public record Lookup(String eventId, String source, PayloadView view) {
   }
 
   /** Listing filters (null: any) and the page wanted. */
   public record Search(String status, String source, String eventType, String externalId, OffsetDateTime from,
-                       OffsetDateTime to, KeysetCursor cursor, int limit) {
+                       OffsetDateTime to, PayloadSearch.Filter payload, KeysetCursor cursor, int limit) {
   }
 
   /** An event as listings show it; {@code idField} is how its source names its resource id. */
@@ -130,13 +155,30 @@ public final class Events {
             attempt.getString("outcome"), attempt.getString("error"))));
           JsonObject payload = row.getValue("payload") instanceof JsonObject stored ? stored : new JsonObject();
           Source source = sources.get(row.getString("source"));
-          return new Detail(summary(row), source == null ? null : source.eventMetadata(payload,
-            lookup.includePayload()), row.getOffsetDateTime("occurred_at"), row.getString("schema_version"),
-            row.getString("principal"), row.getString("payload_sha256"), row.getOffsetDateTime("next_attempt_at"),
-            row.getInteger("resource_version"), row.getString("trace_parent"), history,
-            lookup.includePayload() ? row.getValue("payload") : null);
+          boolean full = lookup.view() == PayloadView.FULL;
+          Object shown = switch (lookup.view()) {
+            case NONE -> null;
+            case MASKED -> PayloadPaths.mask(row.getValue("payload"), source == null ? Set.of()
+              : source.publicPayloadPaths());
+            case FULL -> row.getValue("payload");
+          };
+          return new Detail(summary(row), source == null ? null : source.eventMetadata(payload, full),
+            row.getOffsetDateTime("occurred_at"), row.getString("schema_version"), row.getString("principal"),
+            row.getString("payload_sha256"), row.getOffsetDateTime("next_attempt_at"),
+            row.getInteger("resource_version"), row.getString("trace_parent"), history, shown);
         });
     });
+  }
+
+  /**
+   * The event with its payload as stored, for an operator with {@code webhooks:pii} who asked to see it: the reveal
+   * is recorded in the audit trail first (no record, no reveal).
+   */
+  public Future<Detail> reveal(Lookup lookup, Caller caller) {
+    return pool.withTransaction(connection -> AuditTrail.record(connection, AuditEntry.succeeded(caller,
+        Action.PERSONAL_DATA_REVEAL, lookup.eventId(), new JsonObject().put("source", lookup.source())
+          .put("what", "event payload"), new JsonObject())))
+      .compose(recorded -> event(new Lookup(lookup.eventId(), lookup.source(), PayloadView.FULL)));
   }
 
   /** Newest first; only the filters in use appear in the SQL, so each combination gets a plan that can use its index. */
@@ -149,9 +191,24 @@ public final class Events {
     addFilter(where, params, "external_id = $", search.externalId());
     addFilter(where, params, "received_at >= $", search.from());
     addFilter(where, params, "received_at < $", search.to());
+    if (search.payload() != null) {
+      List<String> anyOf = new ArrayList<>();
+      for (JsonObject containment : search.payload().anyOf()) {
+        params.addValue(containment);
+        anyOf.add("payload @> $" + params.size());
+      }
+      where.add("(" + String.join(" OR ", anyOf) + ")");
+      if (search.payload().sources() != null) {
+        params.addValue(search.payload().sources().toArray(String[]::new));
+        where.add("source = ANY($" + params.size() + ")");
+      }
+    }
     if (search.cursor() != null) {
       params.addValue(search.cursor().at()).addValue(search.cursor().id());
       where.add("(received_at, id) < ($" + (params.size() - 1) + ", $" + params.size() + ")");
+    }
+    if (search.payload() != null) {
+      return searchPayloads(search, where, params);
     }
     params.addValue(Keyset.rowsFor(search.limit()));
     String sql = "SELECT " + SUMMARY_COLUMNS + " FROM webhook_events"
@@ -159,6 +216,52 @@ public final class Events {
       + " ORDER BY received_at DESC, id DESC LIMIT $" + params.size();
     return pool.preparedQuery(sql, params).map(rows -> Keyset.page(rows, search.limit(), "received_at",
       this::summary));
+  }
+
+  /**
+   * A payload search reads the newest day of its window first, then the six days before, then the rest, and stops
+   * once the page is full: PostgreSQL sorts all a query's matches before it keeps the newest, so a value that a
+   * sixth of the events hold costs one day's matches (0.1 s at 5 million events over 30 days) instead of the
+   * whole window's, thirty times as many, while a rare value costs three index lookups per partition at most.
+   */
+  private Future<Page<Summary>> searchPayloads(Search search, List<String> where, Tuple params) {
+    OffsetDateTime upper = search.cursor() != null ? search.cursor().at()
+      : search.to() != null ? search.to() : OffsetDateTime.now(ZoneOffset.UTC);
+    List<OffsetDateTime[]> windows = new ArrayList<>();
+    OffsetDateTime top = null;
+    for (Duration step : PAYLOAD_STEPS) {
+      OffsetDateTime bottom = upper.minus(step);
+      windows.add(new OffsetDateTime[] {bottom, top});
+      top = bottom;
+    }
+    windows.add(new OffsetDateTime[] {null, top});
+    List<Row> found = new ArrayList<>();
+    int wanted = Keyset.rowsFor(search.limit());
+    return pool.withTransaction(connection -> {
+      Future<Void> chain = connection.query(GIN_FIRST).execute().mapEmpty();
+      for (OffsetDateTime[] window : windows) {
+        chain = chain.compose(previous -> {
+          if (found.size() >= wanted || search.from() != null && window[1] != null && !search.from().isBefore(window[1])) {
+            return Future.succeededFuture();
+          }
+          List<String> conditions = new ArrayList<>(where);
+          Tuple tuple = Tuple.tuple();
+          for (int i = 0; i < params.size(); i++) {
+            tuple.addValue(params.getValue(i));
+          }
+          addFilter(conditions, tuple, "received_at >= $", window[0]);
+          addFilter(conditions, tuple, "received_at < $", window[1]);
+          tuple.addValue(wanted - found.size());
+          String sql = "SELECT " + SUMMARY_COLUMNS + " FROM webhook_events WHERE " + String.join(" AND ", conditions)
+            + " ORDER BY received_at DESC, id DESC LIMIT $" + tuple.size();
+          return connection.preparedQuery(sql).execute(tuple).map(rows -> {
+            rows.forEach(found::add);
+            return null;
+          });
+        });
+      }
+      return chain.map(done -> Keyset.page(found, search.limit(), "received_at", this::summary));
+    });
   }
 
   private static void addFilter(List<String> where, Tuple params, String condition, Object value) {

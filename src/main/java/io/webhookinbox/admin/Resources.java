@@ -62,6 +62,14 @@ public final class Resources {
         })));
   }
 
+  /** The resource with its personal data, recorded in the audit trail first (no record, no reveal). */
+  public Future<JsonObject> reveal(Read request, Caller caller) {
+    return pool.withTransaction(connection -> AuditTrail.record(connection, AuditEntry.succeeded(caller,
+        Action.PERSONAL_DATA_REVEAL, request.id(), new JsonObject().put("source", request.source().name())
+          .put("what", request.source().resource().idParam()), new JsonObject())))
+      .compose(recorded -> read(new Read(request.source(), request.id(), true)));
+  }
+
   /** Idempotent: a second call answers zero redactions and the first erasure's time. */
   public Future<JsonObject> erase(Erase request) {
     return pool.withTransaction(connection -> request.source().personalData().erase(connection, request.id())

@@ -75,7 +75,7 @@ public final class Statistics {
   }
 
   /** The figures of a window: totals, per event type, the processing-time percentiles and the latest failures. */
-  public record Report(Query query, Counts all, Map<String, Counts> byType, Long p95Ms, Long p50Ms,
+  public record Report(Query query, Counts all, Map<String, Counts> byType, Long p95Ms, Long p50Ms, Long p99Ms,
                        List<Failure> recentFailures) {
     /** The guide's fields first; {@code eventTypeStatusBreakdown} has every figure per type. */
     public JsonObject toJson() {
@@ -164,7 +164,8 @@ public final class Statistics {
           row.getOffsetDateTime("received_at")));
       }
       return new Report(new Query(start, end, type), totals.all, totals.byType,
-        LatencyBuckets.quantile(latency, 0.95), LatencyBuckets.quantile(latency, 0.50), recent);
+        LatencyBuckets.quantile(latency, 0.95), LatencyBuckets.quantile(latency, 0.50),
+        LatencyBuckets.quantile(latency, 0.99), recent);
       });
     }));
   }

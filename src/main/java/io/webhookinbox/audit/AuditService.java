@@ -25,11 +25,16 @@ public final class AuditService {
        AND ($2::timestamptz IS NULL OR recorded_at >= $2)
        AND ($3::timestamptz IS NULL OR recorded_at < $3)
        AND ($4::timestamptz IS NULL OR (recorded_at, id) < ($4, $5::bigint))
+       AND ($7::text IS NULL OR actor = $7)
      ORDER BY recorded_at DESC, id DESC
      LIMIT $6""";
 
   /** Listing filters (null: any) and the page wanted. */
-  public record Search(String action, OffsetDateTime from, OffsetDateTime to, KeysetCursor cursor, int limit) {
+  public record Search(String action, String actor, OffsetDateTime from, OffsetDateTime to, KeysetCursor cursor,
+                       int limit) {
+    public Search(String action, OffsetDateTime from, OffsetDateTime to, KeysetCursor cursor, int limit) {
+      this(action, null, from, to, cursor, limit);
+    }
   }
 
   /** One row of the trail. */
@@ -64,7 +69,7 @@ public final class AuditService {
     KeysetCursor cursor = search.cursor();
     Tuple params = Tuple.of(search.action(), search.from(), search.to(), cursor == null ? null : cursor.at(),
         cursor == null ? null : cursor.id())
-      .addValue(Keyset.rowsFor(search.limit()));
+      .addValue(Keyset.rowsFor(search.limit())).addValue(search.actor());
     return pool.preparedQuery(SEARCH, params).map(rows -> Keyset.page(rows, search.limit(), "recorded_at",
       AuditService::recorded));
   }

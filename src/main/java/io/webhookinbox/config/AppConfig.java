@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record AppConfig(HttpConfig http, ManagementConfig management, DatabaseConfig database, JwtConfig jwt,
                         IngestConfig ingest, LimitsConfig limits, RetentionConfig retention, TracingConfig tracing,
+                        ConsoleConfig console,
                         JsonObject runtime, Path devSecretFile, long configScanMs, boolean development,
                         JsonObject root, Registry registry) {
   static final Setting<Integer> SCAN_INTERVAL = Setting.integer("config.scanIntervalMs", 2000, 100, 3_600_000)
@@ -27,7 +28,7 @@ public record AppConfig(HttpConfig http, ManagementConfig management, DatabaseCo
     DatabaseConfig database = databaseOf(root);
     AppConfig config = new AppConfig(http, ManagementConfig.from(root, http), database, JwtConfig.from(root),
       IngestConfig.from(root), LimitsConfig.from(root), RetentionConfig.from(root), TracingConfig.from(root),
-      runtimeSections(root),
+      ConsoleConfig.from(root, database.embedded()), runtimeSections(root),
       Path.of(JwtConfig.DEV_SECRET_FILE.read(root)), SCAN_INTERVAL.read(root), database.embedded(), root.copy(),
       registry);
     // Every setting is read once here, the sources' too, so a bad value anywhere stops start-up with its key.
@@ -65,12 +66,12 @@ public record AppConfig(HttpConfig http, ManagementConfig management, DatabaseCo
 
   /** The same settings, stored in {@code newDatabase} (the embedded server once it runs): still development. */
   public AppConfig withDatabase(DatabaseConfig newDatabase) {
-    return new AppConfig(http, management, newDatabase, jwt, ingest, limits, retention, tracing, runtime,
+    return new AppConfig(http, management, newDatabase, jwt, ingest, limits, retention, tracing, console, runtime,
       devSecretFile, configScanMs, development, root, registry);
   }
 
   public AppConfig withJwt(JwtConfig newJwt) {
-    return new AppConfig(http, management, database, newJwt, ingest, limits, retention, tracing, runtime,
+    return new AppConfig(http, management, database, newJwt, ingest, limits, retention, tracing, console, runtime,
       devSecretFile, configScanMs, development, root, registry);
   }
 

@@ -36,6 +36,7 @@ public final class Registry {
     all.addAll(AppConfig.SETTINGS);
     all.addAll(LimitsConfig.SETTINGS);
     all.addAll(TracingConfig.SETTINGS);
+    all.addAll(ConsoleConfig.SETTINGS);
     this.core = List.copyOf(all);
     this.ofSources = List.copyOf(ofSources);
     for (Setting<?> setting : settings()) {

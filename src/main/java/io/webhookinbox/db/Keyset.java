@@ -25,6 +25,13 @@ public final class Keyset {
 
   /** @param atColumn the time column the listing is ordered by (then {@code id}) */
   public static <T> Page<T> page(RowSet<Row> rows, int limit, String atColumn, Function<Row, T> map) {
+    List<Row> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return page(list, limit, atColumn, map);
+  }
+
+  /** The same for rows gathered by several queries, in order. */
+  public static <T> Page<T> page(List<Row> rows, int limit, String atColumn, Function<Row, T> map) {
     List<T> items = new ArrayList<>(Math.min(limit, rows.size()));
     Row last = null;
     for (Row row : rows) {

@@ -15,13 +15,14 @@ import java.util.List;
 /**
  * Before migrating, drops the INVALID indexes that an index build {@code CONCURRENTLY} leaves when it fails or
  * gives up (V5): the rerun's {@code CREATE INDEX CONCURRENTLY IF NOT EXISTS} would otherwise see the name taken and
- * keep an index that is never used for reads. A build still in progress (another migrator) is left alone.
+ * keep an index that is never used for reads. A build still in progress (another migrator) is left alone, and so is
+ * a partitioned index: it stays INVALID until {@link PartitionedIndexes} has built its part on every partition.
  */
 final class LeftoverIndexes implements Callback {
   static final String INVALID = """
     SELECT quote_ident(c.relname) AS name FROM pg_index i
       JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE NOT i.indisvalid AND n.nspname = current_schema()
+     WHERE NOT i.indisvalid AND n.nspname = current_schema() AND c.relkind = 'i'
        AND NOT EXISTS (SELECT 1 FROM pg_stat_progress_create_index p
                         WHERE p.index_relid = i.indexrelid
                           AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database()))""";

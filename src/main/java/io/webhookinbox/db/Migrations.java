@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class Migrations {
   /** The newest migration this build ships (a test keeps it equal to the newest file in db/migration). */
-  public static final String LATEST_VERSION = "13";
+  public static final String LATEST_VERSION = "21";
   /**
    * A migration's lock wait: past it the migration gives up and is retried, instead of queueing in front of every
    * delivery while it waits behind a long transaction.
@@ -103,7 +103,7 @@ public final class Migrations {
       .dataSource(config.jdbcUrl() + "?options=" + URLEncoder.encode("-c lock_timeout=" + LOCK_TIMEOUT,
         StandardCharsets.UTF_8).replace("+", "%20"), config.user(), config.password())
       .locations("classpath:db/migration")
-      .callbacks(new LeftoverIndexes())
+      .callbacks(new LeftoverIndexes(), new PartitionedIndexes())
       // Applied migrations newer than this build are a newer build's: not an error (rolling upgrades).
       .ignoreMigrationPatterns("*:future");
     // A transactional advisory lock keeps a transaction open, which CREATE INDEX CONCURRENTLY waits for forever.

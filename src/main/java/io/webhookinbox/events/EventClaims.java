@@ -100,20 +100,29 @@ public final class EventClaims {
     SELECT status FROM webhook_events WHERE event_id = $1 AND ($2::text IS NULL OR source = $2)""";
 
   /** An operator's bulk replay: the matches become due now, and the schedulers work through them in batches. */
-  static final String REQUEUE_MATCHING = """
-    WITH picked AS (
-      SELECT id, received_at FROM webhook_events
+  /** What a bulk replay picks: replayable events in one status, filtered; the filters given null are off. */
+  private static final String MATCHING = """
       WHERE status IN ('failed', 'dead', 'ignored') AND status = $1
         AND ($2::text IS NULL OR event_type = $2)
         AND ($3::timestamptz IS NULL OR received_at >= $3)
         AND ($4::timestamptz IS NULL OR received_at < $4)
         AND ($5::text IS NULL OR source = $5)
+        AND ($7::text IS NULL OR last_error = $7)""";
+
+  static final String REQUEUE_MATCHING = """
+    WITH picked AS (
+      SELECT id, received_at FROM webhook_events""" + " " + MATCHING + """
+
       ORDER BY received_at
       LIMIT $6
       FOR UPDATE SKIP LOCKED)
     UPDATE webhook_events e SET status = 'failed', next_attempt_at = clock_timestamp()
     FROM picked WHERE e.id = picked.id AND e.received_at = picked.received_at
     RETURNING e.event_id""";
+
+  /** How many a bulk replay with the same filters would pick at most ($6 is its limit). */
+  static final String COUNT_MATCHING = "SELECT count(*) AS matching, least(count(*), $6) AS picked FROM webhook_events "
+    + MATCHING;
 
   /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
   static final String LOAD_CLAIMED = Pools.plannedPerUse("SELECT source, event_id, event_type, external_id,"
@@ -207,13 +216,25 @@ public final class EventClaims {
    */
   public static Future<List<String>> requeueMatching(SqlConnection connection, EventStatus status, String eventType,
                                                      OffsetDateTime from, OffsetDateTime to, String source,
-                                                     int limit) {
+                                                     int limit, String lastError) {
     return connection.preparedQuery(REQUEUE_MATCHING)
-      .execute(Tuple.of(status.db(), eventType, from, to, source, limit))
+      .execute(Tuple.of(status.db(), eventType, from, to, source, limit).addValue(lastError))
       .map(rows -> {
         List<String> ids = new ArrayList<>();
         rows.forEach(row -> ids.add(row.getString("event_id")));
         return ids;
+      });
+  }
+
+  /** How many events match a bulk replay's filters, and how many of them its limit lets it pick. */
+  public static Future<long[]> countMatching(SqlClient client, EventStatus status, String eventType,
+                                             OffsetDateTime from, OffsetDateTime to, String source, int limit,
+                                             String lastError) {
+    return client.preparedQuery(COUNT_MATCHING)
+      .execute(Tuple.of(status.db(), eventType, from, to, source, limit).addValue(lastError))
+      .map(rows -> {
+        Row row = rows.iterator().next();
+        return new long[] {row.getLong("matching"), row.getLong("picked")};
       });
   }
 

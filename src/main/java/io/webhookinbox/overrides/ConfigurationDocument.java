@@ -3,6 +3,7 @@ package io.webhookinbox.overrides;
 import io.webhookinbox.config.InvalidSetting;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.WebhookSettings;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
@@ -84,6 +85,54 @@ public final class ConfigurationDocument {
       }
     }
     return overrides;
+  }
+
+  /**
+   * A PUT body as the overrides it sets, checked as the settings would be (400 naming the field), unsafe values
+   * refused: what the API and the console both save.
+   */
+  public static JsonObject checked(JsonObject body, RuntimeSettings settings) {
+    JsonObject overrides = toOverrides(body);
+    try {
+      settings.preview(overrides);
+    } catch (IllegalArgumentException e) {
+      throw rejected(e);
+    }
+    refuseUnsafe(overrides);
+    return overrides;
+  }
+
+  /**
+   * What saving {@code body} would change, field by field ({@code field}, {@code from}, {@code to}), against the
+   * configuration in force; fields read-only or unchanged are left out.
+   */
+  public static JsonArray changes(JsonObject body, RuntimeSettings settings) {
+    JsonObject current = view(settings);
+    JsonArray changes = new JsonArray();
+    for (String field : body.fieldNames()) {
+      if (READ_ONLY.contains(field)) {
+        continue;
+      }
+      Object value = body.getValue(field);
+      if (NESTED.containsKey(field) && value instanceof JsonObject nested) {
+        for (String key : nested.fieldNames()) {
+          Object was = current.getJsonObject(field).getValue(key);
+          if (!same(was, nested.getValue(key))) {
+            changes.add(new JsonObject().put("field", field + "." + key).put("from", was).put("to", nested.getValue(key)));
+          }
+        }
+      } else if (!same(current.getValue(field), value)) {
+        changes.add(new JsonObject().put("field", field).put("from", current.getValue(field)).put("to", value));
+      }
+    }
+    return changes;
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
+    }
+    return java.util.Objects.equals(a, b);
   }
 
   /**

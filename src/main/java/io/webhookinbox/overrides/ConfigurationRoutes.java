@@ -64,13 +64,7 @@ public final class ConfigurationRoutes {
   }
 
   private void put(RoutingContext ctx) {
-    JsonObject overrides = ConfigurationDocument.toOverrides(JsonBodies.parseObject(ctx.body().buffer()));
-    try {
-      settings.preview(overrides);
-    } catch (IllegalArgumentException e) {
-      throw ConfigurationDocument.rejected(e);
-    }
-    ConfigurationDocument.refuseUnsafe(overrides);
+    JsonObject overrides = ConfigurationDocument.checked(JsonBodies.parseObject(ctx.body().buffer()), settings);
     save(ctx, Action.CONFIGURATION_UPDATE, overrides, "Webhook configuration updated successfully");
   }
 

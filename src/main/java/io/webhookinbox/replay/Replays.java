@@ -43,15 +43,37 @@ public final class Replays {
     }
   }
 
-  /** A bulk replay of the events in {@code status} that match the filters (null: any), oldest first. */
+  /**
+   * A bulk replay of the events in {@code status} that match the filters (null: any), oldest first; {@code lastError}
+   * picks those whose last error reads exactly so (the console's dead-letter groups).
+   */
   public record Matching(EventStatus status, String eventType, OffsetDateTime from, OffsetDateTime to, String source,
-                         int limit, Caller caller) {
-    /** As the audit trail records it. */
-    JsonObject parameters() {
-      return new JsonObject().put("from", from == null ? null : from.toString())
+                         int limit, String lastError, Caller caller) {
+    public Matching(EventStatus status, String eventType, OffsetDateTime from, OffsetDateTime to, String source,
+                    int limit, Caller caller) {
+      this(status, eventType, from, to, source, limit, null, caller);
+    }
+
+    /** As the audit trail records it (and a four-eyes request keeps it, to run it exactly so once approved). */
+    public JsonObject parameters() {
+      JsonObject parameters = new JsonObject().put("from", from == null ? null : from.toString())
         .put("to", to == null ? null : to.toString()).put("status", status.db()).put("eventType", eventType)
         .put("source", source).put("limit", limit);
+      return lastError == null ? parameters : parameters.put("lastError", lastError);
     }
+
+    /** The same replay as {@link #parameters()} recorded it, asked for by {@code caller}. */
+    public static Matching of(JsonObject parameters, Caller caller) {
+      String from = parameters.getString("from");
+      String to = parameters.getString("to");
+      return new Matching(EventStatus.fromDb(parameters.getString("status")), parameters.getString("eventType"),
+        from == null ? null : OffsetDateTime.parse(from), to == null ? null : OffsetDateTime.parse(to),
+        parameters.getString("source"), parameters.getInteger("limit"), parameters.getString("lastError"), caller);
+    }
+  }
+
+  /** What a bulk replay would do now: how many events match, and how many of them its limit picks. */
+  public record DryRun(long matching, long picked) {
   }
 
   /** The answer to {@link Matching}: the events made due now. */
@@ -113,11 +135,18 @@ public final class Replays {
           + "; only failed, dead or ignored events can be retried")));
   }
 
+  /** Changes nothing: what {@link #replay(Matching)} would pick if it ran now. */
+  public Future<DryRun> dryRun(Matching request) {
+    return pool.withConnection(connection -> EventClaims.countMatching(connection, request.status(),
+      request.eventType(), request.from(), request.to(), request.source(), request.limit(), request.lastError()))
+      .map(counts -> new DryRun(counts[0], counts[1]));
+  }
+
   /** The audit row, with the filters and the ids re-queued, is part of the same transaction, and so is the NOTIFY. */
   public Future<Requeued> replay(Matching request) {
     return pool.withTransaction(connection -> EventClaims.lockForManyRows(connection)
         .compose(locked -> EventClaims.requeueMatching(connection, request.status(), request.eventType(),
-          request.from(), request.to(), request.source(), request.limit()))
+          request.from(), request.to(), request.source(), request.limit(), request.lastError()))
         .compose(ids -> {
           Requeued requeued = new Requeued(ids);
           return AuditTrail.record(connection, AuditEntry.succeeded(request.caller(), Action.BULK_REPLAY, null,

@@ -81,6 +81,20 @@ public final class BearerAuth {
     };
   }
 
+  /** Lets through a request whose principal (already authenticated) holds any of {@code scopes}; else 403. */
+  public static Handler<RoutingContext> requireScopes(Scope... anyOf) {
+    Set<Scope> accepted = Set.copyOf(Arrays.asList(anyOf));
+    return ctx -> {
+      Principal principal = principal(ctx);
+      if (principal == null || accepted.stream().noneMatch(principal::has)) {
+        ctx.fail(ApiError.field(ErrorCode.FORBIDDEN, "scope", "requires one of " + accepted.stream()
+          .map(Scope::value).sorted().toList()));
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
   public static Principal principal(RoutingContext ctx) {
     return ctx.get(PRINCIPAL_KEY);
   }

@@ -32,6 +32,16 @@ public final class Guard {
     return route.handler(auth.require(anyOf)).handler(rateLimiter.handler());
   }
 
+  /**
+   * The same chain for callers authenticated another way (the console's session): {@code authenticate} puts their
+   * {@link Principal} under {@link BearerAuth#PRINCIPAL_KEY} or fails the request; then their scopes, rate limit and
+   * a unit of capacity exactly as for a token.
+   */
+  public Route protect(Route route, Handler<RoutingContext> authenticate, Scope... anyOf) {
+    return route.handler(authenticate).handler(BearerAuth.requireScopes(anyOf)).handler(rateLimiter.handler())
+      .handler(capacity);
+  }
+
   public Handler<RoutingContext> capacity() {
     return capacity;
   }

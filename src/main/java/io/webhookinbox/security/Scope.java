@@ -4,7 +4,10 @@ package io.webhookinbox.security;
 public enum Scope {
   INGEST("webhooks:ingest"),
   READ("webhooks:read"),
-  ADMIN("webhooks:admin");
+  ADMIN("webhooks:admin"),
+  /** Personal data in payloads and resources as stored: the console masks it for everyone else, and payload search
+   * on a path that may hold it needs this scope. */
+  PII("webhooks:pii");
 
   private final String value;
 

@@ -5,6 +5,7 @@ import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.Setting;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the service knows of one webhook sender, in one place inside {@code sources/<name>/}: the rest of the
@@ -45,6 +46,14 @@ public interface Source {
    */
   default Object eventMetadata(JsonObject payload, boolean privileged) {
     return null;
+  }
+
+  /**
+   * The paths of its payloads that never hold personal data (see {@link PayloadPaths}): shown unmasked to every
+   * operator and searchable without {@code webhooks:pii}. Everything else is masked; none listed masks everything.
+   */
+  default Set<String> publicPayloadPaths() {
+    return Set.of();
   }
 
   /**

@@ -206,4 +206,18 @@ public final class InboxMetrics {
   private static String bounded(String value, Set<String> known) {
     return value != null && known.contains(value) ? value : "other";
   }
+
+  /**
+   * This replica's refusals since it started, by HTTP status: 429 (rate limits) and 503 (capacity, storage, drain),
+   * from Vert.x's HTTP server metrics. Each replica counts its own.
+   */
+  public java.util.Map<String, Long> refusals() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (String code : java.util.List.of("429", "503")) {
+      double total = registry.find("vertx.http.server.responses").tag("code", code).counters().stream()
+        .mapToDouble(Counter::count).sum();
+      counts.put(code, (long) total);
+    }
+    return counts;
+  }
 }

@@ -35,7 +35,9 @@ class MigrationChecksumsTest {
     Map.entry("10", 2083660953),
     Map.entry("11", 764355919),
     Map.entry("12", -18598010),
-    Map.entry("13", -298043845));
+    Map.entry("13", -298043845),
+    Map.entry("20", 1466339224),
+    Map.entry("21", -1301537612));
 
   @Test
   void everyMigrationIsPinnedAndUnchanged(TestDatabase db) throws IOException {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Cisive, the background-screening vendor: {@code OrderCreated} / {@code OrderUpdated} at
@@ -90,6 +91,14 @@ public final class CisiveSource implements Source {
       }
     }
     return metadata;
+  }
+
+  /** The allow-list erasure keeps (cisive_payload_redacted, migration V12): everything else may be personal. */
+  @Override
+  public Set<String> publicPayloadPaths() {
+    return Set.of("eventId", "eventType", "occurredAt", "schemaVersion", "order.externalOrderId", "order.status",
+      "order.packageCode", "order.clientReference", "order.orderedAt", "order.completedAt", "order.services[].code",
+      "order.services[].status", "order.services[].completedAt");
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.webhookinbox.source.SourceApplier;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Stripe payment events at {@code POST /api/webhooks/events}, authenticated by {@code Stripe-Signature} alone;
@@ -85,6 +86,17 @@ public final class StripeSource implements Source {
       return o.getValue("metadata");
     }
     return new JsonObject();
+  }
+
+  /**
+   * What the payment view shows every reader (ids, amounts, statuses); metadata, billing details, emails and the
+   * rest of the object stay masked.
+   */
+  @Override
+  public Set<String> publicPayloadPaths() {
+    return Set.of("id", "object", "type", "created", "api_version", "livemode", "data.object.id", "data.object.object",
+      "data.object.amount", "data.object.currency", "data.object.status", "data.object.payment_intent",
+      "data.object.created", "data.object.livemode", "data.object.reason");
   }
 
   @Override
