@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.db.Pools;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -185,7 +186,7 @@ public final class EventStore {
     Tuple params = batchParams(source, deliveries);
     return client.preparedQuery(statement).execute(params).compose(rows -> {
       BatchRow[] ordered = new BatchRow[n];
-      Future<Void> copies = Future.succeededFuture();
+      List<Future<Void>> copies = new ArrayList<>();
       for (Row row : rows) {
         int at = position.get(row.getString("event_id"));
         String inserted = row.getString("status");
@@ -194,15 +195,15 @@ public final class EventStore {
           row.getInteger("resource_version"), null);
         if (inserted == null && storedAt != null) {
           // A copy of a stored event (rare but for redeliveries): what is stored, read from its day's partition.
+          // All copies' lookups are sent at once: on one connection the client pipelines them in one round trip.
           boolean sameHash = Boolean.TRUE.equals(row.getBoolean("same_hash"));
-          copies = copies.compose(done -> existingAt(client, deliveries.get(at), storedAt, sameHash))
-            .map(existing -> {
-              ordered[at] = new BatchRow(null, null, existing);
-              return null;
-            });
+          copies.add(existingAt(client, deliveries.get(at), storedAt, sameHash).map(existing -> {
+            ordered[at] = new BatchRow(null, null, existing);
+            return null;
+          }));
         }
       }
-      return copies.map(done -> Arrays.asList(ordered));
+      return Future.all(copies).map(done -> Arrays.asList(ordered));
     });
   }
 
