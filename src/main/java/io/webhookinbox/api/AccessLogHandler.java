@@ -3,10 +3,10 @@ package io.webhookinbox.api;
 import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.webhookinbox.telemetry.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
-import io.webhookinbox.telemetry.Tracing;
 
 /**
  * One JSON line per request when it ends: method, path, status, duration, bytes, and what the handlers learned
