@@ -16,6 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
+import java.util.stream.StreamSupport;
+
 import static io.webhookinbox.console.ConsoleSession.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,6 +165,21 @@ class ConsoleApiTest {
     ConsoleSession alice = browser().signIn("alice", "webhooks:read");
     JsonObject answer = data(alice.post("/console/api/sign-out", new JsonObject()), 200);
     assertThat(answer.getString("location")).isEqualTo("/console/signed-out");
+    assertThat(alice.get("/console/api/me").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aSessionLastsItsIdleTimeFromEachUseAndIsOverOnceThatHasPassed() {
+    ConsoleSession alice = browser().signIn("alice-idle", "webhooks:read");
+    String id = StreamSupport.stream(alice.client.cookieStore().get(false, "127.0.0.1", "/console/api/me")
+        .spliterator(), false)
+      .filter(cookie -> cookie.name().equals("wi_console")).findFirst().orElseThrow().value();
+    // The shipped idle timeout (30 minutes) as the session store holds it.
+    assertThat(db.one("SELECT expires_at > now() + interval '29 minutes'"
+      + " AND expires_at <= now() + interval '30 minutes' AS idle FROM console_sessions WHERE id = ?", id)
+      .getBoolean("idle")).isTrue();
+
+    db.execute("UPDATE console_sessions SET expires_at = now() - interval '1 second' WHERE id = ?", id);
     assertThat(alice.get("/console/api/me").statusCode()).isEqualTo(401);
   }
 }
