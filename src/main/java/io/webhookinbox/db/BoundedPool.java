@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,7 +78,12 @@ public final class BoundedPool {
    * (SQLSTATE 55P03, {@link DbErrors#lockNotAvailable}) instead of holding it, and its connection, to its deadline.
    */
   public <T> Future<T> withTransaction(LockWaits waits, Function<SqlConnection, Future<T>> work) {
-    return transaction(work, lockTimeoutMs(waits));
+    return withTransaction(waits, deadlineMs.getAsLong(), work);
+  }
+
+  /** As {@link #withTransaction(LockWaits, Function)}, with a deadline of its own (at most the pool's). */
+  public <T> Future<T> withTransaction(LockWaits waits, long deadlineMs, Function<SqlConnection, Future<T>> work) {
+    return transaction(work, lockTimeoutMs(waits), budgetMs(deadlineMs));
   }
 
   public <T> Future<T> withConnection(Function<SqlConnection, Future<T>> work) {
@@ -86,8 +92,19 @@ public final class BoundedPool {
 
   /** One use of a connection, without a transaction (a statement commits on its own) but behind a pooler. */
   public <T> Future<T> withConnection(LockWaits waits, Function<SqlConnection, Future<T>> work) {
-    lockTimeoutMs(waits);
-    return transactionPooler ? withTransaction(waits, work) : bounded(work);
+    return withConnection(waits, deadlineMs.getAsLong(), work);
+  }
+
+  /** As {@link #withConnection(LockWaits, Function)}, with a deadline of its own (at most the pool's). */
+  public <T> Future<T> withConnection(LockWaits waits, long deadlineMs, Function<SqlConnection, Future<T>> work) {
+    long lockTimeoutMs = lockTimeoutMs(waits);
+    return transactionPooler ? transaction(work, lockTimeoutMs, budgetMs(deadlineMs))
+      : bounded(work, budgetMs(deadlineMs));
+  }
+
+  /** A caller's own deadline, never past the pool's (its server-side bounds are set from that) nor already over. */
+  private long budgetMs(long callersDeadlineMs) {
+    return Math.max(1, Math.min(callersDeadlineMs, deadlineMs.getAsLong()));
   }
 
   /**
@@ -104,11 +121,20 @@ public final class BoundedPool {
     return shortLockWaitMs > 0 ? deadlineMs.getAsLong() + Pools.SERVER_MARGIN_MS : 0;
   }
 
-  /** @param lockTimeoutMs 0: the session's own lock timeout; else this one, for this transaction only */
-  private <T> Future<T> transaction(Function<SqlConnection, Future<T>> work, long lockTimeoutMs) {
+  /**
+   * Work that ends after its deadline rolls back even when it succeeded (the cancel reached the server between two
+   * statements): its caller has been answered that nothing was stored.
+   *
+   * @param lockTimeoutMs 0: the session's own lock timeout; else this one, for this transaction only
+   */
+  private <T> Future<T> transaction(Function<SqlConnection, Future<T>> work, long lockTimeoutMs, long budgetMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
     return bounded(connection -> connection.begin().compose(transaction -> lockTimeout(connection, lockTimeoutMs)
       .compose(set -> work.apply(connection))
-      .transform(done -> done.succeeded() ? transaction.commit().map(done.result()) : rollback(transaction, done.cause()))));
+      .transform(done -> done.failed() ? rollback(transaction, done.cause())
+        : System.nanoTime() - deadline >= 0 ? rollback(transaction, new DeadlineExceeded(budgetMs))
+        : transaction.commit().map(done.result()))),
+      budgetMs);
   }
 
   private static Future<?> lockTimeout(SqlConnection connection, long lockTimeoutMs) {
@@ -117,7 +143,7 @@ public final class BoundedPool {
   }
 
   public Future<RowSet<Row>> query(String sql) {
-    return bounded(connection -> connection.query(sql).execute());
+    return bounded(connection -> connection.query(sql).execute(), deadlineMs.getAsLong());
   }
 
   public Future<RowSet<Row>> preparedQuery(String sql, Tuple arguments) {
@@ -150,8 +176,7 @@ public final class BoundedPool {
     return transaction.rollback().transform(ignored -> Future.failedFuture(cause));
   }
 
-  private <T> Future<T> bounded(Function<SqlConnection, Future<T>> work) {
-    long budgetMs = deadlineMs.getAsLong();
+  private <T> Future<T> bounded(Function<SqlConnection, Future<T>> work, long budgetMs) {
     Generation generation = current.get();
     generation.uses.incrementAndGet();
     Promise<T> result = Promise.promise();

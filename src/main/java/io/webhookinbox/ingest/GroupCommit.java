@@ -29,6 +29,9 @@ import java.util.function.LongSupplier;
  * <p>Bounded while the database stalls: at most {@code maxQueued} deliveries wait (more are refused at once, 503
  * 5121), and a delivery whose sender's wait ended (it got 503 at the processing timeout and will send it again) is
  * dropped instead of being stored late: its payload does not stay in memory after its capacity was released.
+ * A delivery with less than {@link #MIN_REMAINING_NANOS} of its wait left is not started at all: its batch would
+ * be cancelled at that sender's deadline (see {@link Inbox#ingestBatch}), and a cancel sent before the statement
+ * reaches the server would not stop it.
  */
 final class GroupCommit {
   /** {@code context} is the delivery's own (its event-bus message's), where its answer must complete. */
@@ -42,6 +45,7 @@ final class GroupCommit {
     }
   }
 
+  static final long MIN_REMAINING_NANOS = 250_000_000L;
   private final int maxRunning;
   private final int maxBatch;
   private final int maxQueued;
@@ -78,11 +82,14 @@ final class GroupCommit {
     return queue.size();
   }
 
-  /** Deliveries wait in arrival order, so those whose senders stopped waiting are at the head. */
+  /**
+   * Deliveries wait in arrival order, so those whose senders stopped waiting, or are about to, are at the head.
+   * (A sender's wait starts after its receipt, so its answer never comes before the deadline counted from there.)
+   */
   private void dropExpired() {
     long now = System.nanoTime();
     long timeout = timeoutNanos.getAsLong();
-    while (!queue.isEmpty() && now - queue.peek().delivery().receipt().nanos() > timeout) {
+    while (!queue.isEmpty() && now - queue.peek().delivery().receipt().nanos() > timeout - MIN_REMAINING_NANOS) {
       queue.poll().complete(Future.failedFuture(new ApiError(ErrorCode.PROCESSING_TIMEOUT, "processing timeout")));
     }
   }

@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The transactions that store new deliveries. One delivery is recorded and applied in one transaction; a group
@@ -57,8 +58,8 @@ final class Inbox {
    */
   private Future<IngestOutcome> ingest(NewEvent event, LockWaits waits) {
     EventStatus initial = event.apply() ? EventStatus.PROCESSING : EventStatus.IGNORED;
-    return pool.withTransaction(waits, connection -> EventStore.insertNew(connection, event, initial)
-        .compose(id -> {
+    return pool.withTransaction(waits, millisLeft(List.of(event)),
+        connection -> EventStore.insertNew(connection, event, initial).compose(id -> {
           if (id == null) {
             return duplicate(connection, event);
           }
@@ -80,6 +81,16 @@ final class Inbox {
       .onSuccess(result -> recordMetrics(event, result));
   }
 
+  /**
+   * What is left of the first of these senders' waits: the deadline of the work that stores their events, so that
+   * none is committed after its sender was answered 503 (whose wait starts after the receipt, so never ends first).
+   */
+  private long millisLeft(List<NewEvent> deliveries) {
+    long earliest = deliveries.stream().mapToLong(event -> event.receipt().nanos()).min().orElseThrow();
+    long timeoutNanos = TimeUnit.SECONDS.toNanos(settings.webhooks().timeoutSeconds());
+    return TimeUnit.NANOSECONDS.toMillis(earliest + timeoutNanos - System.nanoTime());
+  }
+
   private void recordMetrics(NewEvent event, IngestOutcome result) {
     metrics.received(event.source(), event.eventType(), result.status().json());
     if (result.status() == IngestStatus.PROCESSED || result.status() == IngestStatus.STALE) {
@@ -95,9 +106,10 @@ final class Inbox {
    * one bad event or one locked order cannot fail or delay its neighbours; a batch of one that could not be applied
    * is queued for a retry at once, as a delivery of its own would be. A delivery whose event another transaction
    * stored meanwhile (another replica) left no trace in the batch and is answered alone.
+   *
    */
   Future<List<IngestOutcome>> ingestBatch(String source, String statement, List<NewEvent> deliveries) {
-    return pool.withConnection(LockWaits.SHORT, connection -> EventStore.ingestBatch(connection, statement, source,
+    return pool.withConnection(LockWaits.SHORT, millisLeft(deliveries), connection -> EventStore.ingestBatch(connection, statement, source,
         deliveries)
         .recover(failure -> Future.failedFuture(new BatchRefused(failure)))
         .compose(rows -> withStaleVersions(connection, appliers.of(source), deliveries, rows)))
@@ -210,7 +222,8 @@ final class Inbox {
     Backoff.Next next = Backoff.afterFailure(settings.retry(), 1, ThreadLocalRandom.current().nextDouble());
     EventStatus status = next.dead() ? EventStatus.DEAD : EventStatus.FAILED;
     OffsetDateTime receivedAt = event.receipt().utc();
-    return pool.withTransaction(connection -> EventStore.insertFailed(connection, event, status, next.delayMs(), error)
+    return pool.withTransaction(LockWaits.DEADLINE, millisLeft(List.of(event)),
+      connection -> EventStore.insertFailed(connection, event, status, next.delayMs(), error)
       .compose(id -> {
         if (id == null) {
           return duplicate(connection, event);

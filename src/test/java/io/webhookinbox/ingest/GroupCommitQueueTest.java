@@ -114,6 +114,21 @@ class GroupCommitQueueTest {
   }
 
   @Test
+  void aDeliveryWithTooLittleOfItsWaitLeftIsNotStarted() {
+    timeout.set(1_000_000_000L);
+    GroupCommit groupCommit = groupCommit(1, 64, 256);
+    groupCommit.submit(event("running", 0));
+    // 100 ms of its sender's wait left: a cancel could not stop a statement started for it in time.
+    Future<IngestOutcome> nearlyLate = groupCommit.submit(event("nearly-late", 900_000_000L));
+    groupCommit.submit(event("older", 700_000_000L));
+    groupCommit.submit(event("fresh", 0));
+    complete(0);
+    assertThat(nearlyLate.failed()).isTrue();
+    assertThat(((ApiError) nearlyLate.cause()).code()).isEqualTo(ErrorCode.PROCESSING_TIMEOUT);
+    assertThat(batches.get(1)).extracting(NewEvent::eventId).containsExactly("older", "fresh");
+  }
+
+  @Test
   void aFailedCommitFailsEveryDeliveryOfItsBatchAndTheNextBatchStillRuns() {
     GroupCommit groupCommit = groupCommit(1, 64, 256);
     groupCommit.submit(event("running", 0));
