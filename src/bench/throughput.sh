@@ -17,7 +17,9 @@
 #   event a new one),
 #   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server,
 #   TRACING (off: the default; all: every request traced and exported; tenth: parent-based 10 % sampling), exported
-#   over OTLP/HTTP to a stand-in collector on loopback (throughput/OtlpSink.java).
+#   over OTLP/HTTP to a stand-in collector on loopback (throughput/OtlpSink.java),
+#   RETRIES (0: the default; N: at the end, N of the stored events become due for a retry at once, as when an outage
+#   has healed, and the line says how fast the schedulers work through them).
 # Needs wrk, pgbench and psql (Debian: apt-get install -y wrk postgresql-15; ss from iproute2 with PG_HOST).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +27,7 @@ repo=$(pwd)
 bench=$repo/src/bench/throughput
 command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
  CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
- OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20}\
+ OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20} RETRIES=${RETRIES:-0}\
  JAVA_OPTS=\"${JAVA_OPTS:-}\" SOURCE=${SOURCE:-cisive} MIX=${MIX:-updates} PG_HOST=${PG_HOST:-} TRACING=${TRACING:-off})"
 step_seconds=${SECONDS_PER_STEP:-15}
 warmup_seconds=${WARMUP_SECONDS:-30}
@@ -33,6 +35,7 @@ concurrencies=${CONCURRENCIES:-8 32 128}
 open_rate=${OPEN_RATE:-1000}
 open_seconds=${OPEN_SECONDS:-20}
 open_warmup_seconds=${OPEN_WARMUP_SECONDS:-20}
+retries=${RETRIES:-0}
 
 log() { echo "[throughput] $*" >&2; }
 fail() { log "$*"; exit 1; }
@@ -45,6 +48,7 @@ done
 [[ $open_seconds =~ ^[0-9]+$ && $open_seconds -le 120 ]] || fail "OPEN_SECONDS must be 0..120"
 [[ $open_warmup_seconds =~ ^[0-9]+$ && $open_warmup_seconds -le 120 ]] || fail "OPEN_WARMUP_SECONDS must be 0..120"
 [[ $open_rate =~ ^[0-9]+$ && $open_rate -ge 1 && $open_rate -le 20000 ]] || fail "OPEN_RATE must be 1..20000"
+[[ $retries =~ ^[0-9]+$ && $retries -le 200000 ]] || fail "RETRIES must be 0..200000"
 tracing=${TRACING:-off}
 source=${SOURCE:-cisive}
 [[ $source =~ ^(cisive|stripe)$ ]] || fail "SOURCE must be cisive or stripe"
@@ -352,6 +356,29 @@ elif [[ $open_seconds -gt 0 ]]; then
   sql 'CHECKPOINT' > /dev/null 2>&1 || log "CHECKPOINT refused (needs superuser or pg_checkpoint): a checkpoint may run during the open model"
   sync
   open_model "$open_seconds" "open model"
+fi
+if [[ $retries -gt 0 ]]; then
+  # Stored events made due for a retry at once, as a healed outage leaves them; the schedulers claim them in polls
+  # and attempt them (their orders are newer by now, so most attempts end stale: the retry's own cost is measured).
+  log "retries: $retries stored events due at once"
+  made_due=$(sql "WITH picked AS (SELECT id, received_at FROM webhook_events WHERE source = '$source'
+      AND status IN ('processed', 'stale') LIMIT $retries)
+    UPDATE webhook_events e SET status = 'failed', next_attempt_at = now(), attempts = 1, lease_token = NULL,
+      lease_until = NULL FROM picked WHERE e.id = picked.id AND e.received_at = picked.received_at" | awk '{print $NF}')
+  service_before=$(process_ticks "$service") pg_before=$(postgres_ticks) started=$(date +%s%N)
+  sql "SELECT pg_notify('webhook_inbox_retry', '')" > /dev/null
+  for _ in $(seq 1 1200); do
+    [[ $(sql "SELECT count(*) FROM webhook_events WHERE status IN ('failed', 'processing')") == 0 ]] && break
+    sleep 0.5
+  done
+  drained_ms=$((($(date +%s%N) - started) / 1000000))
+  left=$(sql "SELECT count(*) FROM webhook_events WHERE status IN ('failed', 'processing')")
+  service_after=$(process_ticks "$service") pg_after=$(postgres_ticks)
+  echo
+  echo "retries ($made_due stored events due at once): ${left/#0/all} $([[ $left == 0 ]] && echo attempted || echo left after 600 s)" \
+    "in $drained_ms ms, $(awk -v n="$made_due" -v ms="$drained_ms" 'BEGIN {printf "%.0f", n * 1000 / ms}') retries/s;" \
+    "service CPU $(ms_per $((service_after - service_before)) "$made_due") ms/retry," \
+    "PostgreSQL CPU $(ms_per $((pg_after - pg_before)) "$made_due") ms/retry"
 fi
 rss_mib=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$service/status")
 echo "service peak RSS over the whole run: $rss_mib MiB"

@@ -24,7 +24,7 @@ import io.webhookinbox.config.AppConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SettingsWatcher;
 import io.webhookinbox.db.ConnectionBudget;
-import io.webhookinbox.events.EventClaims.Claim;
+import io.webhookinbox.events.EventClaims.ClaimBatch;
 import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.ingest.Appliers;
 import io.webhookinbox.ingest.IngestClient;
@@ -119,7 +119,7 @@ public final class InboxServer implements AutoCloseable {
     Vertx vertx = newVertx(metrics, tracing);
     vertx.eventBus().registerDefaultCodec(NewEvent.class, new LocalCodec<>(NewEvent.class));
     vertx.eventBus().registerDefaultCodec(IngestOutcome.class, new LocalCodec<>(IngestOutcome.class));
-    vertx.eventBus().registerDefaultCodec(Claim.class, new LocalCodec<>(Claim.class));
+    vertx.eventBus().registerDefaultCodec(ClaimBatch.class, new LocalCodec<>(ClaimBatch.class));
     RuntimeSettings settings = config.runtimeSettings();
     if (watchedConfigFile != null) {
       SettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), settings);

@@ -151,6 +151,10 @@ public final class EventClaims {
     }
   }
 
+  /** The claims handed over together, to be attempted in one transaction. */
+  public record ClaimBatch(List<Claim> claims) {
+  }
+
   /** A claimed event loaded for its attempt. */
   public record Claimed(StoredEvent event, int attempts) {
   }

@@ -1,6 +1,7 @@
 package io.webhookinbox.ingest;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.db.BoundedPool;
 import io.webhookinbox.db.DbErrors;
@@ -17,14 +18,24 @@ import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
- * One attempt at a claimed event (a retry, or an operator's replay), under its lease, on the retry pool. A failure is
- * recorded in a transaction of its own with the next attempt time, or as dead when no retry is left.
+ * Attempts at claimed events (retries, an operator's replay), under their leases, on the retry pool. The claims of
+ * one scheduler poll are attempted in one transaction, so PostgreSQL commits and flushes once for them all; when any
+ * of them fails, nothing of that transaction is kept and each is attempted alone, where a failure is recorded in a
+ * transaction of its own with the next attempt time, or as dead when no retry is left.
  */
 final class Attempts {
   private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
+
+  /** Wraps one claim's part of the work, e.g. in its trace span. */
+  interface PerClaim {
+    Future<EventStatus> around(Claim claim, Supplier<Future<EventStatus>> work);
+  }
 
   private final BoundedPool pool;
   private final Appliers appliers;
@@ -41,45 +52,93 @@ final class Attempts {
   }
 
   /**
-   * Completes with the status the event ended in, or null when the lease was lost (another replica reclaimed the
-   * event after it expired): then nothing was changed here.
+   * Completes with the status each event ended in, in order; null for one whose lease was lost (another replica
+   * reclaimed the event after it expired): then nothing was changed for it here.
    */
-  Future<EventStatus> attempt(Claim claim) {
-    long startedNanos = System.nanoTime();
+  Future<List<EventStatus>> attempt(List<Claim> claims, PerClaim perClaim) {
+    if (claims.size() == 1) {
+      return alone(claims, perClaim);
+    }
+    List<Attempted> attempted = new ArrayList<>(claims.size());
+    return pool.withTransaction(connection -> {
+        Future<EventStatus> chain = Future.succeededFuture();
+        for (Claim claim : claims) {
+          chain = chain.compose(previous -> perClaim.around(claim, () -> attemptOn(connection, claim)
+            .map(done -> {
+              attempted.add(done);
+              return done.status();
+            })));
+        }
+        return chain;
+      })
+      .map(committed -> {
+        attempted.forEach(this::ended);
+        return attempted.stream().map(Attempted::status).toList();
+      })
+      .recover(failure -> {
+        LOG.info("Attempting {} claimed events together failed, attempting them one by one: {}", claims.size(),
+          DbErrors.describe(failure));
+        return alone(claims, perClaim);
+      });
+  }
+
+  private Future<List<EventStatus>> alone(List<Claim> claims, PerClaim perClaim) {
+    List<Future<EventStatus>> attempts = claims.stream()
+      .map(claim -> perClaim.around(claim, () -> attempt(claim))).toList();
+    // Waits for every attempt, so the scheduler's bound on the work in flight holds when one fails.
+    return Future.join(attempts).map(all -> attempts.stream().map(Future::result).toList());
+  }
+
+  private Future<EventStatus> attempt(Claim claim) {
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    return pool.withTransaction(connection -> EventClaims.load(connection, claim)
-        .compose(claimed -> {
-          if (claimed == null) {
-            return Future.succeededFuture((EventStatus) null);
-          }
-          LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
-          SourceApplier applier = appliers.of(claimed.event().source());
-          if (!settings.webhooks().enabled(claimed.event().eventType())
-            || applier != null && !applier.applicable(claimed.event())) {
-            // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
-            return EventStore.finish(connection, claim.rowId(), claim.receivedAt(), EventStatus.IGNORED, null, null)
-              .compose(done -> EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(),
-                claimed.attempts(), startedAt, EventStatus.IGNORED.db(), null))
-              .map(EventStatus.IGNORED);
-          }
-          return appliers.applyAndFinish(connection, claim.rowId(), claim.receivedAt(), claimed.event(), startedNanos)
-            .compose(applied -> {
-              LOG.info("Event {} {}", claimed.event().eventType(), applied.status().db());
-              return EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(), claimed.attempts(),
-                startedAt, applied.status().db(), null).map(applied.status());
-            })
-            .recover(failure -> Future.failedFuture(new AttemptFailed(failure, claimed)));
-        }))
+    return pool.withTransaction(connection -> attemptOn(connection, claim))
+      .map(attempted -> {
+        ended(attempted);
+        return attempted.status();
+      })
       .recover(failure -> failure instanceof AttemptFailed failed
         ? recordFailure(claim, failed.claimed, failed.getCause(), startedAt)
-        : Future.failedFuture(failure))
-      .onSuccess(status -> {
-        if (status == null) {
-          LOG.info("Lease on event row {} was lost; another replica owns the attempt", claim.rowId());
-        } else {
-          LOG.info("Retry ended {}", status.db());
-        }
-      });
+        : Future.failedFuture(failure));
+  }
+
+  /** One claim's attempt in the caller's transaction; fails with {@link AttemptFailed} when applying fails. */
+  private Future<Attempted> attemptOn(SqlConnection connection, Claim claim) {
+    long startedNanos = System.nanoTime();
+    OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    return EventClaims.load(connection, claim).compose(claimed -> {
+      if (claimed == null) {
+        return Future.succeededFuture(new Attempted(claim, null, null));
+      }
+      LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
+      SourceApplier applier = appliers.of(claimed.event().source());
+      if (!settings.webhooks().enabled(claimed.event().eventType())
+        || applier != null && !applier.applicable(claimed.event())) {
+        // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
+        return EventStore.finish(connection, claim.rowId(), claim.receivedAt(), EventStatus.IGNORED, null, null)
+          .compose(done -> EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(),
+            claimed.attempts(), startedAt, EventStatus.IGNORED.db(), null))
+          .map(new Attempted(claim, claimed, EventStatus.IGNORED));
+      }
+      return appliers.applyAndFinish(connection, claim.rowId(), claim.receivedAt(), claimed.event(), startedNanos)
+        .compose(applied -> EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(),
+          claimed.attempts(), startedAt, applied.status().db(), null).map(new Attempted(claim, claimed, applied.status())))
+        .recover(failure -> Future.failedFuture(new AttemptFailed(failure, claimed)));
+    });
+  }
+
+  /** After the commit, on the claim's own log context. */
+  private void ended(Attempted attempted) {
+    if (attempted.claimed() == null) {
+      LogContext.bind(attempted.claim().correlationId(), null);
+      LOG.info("Lease on event row {} was lost; another replica owns the attempt", attempted.claim().rowId());
+      return;
+    }
+    LogContext.bind(attempted.claimed().event().correlationId(), attempted.claimed().event().eventId());
+    if (attempted.status() != EventStatus.IGNORED) {
+      LOG.info("Event {} {}", attempted.claimed().event().eventType(), attempted.status().db());
+    }
+    LOG.info("Retry ended {}", attempted.status().db());
+    metrics.retried(attempted.claim().source(), attempted.status().db());
   }
 
   private Future<EventStatus> recordFailure(Claim claim, EventClaims.Claimed claimed, Throwable cause,
@@ -106,10 +165,20 @@ final class Attempts {
           });
       }))
       .onSuccess(ended -> {
+        if (ended == null) {
+          LOG.info("Lease on event row {} was lost; another replica owns the attempt", claim.rowId());
+          return;
+        }
+        LOG.info("Retry ended {}", ended.db());
+        metrics.retried(claim.source(), ended.db());
         if (ended == EventStatus.FAILED) {
           wakeUp.request();
         }
       });
+  }
+
+  /** How one claim's attempt ended: {@code claimed} and {@code status} are null when its lease was lost. */
+  private record Attempted(Claim claim, EventClaims.Claimed claimed, EventStatus status) {
   }
 
   /** The attempt failed after the claimed event was locked in the same transaction. */

@@ -5,13 +5,17 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.events.EventClaims.Claim;
+import io.webhookinbox.events.EventClaims.ClaimBatch;
 import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.source.IngestOutcome;
 import io.webhookinbox.source.Intake;
+
+import java.util.List;
 
 /**
  * The HTTP side of the event-bus hop to the ingest verticles; every way it can fail becomes an {@link ApiError}. The
@@ -57,7 +61,12 @@ public final class IngestClient implements Intake {
    * ({@code lease-lost} when another replica owns it now). The lease covers an attempt that never answers.
    */
   public static Future<String> attempt(EventBus eventBus, Claim claim, long leaseMs) {
-    return eventBus.<String>request(IngestVerticle.ATTEMPT_ADDRESS, claim,
+    return attempt(eventBus, List.of(claim), leaseMs).map(statuses -> statuses.getString(0));
+  }
+
+  /** As {@link #attempt(EventBus, Claim, long)} for claims attempted in one transaction; one status each. */
+  public static Future<JsonArray> attempt(EventBus eventBus, List<Claim> claims, long leaseMs) {
+    return eventBus.<JsonArray>request(IngestVerticle.ATTEMPT_ADDRESS, new ClaimBatch(claims),
       new DeliveryOptions().setLocalOnly(true).setSendTimeout(leaseMs)).map(Message::body);
   }
 

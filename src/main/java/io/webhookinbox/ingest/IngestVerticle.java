@@ -4,6 +4,7 @@ import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.config.DatabaseConfig;
 import io.webhookinbox.config.IngestConfig;
@@ -14,6 +15,7 @@ import io.webhookinbox.db.DbErrors;
 import io.webhookinbox.db.DbFailures;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.events.EventClaims.Claim;
+import io.webhookinbox.events.EventClaims.ClaimBatch;
 import io.webhookinbox.events.EventStore;
 import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.source.IngestOutcome;
@@ -43,7 +45,9 @@ public final class IngestVerticle extends VerticleBase {
    * copies of one event there, so they meet in one group commit queue instead of racing in two transactions.
    */
   public static final String ADDRESS = "webhook-inbox.ingest";
-  /** Claimed events to attempt: body a {@link Claim}, reply the status it ended in. */
+  /** The status of an attempt whose lease another replica took over. */
+  static final String LEASE_LOST = "lease-lost";
+  /** Claimed events to attempt: body a {@link ClaimBatch}, reply the statuses they ended in (a JSON array). */
   public static final String ATTEMPT_ADDRESS = "webhook-inbox.ingest.attempt";
   /** Liveness asks an instance to answer here: an event loop stuck in it shows up as a failed probe. */
   public static final String PING_ADDRESS = "webhook-inbox.ingest.ping";
@@ -103,7 +107,7 @@ public final class IngestVerticle extends VerticleBase {
     if (instance == 1) {
       Attempts attempts = new Attempts(Pools.create(vertx, shared.database(), shared.budget().retry(), "retry",
         () -> settings.webhooks().timeoutSeconds()), shared.appliers(), settings, shared.metrics(), wakeUp);
-      consumers.add(vertx.eventBus().<Claim>localConsumer(ATTEMPT_ADDRESS, message -> onClaim(attempts, message))
+      consumers.add(vertx.eventBus().<ClaimBatch>localConsumer(ATTEMPT_ADDRESS, message -> onClaims(attempts, message))
         .completion());
     }
     return Future.all(consumers);
@@ -157,21 +161,20 @@ public final class IngestVerticle extends VerticleBase {
     });
   }
 
-  private void onClaim(Attempts attempts, Message<Claim> message) {
-    Claim claim = message.body();
-    LogContext.bind(claim.correlationId(), null);
-    Tracing.within(shared.tracing().startAttempt(claim.source(), claim.attempts(), claim.traceParent()),
-        () -> attempts.attempt(claim), status -> status == null ? "lease-lost" : status.db())
-      .onSuccess(status -> {
-        if (status != null) {
-          shared.metrics().retried(claim.source(), status.db());
-        }
-        message.reply(status == null ? "lease-lost" : status.db());
+  private void onClaims(Attempts attempts, Message<ClaimBatch> message) {
+    List<Claim> claims = message.body().claims();
+    attempts.attempt(claims, (claim, work) -> {
+        LogContext.bind(claim.correlationId(), null);
+        return Tracing.within(shared.tracing().startAttempt(claim.source(), claim.attempts(), claim.traceParent()),
+          work, status -> status == null ? LEASE_LOST : status.db());
       })
-      // The event keeps its lease; when it runs out the scheduler claims it again.
+      .onSuccess(statuses -> message.reply(new JsonArray(statuses.stream()
+        .map(status -> status == null ? LEASE_LOST : status.db()).toList())))
+      // The events keep their leases; when they run out the scheduler claims them again.
       .onFailure(failure -> {
-        ApiError error = DbFailures.toApiError(failure, LOG, "attempting event row " + claim.rowId());
+        ApiError error = DbFailures.toApiError(failure, LOG, "attempting " + claims.size() + " claimed event(s)");
         message.fail(error.code().code(), error.getMessage());
       });
   }
+
 }

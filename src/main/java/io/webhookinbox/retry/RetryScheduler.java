@@ -31,6 +31,12 @@ public final class RetryScheduler extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RetryScheduler.class);
   private static final long MIN_DELAY_MS = 25;
   private static final long LOCKED_DUE_BACKOFF_MS = 1000;
+  /**
+   * Claims attempted in one transaction: large enough that PostgreSQL's commit is paid once for many, small enough
+   * that a poll's batch still runs on several retry connections at once and one failing claim (which sends its
+   * chunk one by one) costs little.
+   */
+  static final int ATTEMPTS_PER_TRANSACTION = 16;
 
   private final DatabaseConfig database;
   private final BoundedPool pool;
@@ -123,8 +129,9 @@ public final class RetryScheduler extends VerticleBase {
   }
 
   /**
-   * Dead-letters the expired claims that used the last attempt, claims up to a batch and waits until every claimed
-   * event's attempt ended, which bounds the work in flight.
+   * Dead-letters the expired claims that used the last attempt, claims up to a batch, hands it over in chunks of
+   * {@link #ATTEMPTS_PER_TRANSACTION} and waits until every claimed event's attempt ended, which bounds the work in
+   * flight.
    */
   private Future<Integer> claimAndDispatch(SchedulerConfig config) {
     int maxAttempts = settings.retry().maxAttempts();
@@ -138,8 +145,9 @@ public final class RetryScheduler extends VerticleBase {
       .onSuccess(committed -> rescuer.report(dead))
       .compose(claims -> {
         List<Future<?>> attempts = new ArrayList<>();
-        for (Claim claim : claims) {
-          attempts.add(IngestClient.attempt(vertx.eventBus(), claim, config.leaseTimeoutMs()));
+        for (int from = 0; from < claims.size(); from += ATTEMPTS_PER_TRANSACTION) {
+          List<Claim> chunk = claims.subList(from, Math.min(claims.size(), from + ATTEMPTS_PER_TRANSACTION));
+          attempts.add(IngestClient.attempt(vertx.eventBus(), List.copyOf(chunk), config.leaseTimeoutMs()));
         }
         return Future.join(attempts).transform(done -> Future.succeededFuture(claims.size()));
       });

@@ -26,7 +26,8 @@ class RetryBudgetTest {
   private static final int POOL_SIZE = 16;
   /** The retry pool's share of the replica's connections (see ConnectionBudget): 2 here. */
   private static final int RETRY_CONNECTIONS = ConnectionBudget.of(POOL_SIZE, 2).retry();
-  private static final int STUCK_RETRIES = 12;
+  /** More than the retry connections' worth of transactions: the scheduler attempts a chunk of claims in each. */
+  private static final int STUCK_RETRIES = RETRY_CONNECTIONS * RetryScheduler.ATTEMPTS_PER_TRANSACTION + 8;
   private static FaultInjection faults;
   @RegisterExtension
   static final InboxExtension inbox = new InboxExtension(new JsonObject()

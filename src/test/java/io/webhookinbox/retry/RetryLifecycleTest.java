@@ -199,6 +199,61 @@ class RetryLifecycleTest {
   }
 
   @Test
+  void theClaimsOfOnePollAreAttemptedInOneTransactionUnlessOneFailsThenOneByOne() {
+    List<String> failing = List.of("evt-t1", "evt-t2", "evt-t3", "evt-t4");
+    deadEvents(failing);
+    faults.heal("ORD-evt-t1");
+    faults.heal("ORD-evt-t2");
+    faults.heal("ORD-evt-t3");
+    // evt-t4 still fails: the poll's transaction keeps nothing, and each claim is attempted alone.
+    String replayed = "/api/webhooks/retry?status=dead&from=" + encodedTime(failing.get(0));
+    assertThat(inbox.service().postAsAdmin(replayed).bodyAsJsonObject().getJsonObject("data").getInteger("requeued"))
+      .isEqualTo(4);
+    for (String id : List.of("evt-t1", "evt-t2", "evt-t3")) {
+      awaitStatus(id, "processed");
+      assertThat(faults.applications(id)).isEqualTo(1);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> attempts("evt-t4").size() == 5);
+    assertThat(attempts("evt-t4").get(4).getString("outcome")).isIn("failed", "dead");
+    assertThat(transactionsThatEnded(List.of("evt-t1", "evt-t2", "evt-t3"))).isEqualTo(3);
+
+    List<String> healed = List.of("evt-t5", "evt-t6", "evt-t7", "evt-t8");
+    deadEvents(healed);
+    faults.healAll();
+    String replayAll = "/api/webhooks/retry?status=dead&from=" + encodedTime(healed.get(0));
+    assertThat(inbox.service().postAsAdmin(replayAll).bodyAsJsonObject().getJsonObject("data").getInteger("requeued"))
+      .isEqualTo(4);
+    for (String id : healed) {
+      awaitStatus(id, "processed");
+      assertThat(faults.applications(id)).isEqualTo(1);
+    }
+    assertThat(transactionsThatEnded(healed)).as("one poll's claims, one commit").isEqualTo(1);
+    assertThat(attempts("evt-t8")).extracting(a -> a.getString("outcome")).last().isEqualTo("processed");
+  }
+
+  /** Posts events that fail until they are dead. */
+  private static void deadEvents(List<String> ids) {
+    for (String id : ids) {
+      faults.failOrder("ORD-" + id);
+      assertThat(inbox.service().postCisive(CisiveEvents.created(id, "ORD-" + id)).statusCode()).isEqualTo(202);
+    }
+    for (String id : ids) {
+      awaitStatus(id, "dead");
+    }
+  }
+
+  private static String encodedTime(String eventId) {
+    return inbox.db().one("SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS at"
+      + " FROM webhook_events WHERE event_id = ?", eventId).getString("at");
+  }
+
+  /** How many transactions last changed these events' rows (the one that ended their attempts). */
+  private static long transactionsThatEnded(List<String> ids) {
+    return inbox.db().count("SELECT count(DISTINCT xmin::text) FROM webhook_events WHERE event_id = ANY(?)",
+      (Object) ids.toArray(new String[0]));
+  }
+
+  @Test
   void twoReplicasOverOneDatabaseNeverApplyAnEventTwice(Vertx vertx) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
