@@ -18,6 +18,8 @@
 #   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server,
 #   TRACING (off: the default; all: every request traced and exported; tenth: parent-based 10 % sampling), exported
 #   over OTLP/HTTP to a stand-in collector on loopback (throughput/OtlpSink.java),
+#   PG_STATEMENTS (0: the default; 1: the statements PostgreSQL spent the most time on in each closed loop and in the
+#   retries, from pg_stat_statements, which must be in shared_preload_libraries; printed on stderr),
 #   RETRIES (0: the default; N: at the end, N of the stored events become due for a retry at once, as when an outage
 #   has healed, and the line says how fast the schedulers work through them).
 # Needs wrk, pgbench and psql (Debian: apt-get install -y wrk postgresql-15; ss from iproute2 with PG_HOST).
@@ -27,7 +29,7 @@ repo=$(pwd)
 bench=$repo/src/bench/throughput
 command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
  CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
- OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20} RETRIES=${RETRIES:-0}\
+ OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20} RETRIES=${RETRIES:-0} PG_STATEMENTS=${PG_STATEMENTS:-0}\
  JAVA_OPTS=\"${JAVA_OPTS:-}\" SOURCE=${SOURCE:-cisive} MIX=${MIX:-updates} PG_HOST=${PG_HOST:-} TRACING=${TRACING:-off})"
 step_seconds=${SECONDS_PER_STEP:-15}
 warmup_seconds=${WARMUP_SECONDS:-30}
@@ -36,6 +38,7 @@ open_rate=${OPEN_RATE:-1000}
 open_seconds=${OPEN_SECONDS:-20}
 open_warmup_seconds=${OPEN_WARMUP_SECONDS:-20}
 retries=${RETRIES:-0}
+pg_statements=${PG_STATEMENTS:-0}
 
 log() { echo "[throughput] $*" >&2; }
 fail() { log "$*"; exit 1; }
@@ -49,6 +52,7 @@ done
 [[ $open_warmup_seconds =~ ^[0-9]+$ && $open_warmup_seconds -le 120 ]] || fail "OPEN_WARMUP_SECONDS must be 0..120"
 [[ $open_rate =~ ^[0-9]+$ && $open_rate -ge 1 && $open_rate -le 20000 ]] || fail "OPEN_RATE must be 1..20000"
 [[ $retries =~ ^[0-9]+$ && $retries -le 200000 ]] || fail "RETRIES must be 0..200000"
+[[ $pg_statements =~ ^[01]$ ]] || fail "PG_STATEMENTS must be 0 or 1"
 tracing=${TRACING:-off}
 source=${SOURCE:-cisive}
 [[ $source =~ ^(cisive|stripe)$ ]] || fail "SOURCE must be cisive or stripe"
@@ -165,6 +169,23 @@ fi
 [[ -n $postmaster && -r /proc/$postmaster/stat ]] || fail "cannot find the PostgreSQL server process on port $db_port"
 export PGHOST=127.0.0.1 PGPORT=$db_port PGUSER=$db_user PGDATABASE=$db_name PGCONNECT_TIMEOUT=5
 sql() { PGOPTIONS='-c statement_timeout=60000' psql -X -A -t -v ON_ERROR_STOP=1 -c "$1"; }
+if [[ $pg_statements == 1 ]]; then
+  [[ $(sql 'SHOW shared_preload_libraries') == *pg_stat_statements* ]] \
+    || fail "PG_STATEMENTS=1 needs pg_stat_statements: ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'; restart"
+  sql 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' > /dev/null
+fi
+statements_reset() { [[ $pg_statements == 0 ]] || sql 'SELECT pg_stat_statements_reset()' > /dev/null; }
+# The statements of the step just measured ($1, its $2 events), most time first: time per event, per call, rows, WAL.
+statements_report() {
+  [[ $pg_statements == 1 ]] || return 0
+  log "PostgreSQL's statements in $1 (track = $(sql 'SHOW pg_stat_statements.track'); nested ones count in their caller too):"
+  psql -X -q -P pager=off -v ON_ERROR_STOP=1 -c "SELECT round((total_exec_time / $2)::numeric, 4) AS exec_ms_per_event,
+      round((total_plan_time / $2)::numeric, 4) AS plan_ms_per_event, calls, round(mean_exec_time::numeric, 3) AS ms_per_call,
+      rows, round(wal_bytes / $2) AS wal_bytes_per_event, toplevel,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY total_exec_time + total_plan_time DESC LIMIT 14" >&2
+}
 max_clients=$(printf '%s\n' $concurrencies | sort -n | tail -1)
 pool_size=$(awk '/poolSize:/ {print $2; exit}' "$work/config.yaml")
 needed=$((max_clients + ${PG_POOL_SIZE:-$pool_size} + 10))
@@ -292,10 +313,13 @@ echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | Reference tx/s | ÷
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in $concurrencies; do
   log "closed loop: $step_seconds s at $c connections"
-  rows_before=$(source_rows) service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
+  rows_before=$(source_rows)
+  statements_reset
+  service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
   closed_loop "$c" "$step_seconds" "c$c-$run_id"
   service_after=$(process_ticks "$service") pg_after=$(postgres_ticks) rows_after=$(settled_rows)
   ok=$(wrk_value ok)
+  statements_report "the closed loop at $c connections" "$ok"
   events_per_s=$(awk -v n="$ok" -v s="$(wrk_value seconds)" 'BEGIN {printf "%.0f", n / s}')
   # A request still in flight when wrk stopped may commit without wrk seeing its 2xx: at most one per connection,
   # plus any wrk gave up on (socket errors, timeouts). Fewer rows than 2xx would be a lost event.
@@ -365,6 +389,7 @@ if [[ $retries -gt 0 ]]; then
       AND status IN ('processed', 'stale') LIMIT $retries)
     UPDATE webhook_events e SET status = 'failed', next_attempt_at = now(), attempts = 1, lease_token = NULL,
       lease_until = NULL FROM picked WHERE e.id = picked.id AND e.received_at = picked.received_at" | awk '{print $NF}')
+  statements_reset
   service_before=$(process_ticks "$service") pg_before=$(postgres_ticks) started=$(date +%s%N)
   sql "SELECT pg_notify('webhook_inbox_retry', '')" > /dev/null
   for _ in $(seq 1 1200); do
@@ -374,6 +399,7 @@ if [[ $retries -gt 0 ]]; then
   drained_ms=$((($(date +%s%N) - started) / 1000000))
   left=$(sql "SELECT count(*) FROM webhook_events WHERE status IN ('failed', 'processing')")
   service_after=$(process_ticks "$service") pg_after=$(postgres_ticks)
+  statements_report "the retries" "$made_due"
   echo
   echo "retries ($made_due stored events due at once): ${left/#0/all} $([[ $left == 0 ]] && echo attempted || echo left after 600 s)" \
     "in $drained_ms ms, $(awk -v n="$made_due" -v ms="$drained_ms" 'BEGIN {printf "%.0f", n * 1000 / ms}') retries/s;" \

@@ -124,11 +124,11 @@ public final class InboxServer implements AutoCloseable {
     if (watchedConfigFile != null) {
       SettingsWatcher.watch(vertx, watchedConfigFile, config.configScanMs(), settings);
     }
-    // One ingest verticle per core, not per event loop (two per core): each runs one group commit at a time, so
-    // fewer of them gather more deliveries per transaction, and PostgreSQL's work per event falls with the batch.
-    int cores = Runtime.getRuntime().availableProcessors();
+    // One ingest verticle per two cores, not per event loop (two per core): each runs one group commit at a time,
+    // so fewer of them gather more deliveries per transaction, and PostgreSQL's work per event falls with the batch
+    // (measured on 2 cores: one instance instead of two, 28 % less PostgreSQL CPU per event, 5-11 % more events/s).
     ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
-      config.ingest().instances() > 0 ? config.ingest().instances() : cores);
+      config.ingest().instancesFor(Runtime.getRuntime().availableProcessors()));
     Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.limits().maxInFlightBytes(),
       config.http().bodyTimeoutMs());
     SharedPools pools = SharedPools.create(vertx, config.database(), settings);

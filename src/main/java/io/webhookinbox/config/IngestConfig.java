@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Ingestion settings read at start-up (the processing timeout is a run-time setting: {@code webhooks.timeoutSeconds}).
  *
- * @param instances         ingest verticle instances; 0 means one per CPU core
+ * @param instances         ingest verticle instances; 0 means one per two CPU cores (at least one)
  * @param maxBatch          the most deliveries one group commit stores together
  * @param concurrentCommits group commits an ingest verticle runs at once; deliveries arriving meanwhile join the
  *                          next one. Fewer means larger batches (less work per event), more means less waiting at
@@ -20,7 +20,7 @@ import java.util.List;
 public record IngestConfig(int instances, int maxBatch, int concurrentCommits, int maxQueued,
                            int batchLockTimeoutMs) {
   static final Setting<Integer> INSTANCES = Setting.integer("ingest.instances", 0, 0, 256)
-    .doc("Ingest verticles (each stores deliveries with its own group commit); 0 = one per CPU core");
+    .doc("Ingest verticles (each stores deliveries with its own group commit); 0 = one per two CPU cores, at least one");
   /** The name {@link #INSTANCES} had; still read when the new one is not given. */
   static final String FORMER_INSTANCES_KEY = "workerInstances";
   static final Setting<Integer> MAX_BATCH = Setting.integer("ingest.maxBatch", 64, 1, 1000)
@@ -33,6 +33,11 @@ public record IngestConfig(int instances, int maxBatch, int concurrentCommits, i
     .unit("ms").doc("A group commit waiting longer on a row lock stores its deliveries one by one");
   static final List<Setting<?>> SETTINGS = List.of(INSTANCES, MAX_BATCH, CONCURRENT_COMMITS, MAX_QUEUED,
     BATCH_LOCK_TIMEOUT);
+
+  /** The instances to deploy on a machine with {@code cores} CPU cores. */
+  public int instancesFor(int cores) {
+    return instances > 0 ? instances : Math.max(1, cores / 2);
+  }
 
   static IngestConfig from(JsonObject root) {
     JsonObject section = Json.section(root, "ingest");
