@@ -20,7 +20,8 @@ import java.util.List;
 public record IngestConfig(int instances, int maxBatch, int concurrentCommits, int maxQueued,
                            int batchLockTimeoutMs) {
   static final Setting<Integer> INSTANCES = Setting.integer("ingest.instances", 0, 0, 256)
-    .doc("Ingest verticles (each stores deliveries with its own group commit); 0 = one per two CPU cores, at least one");
+    .doc("Ingest verticles (each stores deliveries with its own group commit); 0 = one per two CPU cores,"
+      + " at least one");
   /** The name {@link #INSTANCES} had; still read when the new one is not given. */
   static final String FORMER_INSTANCES_KEY = "workerInstances";
   static final Setting<Integer> MAX_BATCH = Setting.integer("ingest.maxBatch", 64, 1, 1000)

@@ -121,7 +121,8 @@ final class Attempts {
       }
       return appliers.applyAndFinish(connection, claim.rowId(), claim.receivedAt(), claimed.event(), startedNanos)
         .compose(applied -> EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(),
-          claimed.attempts(), startedAt, applied.status().db(), null).map(new Attempted(claim, claimed, applied.status())))
+            claimed.attempts(), startedAt, applied.status().db(), null)
+          .map(new Attempted(claim, claimed, applied.status())))
         .recover(failure -> Future.failedFuture(new AttemptFailed(failure, claimed)));
     });
   }

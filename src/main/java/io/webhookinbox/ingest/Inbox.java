@@ -105,14 +105,14 @@ final class Inbox {
    * held elsewhere past the pool's short lock wait), nothing of the batch is kept and each delivery runs alone, so
    * one bad event or one locked order cannot fail or delay its neighbours; a batch of one that could not be applied
    * is queued for a retry at once, as a delivery of its own would be. A delivery whose event another transaction
-   * stored meanwhile (another replica) left no trace in the batch and is answered alone.
-   *
+   * stored meanwhile (another replica) left no trace in the batch and is answered alone. The statement's deadline is
+   * its earliest sender's.
    */
   Future<List<IngestOutcome>> ingestBatch(String source, String statement, List<NewEvent> deliveries) {
-    return pool.withConnection(LockWaits.SHORT, millisLeft(deliveries), connection -> EventStore.ingestBatch(connection, statement, source,
-        deliveries)
-        .recover(failure -> Future.failedFuture(new BatchRefused(failure)))
-        .compose(rows -> withStaleVersions(connection, appliers.of(source), deliveries, rows)))
+    return pool.withConnection(LockWaits.SHORT, millisLeft(deliveries),
+        connection -> EventStore.ingestBatch(connection, statement, source, deliveries)
+          .recover(failure -> Future.failedFuture(new BatchRefused(failure)))
+          .compose(rows -> withStaleVersions(connection, appliers.of(source), deliveries, rows)))
       .compose(rows -> answer(source, deliveries, rows))
       .recover(failure -> failure instanceof BatchRefused refused
         ? storeAlone(source, deliveries, refused.getCause())
