@@ -137,7 +137,8 @@ public final class HttpVerticle extends VerticleBase {
       front.security().receiving());
     audit.mount(router, guard);
     if (operators.console() != null) {
-      operators.console().mount(vertx, router, guard, audit, front.lifecycle().gate(), failures);
+      operators.console().mount(vertx, router, guard, audit, front.lifecycle().gate(), failures,
+        front.security().failedSignatures());
     }
   }
 

@@ -31,7 +31,7 @@ public record LimitsConfig(RateLimit admin, RateLimit failedSignatures, int maxT
                            long drainTimeoutMs, String clientIpHeader) {
   static final RateLimit.Declared ADMIN = RateLimit.declare("limits.rate.admin", 50, 100, "operator endpoints");
   static final RateLimit.Declared FAILED_SIGNATURES = RateLimit.declare("limits.rate.failedSignatures", 2, 20,
-    "failed signature checks per client IP; then its unsigned requests get 429 unread");
+    "failed signature checks and console sign-ins per client IP; then its unsigned requests and sign-ins get 429");
   static final Setting<Integer> MAX_TRACKED_CALLERS = Setting.integer("limits.maxTrackedCallers", 100_000, 100,
     10_000_000).doc("Callers remembered per replica for rate limits");
   static final Setting<String> CLIENT_IP_HEADER = Setting.text("limits.clientIpHeader", "")

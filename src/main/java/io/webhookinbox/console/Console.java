@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,6 +18,7 @@ import io.webhookinbox.admin.AdminRoutes;
 import io.webhookinbox.admin.Overview;
 import io.webhookinbox.api.AccessLogHandler;
 import io.webhookinbox.api.ApiError;
+import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.FailureHandler;
 import io.webhookinbox.approvals.Approvals;
@@ -97,9 +99,15 @@ public final class Console {
       : null);
   }
 
-  /** Mounts {@code /console} on {@code router} (the operator API's), behind {@code gate} (the drain gate). */
+  /**
+   * Mounts {@code /console} on {@code router} (the operator API's), behind {@code gate} (the drain gate).
+   *
+   * @param failedSignIns the per-client-IP limit of failed credentials (the signature checks' limit): a wrong
+   *                      development secret counts against it, and once it is used up the local sign-in is refused
+   *                      (429) without a look at the secret
+   */
   public void mount(Vertx vertx, Router router, Guard guard, AuditRoutes audit, Handler<RoutingContext> gate,
-                    FailureHandler failures) {
+                    FailureHandler failures, RateLimiter failedSignIns) {
     Router console = Router.router(vertx);
     console.route().handler(this::securityHeaders);
     console.route("/assets/*").handler(StaticHandler.create("console/assets").setDirectoryListing(false)
@@ -114,7 +122,8 @@ public final class Console {
     console.route().handler(this::csrf);
 
     console.get("/sign-in").handler(this::signInPage);
-    console.post("/sign-in/local").handler(this::localSignIn);
+    console.post("/sign-in/local").handler(failedSignIns.refuseWhenExhausted())
+      .handler(ctx -> localSignIn(ctx, failedSignIns));
     console.get("/callback").handler(this::callback);
     console.post("/api/sign-out").handler(this::signOut);
     console.get("/signed-out").handler(ctx -> html(ctx, 200, Pages.signedOut()));
@@ -256,7 +265,7 @@ public final class Console {
     }
   }
 
-  private void localSignIn(RoutingContext ctx) {
+  private void localSignIn(RoutingContext ctx, RateLimiter failedSignIns) {
     if (signIn != null || !development || devSecret == null) {
       ctx.fail(404);
       return;
@@ -269,6 +278,7 @@ public final class Console {
     }
     String name = form.get("name") == null ? "" : form.get("name").trim();
     if (!SignIn.same(devSecret, form.get("secret")) || !name.matches("[A-Za-z0-9_.@-]{1,64}")) {
+      failedSignIns.charge(ctx);
       html(ctx, 401, Pages.localSignIn(csrfToken(ctx.session()), next,
         "Name (letters, digits, . _ @ -) and the development secret (.data/dev-jwt-secret) are required."));
       return;
@@ -319,10 +329,15 @@ public final class Console {
   }
 
   private void errorPage(RoutingContext ctx) {
-    int status = ctx.statusCode() >= 400 ? ctx.statusCode() : ctx.failure() instanceof ApiError error ? error.status()
+    int status = ctx.failure() instanceof ApiError error ? error.status() : ctx.statusCode() >= 400 ? ctx.statusCode()
       : 500;
     if (status >= 500) {
       LOG.error("Console page failed", ctx.failure());
+    }
+    if (status == 429 && ctx.failure() instanceof ApiError error && error.retryAfterSeconds() != null) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(error.retryAfterSeconds()));
+      html(ctx, status, Pages.message("Too many attempts", "Too many failed sign-ins from here. Try again later."));
+      return;
     }
     html(ctx, status, Pages.message(status == 404 ? "Not found" : status == 403 ? "Not allowed" : "Something went wrong",
       status == 404 ? "There is no such page." : status == 403 ? "This needs a permission you do not have."
