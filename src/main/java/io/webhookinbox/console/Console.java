@@ -18,7 +18,6 @@ import io.webhookinbox.admin.AdminRoutes;
 import io.webhookinbox.admin.Overview;
 import io.webhookinbox.api.AccessLogHandler;
 import io.webhookinbox.api.ApiError;
-import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.FailureHandler;
 import io.webhookinbox.approvals.Approvals;
@@ -31,6 +30,7 @@ import io.webhookinbox.overrides.Overrides;
 import io.webhookinbox.replay.Replays;
 import io.webhookinbox.security.BearerAuth;
 import io.webhookinbox.security.Guard;
+import io.webhookinbox.security.RateLimiter;
 import io.webhookinbox.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,12 +329,12 @@ public final class Console {
   }
 
   private void errorPage(RoutingContext ctx) {
-    int status = ctx.failure() instanceof ApiError error ? error.status() : ctx.statusCode() >= 400 ? ctx.statusCode()
-      : 500;
+    ApiError error = ctx.failure() instanceof ApiError apiError ? apiError : null;
+    int status = error != null ? error.status() : ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
     if (status >= 500) {
       LOG.error("Console page failed", ctx.failure());
     }
-    if (status == 429 && ctx.failure() instanceof ApiError error && error.retryAfterSeconds() != null) {
+    if (status == 429 && error != null && error.retryAfterSeconds() != null) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(error.retryAfterSeconds()));
       html(ctx, status, Pages.message("Too many attempts", "Too many failed sign-ins from here. Try again later."));
       return;

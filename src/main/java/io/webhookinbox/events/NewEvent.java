@@ -51,6 +51,14 @@ public record NewEvent(Identity identity, Body body, Receipt receipt, boolean ap
       return new Receipt(Instant.now(), System.nanoTime(), correlationId, principal, Tracing.currentTraceParent());
     }
 
+    /**
+     * What is left of the sender's wait, given the processing timeout: the sender's wait starts after the receipt, so
+     * it never ends before this says it does. Negative once it has.
+     */
+    public long nanosLeft(long timeoutNanos) {
+      return nanos + timeoutNanos - System.nanoTime();
+    }
+
     /** The receipt time as stored: it names the event's partition (a UTC day). */
     public OffsetDateTime utc() {
       return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);

@@ -84,12 +84,10 @@ final class GroupCommit {
 
   /**
    * Deliveries wait in arrival order, so those whose senders stopped waiting, or are about to, are at the head.
-   * (A sender's wait starts after its receipt, so its answer never comes before the deadline counted from there.)
    */
   private void dropExpired() {
-    long now = System.nanoTime();
     long timeout = timeoutNanos.getAsLong();
-    while (!queue.isEmpty() && now - queue.peek().delivery().receipt().nanos() > timeout - MIN_REMAINING_NANOS) {
+    while (!queue.isEmpty() && queue.peek().delivery().receipt().nanosLeft(timeout) < MIN_REMAINING_NANOS) {
       queue.poll().complete(Future.failedFuture(new ApiError(ErrorCode.PROCESSING_TIMEOUT, "processing timeout")));
     }
   }

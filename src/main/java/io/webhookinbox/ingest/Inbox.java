@@ -83,12 +83,12 @@ final class Inbox {
 
   /**
    * What is left of the first of these senders' waits: the deadline of the work that stores their events, so that
-   * none is committed after its sender was answered 503 (whose wait starts after the receipt, so never ends first).
+   * none is committed after its sender was answered 503.
    */
   private long millisLeft(List<NewEvent> deliveries) {
-    long earliest = deliveries.stream().mapToLong(event -> event.receipt().nanos()).min().orElseThrow();
     long timeoutNanos = TimeUnit.SECONDS.toNanos(settings.webhooks().timeoutSeconds());
-    return TimeUnit.NANOSECONDS.toMillis(earliest + timeoutNanos - System.nanoTime());
+    return TimeUnit.NANOSECONDS.toMillis(deliveries.stream()
+      .mapToLong(event -> event.receipt().nanosLeft(timeoutNanos)).min().orElseThrow());
   }
 
   private void recordMetrics(NewEvent event, IngestOutcome result) {

@@ -16,6 +16,7 @@ import io.webhookinbox.db.DbFailures;
 import io.webhookinbox.db.Pools;
 import io.webhookinbox.events.EventClaims.Claim;
 import io.webhookinbox.events.EventClaims.ClaimBatch;
+import io.webhookinbox.events.EventStatus;
 import io.webhookinbox.events.EventStore;
 import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.source.IngestOutcome;
@@ -166,10 +167,9 @@ public final class IngestVerticle extends VerticleBase {
     attempts.attempt(claims, (claim, work) -> {
         LogContext.bind(claim.correlationId(), null);
         return Tracing.within(shared.tracing().startAttempt(claim.source(), claim.attempts(), claim.traceParent()),
-          work, status -> status == null ? LEASE_LOST : status.db());
+          work, IngestVerticle::ended);
       })
-      .onSuccess(statuses -> message.reply(new JsonArray(statuses.stream()
-        .map(status -> status == null ? LEASE_LOST : status.db()).toList())))
+      .onSuccess(statuses -> message.reply(new JsonArray(statuses.stream().map(IngestVerticle::ended).toList())))
       // The events keep their leases; when they run out the scheduler claims them again.
       .onFailure(failure -> {
         ApiError error = DbFailures.toApiError(failure, LOG, "attempting " + claims.size() + " claimed event(s)");
@@ -177,4 +177,8 @@ public final class IngestVerticle extends VerticleBase {
       });
   }
 
+  /** How an attempt ended, for its reply and its span: its status, or that its lease was lost (null). */
+  private static String ended(EventStatus status) {
+    return status == null ? LEASE_LOST : status.db();
+  }
 }
