@@ -34,6 +34,7 @@ import io.webhookinbox.ops.OpsVerticle;
 import io.webhookinbox.overrides.Overrides;
 import io.webhookinbox.overrides.OverridesVerticle;
 import io.webhookinbox.replay.Replays;
+import io.webhookinbox.retention.PayloadIndexVerticle;
 import io.webhookinbox.retention.RetentionVerticle;
 import io.webhookinbox.retry.RetryScheduler;
 import io.webhookinbox.security.JwksKeys;
@@ -158,6 +159,7 @@ public final class InboxServer implements AutoCloseable {
       () -> vertx.deployVerticle(new OpsVerticle(config.database(), settings, lifecycle, front.health().liveness(),
         front.health().readiness(), budget.ingestInstances())),
       () -> vertx.deployVerticle(new RetentionVerticle(config.database(), config.retention(), metrics)),
+      () -> vertx.deployVerticle(new PayloadIndexVerticle(pools.operators(), metrics)),
       // Waits for the first JWKS fetch (bounded by its timeout); starts without keys when the IdP is down.
       () -> jwks == null ? Future.succeededFuture("") : vertx.deployVerticle(jwks),
       () -> vertx.deployVerticle(() -> new HttpVerticle(front), new DeploymentOptions().setInstances(httpInstances)));

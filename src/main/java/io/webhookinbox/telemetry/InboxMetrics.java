@@ -194,6 +194,13 @@ public final class InboxMetrics {
     }
   }
 
+  /** The payload index's pending-list pages a flush merged into the index (PayloadIndexVerticle). */
+  public void payloadIndexFlushed(long pages) {
+    meter("payloadIndexFlushed", () -> Counter.builder("webhook_payload_index_flushed_pages_total")
+      .description("Pending-list pages of the payload search index merged off the delivery path")
+      .register(registry), Counter.class).increment(pages);
+  }
+
   public void retryBacklog(long due) {
     retryBacklog.set(due);
   }

@@ -14,9 +14,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * GET /api/webhooks/events?payload=: JSON containment and path = value, served by the partitioned GIN index, and
@@ -50,6 +54,33 @@ class PayloadSearchTest {
     inbox.db().execute("SELECT webhook_inbox_add_partitions(current_date + 40, current_date + 40)");
     assertThat(inbox.db().one("SELECT indisvalid FROM pg_index WHERE indexrelid = 'webhook_events_payload_idx'::regclass")
       .getBoolean("indisvalid")).isTrue();
+  }
+
+  /**
+   * A delivery's index entries go to the index's pending list; the service merges that list every second, so no
+   * delivery merges it inline (which held a whole group commit for 100-200 ms), and the part being written lets the
+   * list grow to 32 MB before a delivery would have to.
+   */
+  @Test
+  void theServiceMergesThePendingListOffTheDeliveryPath() {
+    double before = flushedPages();
+    JsonObject event = CisiveEvents.created("evt-ps-flush", "ORD-PS-FLUSH");
+    event.getJsonObject("order").put("clientReference", "REQ-PS-FLUSH");
+    assertThat(inbox.service().postCisive(event).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> flushedPages() > before);
+    assertThat(inbox.db().one("""
+      SELECT c.reloptions::text AS options FROM webhook_events e, pg_inherits h
+        JOIN pg_index x ON x.indexrelid = h.inhrelid JOIN pg_class c ON c.oid = x.indexrelid
+       WHERE e.event_id = 'evt-ps-flush' AND h.inhparent = 'webhook_events_payload_idx'::regclass
+         AND x.indrelid = e.tableoid""").getString("options")).contains("gin_pending_list_limit=32768");
+    assertThat(ids(search("order.clientReference = REQ-PS-FLUSH", inbox.service().readToken())))
+      .containsExactly("evt-ps-flush");
+  }
+
+  private static double flushedPages() {
+    Matcher counter = Pattern.compile("(?m)^webhook_payload_index_flushed_pages_total(?:\\{[^}]*\\})? (\\S+)$")
+      .matcher(inbox.service().get("/metrics", null).bodyAsString());
+    return counter.find() ? Double.parseDouble(counter.group(1)) : 0;
   }
 
   @Test
