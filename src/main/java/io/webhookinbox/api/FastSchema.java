@@ -351,6 +351,9 @@ final class FastSchema {
   }
 
   private static boolean dateTime(String text) {
+    if (Rfc3339.parseCommon(text) != null) {
+      return true;
+    }
     if (!DATE_TIME.matcher(text).matches()) {
       return false;
     }
@@ -363,6 +366,9 @@ final class FastSchema {
   }
 
   private static boolean date(String text) {
+    if (text.length() == 10 && Rfc3339.isDate(text)) {
+      return true;
+    }
     if (!DATE.matcher(text).matches()) {
       return false;
     }

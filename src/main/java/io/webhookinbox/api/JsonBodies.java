@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 
 /** Content-type check and strict parsing of JSON request bodies into objects PostgreSQL can store. */
@@ -86,32 +88,42 @@ public final class JsonBodies {
 
   /**
    * JSON pointer of the first key or string value PostgreSQL jsonb cannot hold (U+0000, an unpaired surrogate),
-   * or null when everything can be stored.
+   * or null when everything can be stored. The pointer is spelled only when something is found: building one per
+   * member cost more than the check itself (profiled).
    */
   static String findUnstorable(Object value, String pointer) {
+    Deque<String> segments = unstorable(value);
+    if (segments == null) {
+      return null;
+    }
+    StringBuilder found = new StringBuilder(pointer);
+    segments.forEach(segment -> found.append('/').append(segment));
+    return found.toString();
+  }
+
+  /** The path to the first unstorable key or value, outermost segment first; null when there is none. */
+  private static Deque<String> unstorable(Object value) {
     if (value instanceof String text) {
-      return storable(text) ? null : pointer;
+      return storable(text) ? null : new ArrayDeque<>();
     }
     if (value instanceof Double number && !Double.isFinite(number)
       || value instanceof Float number32 && !Float.isFinite(number32)) {
       // A number too large for a double (1e999999): jsonb cannot hold it either.
-      return pointer;
+      return new ArrayDeque<>();
     }
     if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {
-        String childPointer = pointer + "/" + escape(entry.getKey());
-        if (!storable(entry.getKey())) {
-          return childPointer;
-        }
-        String found = findUnstorable(entry.getValue(), childPointer);
+        Deque<String> found = storable(entry.getKey()) ? unstorable(entry.getValue()) : new ArrayDeque<>();
         if (found != null) {
+          found.addFirst(escape(entry.getKey()));
           return found;
         }
       }
     } else if (value instanceof JsonArray array) {
       for (int i = 0; i < array.size(); i++) {
-        String found = findUnstorable(array.getValue(i), pointer + "/" + i);
+        Deque<String> found = unstorable(array.getValue(i));
         if (found != null) {
+          found.addFirst(Integer.toString(i));
           return found;
         }
       }

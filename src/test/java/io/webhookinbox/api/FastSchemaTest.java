@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FastSchemaTest {
   private static final List<Object> REPLACEMENTS = List.of("", "x", "P".repeat(65), "P".repeat(300), "🚀🚀🚀",
     "abc\u0000def", "Zürich – 東京 – 🚀", "2026-11-20T10:00:00Z", "2026-11-20t10:00:00z", "2026-11-20T10:00:00+05:30",
-    "2026-02-30T10:00:00Z", "2026-11-20T23:59:60Z", "2026-11-20", "yesterday", "evt_ok", "pi_123", "dp_1", "EUR", "eur",
+    "2026-02-30T10:00:00Z", "2026-11-20T23:59:60Z", "2026-11-20", "yesterday", "2024-02-29T10:00:00Z",
+    "2023-02-29T10:00:00Z", "2026-11-20T10:00:00.123456789-03:00", "2026-11-20T10:00:00.1234567890Z",
+    "2026-11-20T10:00Z", "2026-11-20T24:00:00Z", "2026-11-20T10:00:00+18:00", "2026-11-20T10:00:00-00:00",
+    "2026-11-20T10:00:00.Z", "٢٠٢٦-11-20T10:00:00Z", "2024-02-29", "2026-13-01", "2026-11-20 ", "evt_ok", "pi_123", "dp_1", "EUR", "eur",
     "payment_intent.succeeded", "charge.dispute.created", "OrderCreated", "Created", 0, -1, 7, 99999999999L,
     100000000000L, 1.0, 1.5, new BigDecimal("12345678901234567890"), true, false, new JsonObject(), new JsonArray(),
     new JsonArray().add(1), new JsonObject().put("a", 1));
