@@ -347,6 +347,8 @@ done
 # Gatling's IngestSimulation at $open_rate events/s for $1 s after a 10 s ramp; prints its line headed $2.
 open_model() {
   log "$2: Gatling IngestSimulation, ramp 10 s then $open_rate events/s for $1 s"
+  local log_lines
+  log_lines=$(wc -l < "$work/service.log")
   run_load mvn -B -Pload test-compile gatling:test -Dgatling.simulationClass=io.webhookinbox.load.IngestSimulation \
     -Dinbox.url="http://127.0.0.1:$port" -Dinbox.jwtSecret="$secret" -Dinbox.rate="$open_rate" \
     -Dinbox.seconds="$1" > "$work/gatling.out" 2>&1 || true
@@ -356,10 +358,14 @@ open_model() {
   # Gatling's summary rows: "> name | total | OK | KO", numbers with thousands separators.
   gatling_value() { awk -F'|' -v name="$1" -v col="$2" 'index($1, name) {v = $col; gsub(/[ ,]/, "", v); print (v == "-" ? 0 : v); exit}' "$work/gatling.summary"; }
   ko_statuses=$(awk '{for (i = 1; i < NF - 1; i++) if ($i == "found") {printf "%s%s × %s", sep, $(i + 2), $(i + 1); sep = ", "}}' "$work/gatling.summary")
+  # Which limit refused them: the error codes on the service's access-log lines of the run (5121: at capacity).
+  local refusal_codes
+  refusal_codes=$(tail -n "+$((log_lines + 1))" "$work/service.log" | grep '"status":5' | grep -o '"errorCode":[0-9]*' \
+    | sort | uniq -c | awk '{sub(/"errorCode":/, "", $2); printf "%s%s × code %s", sep, $1, $2; sep = ", "}')
   echo "$2 (Gatling IngestSimulation, 10 s ramp then $open_rate events/s for $1 s, 1 in 10 a re-send):" \
     "p50 $(gatling_value '50th percentile' 2) ms, p99 $(gatling_value '99th percentile' 2) ms (2xx only: p99" \
     "$(gatling_value '99th percentile' 3) ms); $(gatling_value 'request count' 2) requests," \
-    "$(gatling_value 'request count' 4) refused or failed${ko_statuses:+ ($ko_statuses)}"
+    "$(gatling_value 'request count' 4) refused or failed${ko_statuses:+ ($ko_statuses${refusal_codes:+: $refusal_codes})}"
 }
 
 if [[ $open_seconds -gt 0 && $source == stripe ]]; then

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.webhookinbox.config.JwtConfig;
@@ -31,8 +30,12 @@ public final class BearerAuth {
   public static final String PRINCIPAL_KEY = "principal";
   private static final Pattern JWT_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
+  /** Tokens a verticle remembers as verified: a few hundred bytes each, so at most ~1 MB. */
+  static final int REMEMBERED_TOKENS = 2048;
+
   private final TokenVerifier verifier;
   private final JwtConfig config;
+  private final VerifiedTokens verified = new VerifiedTokens(REMEMBERED_TOKENS);
 
   private BearerAuth(TokenVerifier verifier, JwtConfig config) {
     this.verifier = verifier;
@@ -107,6 +110,16 @@ public final class BearerAuth {
       return Future.failedFuture(unauthorized("must be 'Bearer <token>'"));
     }
     String token = authorization.substring(7).trim();
+    Object keys = verifier.keys();
+    VerifiedTokens.Verified remembered = verified.get(token, keys);
+    if (remembered != null) {
+      String refused = refused(remembered.claims());
+      if (refused != null) {
+        verified.forget(token);
+        return Future.failedFuture(unauthorized(refused));
+      }
+      return Future.succeededFuture(remembered.principal());
+    }
     if (!JWT_SHAPE.matcher(token).matches()) {
       return Future.failedFuture(unauthorized("token is not a JWT"));
     }
@@ -122,18 +135,22 @@ public final class BearerAuth {
     return verifier.verify(token)
       .recover(failure -> Future.failedFuture(failure instanceof ApiError decided ? decided
         : unauthorized(signatureProblem(token))))
-      .compose(this::toPrincipal);
+      .compose(user -> {
+        // vertx-auth-jwt keeps the verified claims under attributes.accessToken (the principal drops exp and iat).
+        JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+        String refused = refused(claims);
+        if (refused != null) {
+          return Future.failedFuture(unauthorized(refused));
+        }
+        Principal principal = new Principal(claims.getString("sub"), scopes(claims.getValue(config.scopeClaim())));
+        verified.put(token, new VerifiedTokens.Verified(claims, principal), keys);
+        return Future.succeededFuture(principal);
+      });
   }
 
-  private Future<Principal> toPrincipal(User user) {
-    // vertx-auth-jwt keeps the verified claims under attributes.accessToken (the principal drops exp and iat).
-    JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-    String refused = TokenClaims.refused(claims, Instant.now().getEpochSecond(), config.leewaySeconds(),
-      config.issuer(), config.audience());
-    if (refused != null) {
-      return Future.failedFuture(unauthorized(refused));
-    }
-    return Future.succeededFuture(new Principal(claims.getString("sub"), scopes(claims.getValue(config.scopeClaim()))));
+  private String refused(JsonObject claims) {
+    return TokenClaims.refused(claims, Instant.now().getEpochSecond(), config.leewaySeconds(), config.issuer(),
+      config.audience());
   }
 
   /** Scopes as an OAuth2 space-separated string or as a JSON array. */

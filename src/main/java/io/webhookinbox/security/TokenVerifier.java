@@ -44,6 +44,11 @@ final class TokenVerifier {
     this.jwks = jwks;
   }
 
+  /** The keys tokens are verified with now: another object once a JWKS fetch brings another key set. */
+  Object keys() {
+    return jwks == null ? configured : jwks.current();
+  }
+
   /** Fails with an {@link ApiError} when the keys are unavailable, with any other failure when the token is refused. */
   Future<User> verify(String token) {
     String kid = kidOf(token);

@@ -27,10 +27,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Bearer tokens: every way a token can be wrong is a 401 that says why, a missing scope is a 403, and the
@@ -173,6 +175,22 @@ class AuthTest {
     String longExpired = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 60), "skewed",
       TestService.ISSUER, TestService.AUDIENCE, 0);
     assertUnauthorized(post(longExpired, null), "token expired");
+  }
+
+  /** A verticle remembers a verified token's signature, never its time claims: it expires as it would otherwise. */
+  @Test
+  void aTokenAcceptedBeforeIsRefusedOnceItExpires() {
+    long now = System.currentTimeMillis() / 1000;
+    // Accepted for about two more seconds: its exp plus the tests' 5 s leeway.
+    String expiring = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 3), "expiring",
+      TestService.ISSUER, TestService.AUDIENCE, 0);
+    assertThat(post(expiring, null, CisiveEvents.created("evt-auth-expiring-0", "ORD-AUTH-EXPIRING")).statusCode())
+      .isEqualTo(200);
+    int[] attempt = {0};
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+      post(expiring, null, CisiveEvents.created("evt-auth-expiring-" + ++attempt[0], "ORD-AUTH-EXPIRING"))
+        .statusCode() == 401);
+    assertUnauthorized(post(expiring, null), "token expired");
   }
 
   @Test
