@@ -360,8 +360,9 @@ open_model() {
   ko_statuses=$(awk '{for (i = 1; i < NF - 1; i++) if ($i == "found") {printf "%s%s × %s", sep, $(i + 2), $(i + 1); sep = ", "}}' "$work/gatling.summary")
   # Which limit refused them: the error codes on the service's access-log lines of the run (5121: at capacity).
   local refusal_codes
-  refusal_codes=$(tail -n "+$((log_lines + 1))" "$work/service.log" | grep '"status":5' | grep -o '"errorCode":[0-9]*' \
-    | sort | uniq -c | awk '{sub(/"errorCode":/, "", $2); printf "%s%s × code %s", sep, $1, $2; sep = ", "}')
+  refusal_codes=$(tail -n "+$((log_lines + 1))" "$work/service.log" | { grep '"status":5' || true; } \
+    | { grep -o '"errorCode":[0-9]*' || true; } | sort | uniq -c \
+    | awk '{sub(/"errorCode":/, "", $2); printf "%s%s × code %s", sep, $1, $2; sep = ", "}')
   echo "$2 (Gatling IngestSimulation, 10 s ramp then $open_rate events/s for $1 s, 1 in 10 a re-send):" \
     "p50 $(gatling_value '50th percentile' 2) ms, p99 $(gatling_value '99th percentile' 2) ms (2xx only: p99" \
     "$(gatling_value '99th percentile' 3) ms); $(gatling_value 'request count' 2) requests," \
