@@ -30,7 +30,7 @@ public final class BearerAuth {
   public static final String PRINCIPAL_KEY = "principal";
   private static final Pattern JWT_SHAPE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
-  /** Tokens a verticle remembers as verified: a few hundred bytes each, so at most ~1 MB. */
+  /** Tokens a verticle remembers as verified: about 2 KB each with their claims, so a few MB at most. */
   static final int REMEMBERED_TOKENS = 2048;
 
   private final TokenVerifier verifier;
