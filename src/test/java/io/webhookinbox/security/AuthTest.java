@@ -168,12 +168,10 @@ class AuthTest {
   @Test
   void leewayForgivesSmallClockSkewOnly() {
     long now = System.currentTimeMillis() / 1000;
-    String justExpired = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 2), "skewed",
-      TestService.ISSUER, TestService.AUDIENCE, 0);
+    String justExpired = ingestTokenExpiring(now - 2, "skewed");
     assertThat(post(justExpired, null, CisiveEvents.created("evt-auth-skew", "ORD-AUTH-SKEW")).statusCode())
       .isEqualTo(200);
-    String longExpired = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 60), "skewed",
-      TestService.ISSUER, TestService.AUDIENCE, 0);
+    String longExpired = ingestTokenExpiring(now - 60, "skewed");
     assertUnauthorized(post(longExpired, null), "token expired");
   }
 
@@ -181,9 +179,8 @@ class AuthTest {
   @Test
   void aTokenAcceptedBeforeIsRefusedOnceItExpires() {
     long now = System.currentTimeMillis() / 1000;
-    // Accepted for about two more seconds: its exp plus the tests' 5 s leeway.
-    String expiring = service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", now - 3), "expiring",
-      TestService.ISSUER, TestService.AUDIENCE, 0);
+    // Accepted for about four more seconds: its exp plus the tests' 5 s leeway.
+    String expiring = ingestTokenExpiring(now - 1, "expiring");
     assertThat(post(expiring, null, CisiveEvents.created("evt-auth-expiring-0", "ORD-AUTH-EXPIRING")).statusCode())
       .isEqualTo(200);
     int[] attempt = {0};
@@ -273,6 +270,12 @@ class AuthTest {
     assertThat(error.getJsonArray("fieldErrors").getJsonObject(0))
       .isEqualTo(new JsonObject().put("field", "Authorization").put("reason", reason));
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id = 'evt-auth-denied'")).isZero();
+  }
+
+  /** An ingest token of {@code subject} whose exp is exactly {@code exp} (epoch seconds). */
+  private static String ingestTokenExpiring(long exp, String subject) {
+    return service.sign(new JsonObject().put("scope", "webhooks:ingest").put("exp", exp), subject, TestService.ISSUER,
+      TestService.AUDIENCE, 0);
   }
 
   /** iss, aud, sub and the ingest scope; the caller sets the time claims exactly (no iat added). */
