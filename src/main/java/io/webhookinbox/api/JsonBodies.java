@@ -69,7 +69,7 @@ public final class JsonBodies {
     if (!(value instanceof JsonObject object)) {
       throw ApiError.field(ErrorCode.VALIDATION_FAILED, "", "body must be a JSON object");
     }
-    String unstorable = findUnstorable(object, "");
+    String unstorable = findUnstorable(object);
     if (unstorable != null) {
       throw ApiError.field(ErrorCode.VALIDATION_FAILED, unstorable,
         "contains the NUL character (\\u0000), an unpaired surrogate escape or an out-of-range number, which cannot be stored");
@@ -91,12 +91,12 @@ public final class JsonBodies {
    * or null when everything can be stored. The pointer is spelled only when something is found: building one per
    * member cost more than the check itself (profiled).
    */
-  static String findUnstorable(Object value, String pointer) {
+  static String findUnstorable(Object value) {
     Deque<String> segments = unstorable(value);
     if (segments == null) {
       return null;
     }
-    StringBuilder found = new StringBuilder(pointer);
+    StringBuilder found = new StringBuilder();
     segments.forEach(segment -> found.append('/').append(segment));
     return found.toString();
   }

@@ -39,13 +39,11 @@ final class VerifiedTokens {
     return tokens.get(token);
   }
 
-  /** @param keysBefore the key set when verification began: a token verified under an older set is not kept long */
+  /** @param keysBefore the key set when verification began: a token verified under an older set is not kept */
   void put(String token, Verified verified, Object keysBefore) {
-    if (keysBefore != keys) {
-      tokens.clear();
-      keys = keysBefore;
+    if (keysBefore == keys) {
+      tokens.put(token, verified);
     }
-    tokens.put(token, verified);
   }
 
   void forget(String token) {
