@@ -62,14 +62,16 @@ public final class EventStore {
     + " WHERE source = $1 AND event_id = $2 AND received_at = $3");
 
   /**
-   * Group commit, first half: the batch's deliveries of one source ($1) as rows, those whose key is stored
-   * already (the statement reads only the key table: the stored events are looked up afterwards, by their day, for
-   * the few deliveries that are copies), the fresh ones, their keys claimed (in key order), and the newest
-   * claimed event per resource. Only an event whose key this statement claimed is applied: one whose key another
-   * transaction claimed meanwhile leaves no trace, so the statement can commit on its own. Deliveries with the same
-   * event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the planner from
-   * flattening them into a join: one index probe per delivery. The plan is cached per connection, and a join
-   * planned at some table size (a hash or merge join) would scan the whole table or index for every batch.
+   * Group commit, first half: the batch's deliveries of one source ($1) as rows, their keys claimed (in key order),
+   * the deliveries whose key was taken already (the statement reads only the key table: the stored events are looked
+   * up afterwards, by their day, for the few deliveries that are copies), the fresh ones, and the newest fresh event
+   * per resource. Every key is simply inserted: the insert's own conflict check finds the taken ones, and only those
+   * are looked up, so a fresh delivery costs one probe of the key index, not two. Only an event whose key this
+   * statement claimed is applied: one whose key another transaction claimed meanwhile leaves no trace (and, its key
+   * being newer than the statement's snapshot, is not found as existing either), so the statement can commit on its
+   * own. Deliveries with the same event id never share a batch. Lookups are LATERAL with LIMIT 1, which keeps the
+   * planner from flattening them into a join: one index probe per delivery. The plan is cached per connection, and
+   * a join planned at some table size (a hash or merge join) would scan the whole table or index for every batch.
    */
   private static final String BATCH_SELECT = """
     WITH input AS (
@@ -79,24 +81,24 @@ public final class EventStore {
         AS i(event_id, event_type, external_id, occurred_at, schema_version, payload, payload_sha256,
              correlation_id, principal, received_at, apply, waited_ms, trace_parent)
     ),
+    keyed AS (
+      INSERT INTO webhook_event_keys (event_id, source, received_at, payload_sha256)
+      SELECT event_id, $1, received_at, decode(payload_sha256, 'hex') FROM input ORDER BY event_id
+      ON CONFLICT DO NOTHING
+      RETURNING event_id
+    ),
     existing AS (
       SELECT i.event_id, k.received_at, k.payload_sha256 = decode(i.payload_sha256, 'hex') AS same_hash
         FROM input i
         CROSS JOIN LATERAL (SELECT received_at, payload_sha256 FROM webhook_event_keys
                              WHERE event_id = i.event_id AND source = $1 LIMIT 1) k
+       WHERE NOT EXISTS (SELECT 1 FROM keyed WHERE keyed.event_id = i.event_id)
     ),
     fresh AS (
-      SELECT i.*, i.payload::jsonb AS document FROM input i
-       WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.event_id = i.event_id)
-    ),
-    keyed AS (
-      INSERT INTO webhook_event_keys (event_id, source, received_at, payload_sha256)
-      SELECT event_id, $1, received_at, decode(payload_sha256, 'hex') FROM fresh ORDER BY event_id
-      ON CONFLICT DO NOTHING
-      RETURNING event_id
+      SELECT i.*, i.payload::jsonb AS document FROM input i JOIN keyed USING (event_id)
     ),
     newest AS (
-      SELECT DISTINCT ON (external_id) f.* FROM fresh f JOIN keyed USING (event_id)
+      SELECT DISTINCT ON (external_id) f.* FROM fresh f
        WHERE apply ORDER BY external_id, occurred_at DESC, %s event_id COLLATE "C" DESC
     ),
     """;
@@ -120,7 +122,7 @@ public final class EventStore {
              CASE WHEN f.apply THEN clock_timestamp() END,
              CASE WHEN f.apply
                THEN f.waited_ms + (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int END
-        FROM fresh f JOIN keyed USING (event_id) LEFT JOIN upserted u ON u.resource_id = f.external_id
+        FROM fresh f LEFT JOIN upserted u ON u.resource_id = f.external_id
              LEFT JOIN current c ON c.resource_id = f.external_id
        ORDER BY f.event_id
       RETURNING event_id, status, resource_version

@@ -30,9 +30,11 @@ public interface SourceApplier {
    * resources of the rows of {@code newest} (one row per resource, the newest event of the batch for it, with the
    * columns of {@code webhook_events} and {@code document}, the payload as jsonb) in resource order, changes a
    * resource only for an event newer than the one it reflects, and returns {@code resource_id, version,
-   * event_id} for each resource it changed; {@code current} gives {@code resource_id, version} of the resources
-   * of {@code fresh} as they were before, declared {@code MATERIALIZED}: the record step joins it once per event, and
-   * inlined there it would probe the resource table once per event pair. Null when the source has no batch form: its deliveries then run one
+   * event_id} for each resource it changed; then {@code current} gives {@code resource_id, version} of the
+   * resources of applied {@code fresh} events that {@code upserted} left alone (stale ones: the resource reflects a
+   * newer event), as stored, so a batch whose events all change their resource probes no resource twice. It is
+   * declared {@code MATERIALIZED}: the record step joins it once per event, and inlined there it would probe the
+   * resource table once per event pair. Null when the source has no batch form: its deliveries then run one
    * transaction each.
    */
   default String batchUpsert() {

@@ -32,13 +32,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What PostgreSQL does for one group commit, read from its own plan (EXPLAIN ANALYZE of the statement the service
- * runs, with a batch's parameters): each resource table is probed once per resource of the batch, not once per
- * pair of events, so the database's work per event stays flat as batches grow.
+ * runs, with a batch's parameters): a resource table is probed only for the resources the batch's upsert left alone
+ * (stale events), at most once each, and the key table only for deliveries whose key was taken already, so the
+ * database's work per event stays flat as batches grow and a batch of new events probes nothing twice.
  */
 @ExtendWith(PostgresExtension.class)
 class GroupCommitPlanTest {
   private static final int EVENTS = 32;
   private static final int EXISTING = 24;
+  /** Of the existing resources, those that already reflect a newer event than the batch's: its events are stale. */
+  private static final int NEWER = 8;
 
   private Vertx vertx;
   private Pool pool;
@@ -56,47 +59,75 @@ class GroupCommitPlanTest {
   }
 
   @Test
-  void anOrderBatchProbesOrdersOncePerOrder(TestDatabase db) {
+  void anOrderBatchProbesOnlyTheOrdersItLeavesAloneOnceEach(TestDatabase db) {
     db.execute("""
       INSERT INTO orders (external_order_id, status, package_code, client_reference, ordered_at, candidate, document,
                           last_event_id, last_event_occurred_at, created_by, created_correlation_id, updated_by,
-                          updated_correlation_id)
+                          updated_correlation_id, version)
       SELECT 'ORD-PLAN-' || g, 'Created', 'PKG', 'REF', now(), '{}', '{}', 'evt-seed-' || g,
-             timestamptz '2026-01-01T00:00:00Z', 'seed', 'seed', 'seed', 'seed'
-        FROM generate_series(0, ?) g""", EXISTING - 1);
+             CASE WHEN g < ? THEN timestamptz '2027-01-01T00:00:00Z' ELSE timestamptz '2026-01-01T00:00:00Z' END,
+             'seed', 'seed', 'seed', 'seed', 7
+        FROM generate_series(0, ?) g""", NEWER, EXISTING - 1);
     List<NewEvent> batch = batch(CisiveSource.NAME, i -> CisiveEvents.event("evt-plan-" + i, "OrderUpdated",
       "2026-11-20T10:00:00Z", "ORD-PLAN-" + i, "InProgress"), "ORD-PLAN-");
 
-    assertThat(probes(new CisiveSource().applier(), batch, "orders")).isBetween(1L, (long) EVENTS);
-    assertThat(db.count("SELECT count(*) FROM orders WHERE last_event_id LIKE 'evt-plan-%'")).isEqualTo(EVENTS);
+    assertThat(probes(new CisiveSource().applier(), batch, "orders")).isEqualTo(NEWER);
+    assertThat(db.count("SELECT count(*) FROM orders WHERE last_event_id LIKE 'evt-plan-%'"))
+      .isEqualTo(EVENTS - NEWER);
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE source = 'cisive' AND status = 'stale'"
+      + " AND resource_version = 7")).isEqualTo(NEWER);
   }
 
   @Test
-  void aPaymentBatchProbesPaymentsOncePerPayment(TestDatabase db) {
+  void aPaymentBatchProbesOnlyThePaymentsItLeavesAloneOnceEach(TestDatabase db) {
     db.execute("""
       INSERT INTO payments (payment_intent_id, status, document, last_event_id, last_event_type, last_event_created,
-                            last_event_rank, created_correlation_id, updated_correlation_id)
+                            last_event_rank, created_correlation_id, updated_correlation_id, version)
       SELECT 'pi_plan_' || g, 'processing', '{}', 'evt_seed_' || g, 'payment_intent.payment_failed',
-             timestamptz '2026-01-01T00:00:00Z', 1, 'seed', 'seed'
-        FROM generate_series(0, ?) g""", EXISTING - 1);
+             CASE WHEN g < ? THEN timestamptz '2027-01-01T00:00:00Z' ELSE timestamptz '2026-01-01T00:00:00Z' END,
+             1, 'seed', 'seed', 7
+        FROM generate_series(0, ?) g""", NEWER, EXISTING - 1);
     long created = Instant.parse("2026-11-20T10:00:00Z").getEpochSecond();
     List<NewEvent> batch = batch(StripeSource.NAME, i -> StripeEvents.paymentIntent("evt_plan_" + i,
       "payment_intent.succeeded", "pi_plan_" + i, "succeeded", created), "pi_plan_");
 
-    assertThat(probes(new StripeSource().applier(), batch, "payments")).isBetween(1L, (long) EVENTS);
-    assertThat(db.count("SELECT count(*) FROM payments WHERE last_event_id LIKE 'evt_plan_%'")).isEqualTo(EVENTS);
+    assertThat(probes(new StripeSource().applier(), batch, "payments")).isEqualTo(NEWER);
+    assertThat(db.count("SELECT count(*) FROM payments WHERE last_event_id LIKE 'evt_plan_%'"))
+      .isEqualTo(EVENTS - NEWER);
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE source = 'stripe' AND status = 'stale'"
+      + " AND resource_version = 7")).isEqualTo(NEWER);
+  }
+
+  @Test
+  void aBatchLooksUpOnlyTheKeysItFindsTaken(TestDatabase db) {
+    List<NewEvent> first = batch(CisiveSource.NAME, i -> CisiveEvents.event("evt-keys-" + i, "OrderCreated",
+      "2026-11-20T10:00:00Z", "ORD-KEYS-" + i, "Created"), "ORD-KEYS-");
+    assertThat(probes(new CisiveSource().applier(), first, "webhook_event_keys")).isZero();
+
+    // Half of the second batch re-sends events of the first (copies), half is new.
+    List<NewEvent> second = batch(CisiveSource.NAME, i -> CisiveEvents.event("evt-keys-" + (i + EVENTS / 2),
+      "OrderCreated", "2026-11-20T10:00:00Z", "ORD-KEYS-" + (i + EVENTS / 2), "Created"), "ORD-KEYS-", EVENTS / 2);
+    assertThat(probes(new CisiveSource().applier(), second, "webhook_event_keys")).isEqualTo(EVENTS / 2);
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id LIKE 'evt-keys-%'"))
+      .isEqualTo(EVENTS + EVENTS / 2);
   }
 
   /** A batch of distinct events, one per resource: the first EXISTING update stored resources, the rest are new. */
   private static List<NewEvent> batch(String source, IntFunction<JsonObject> event, String resourcePrefix) {
+    return batch(source, event, resourcePrefix, 0);
+  }
+
+  /** @param offset added to each event's index to name its resource */
+  private static List<NewEvent> batch(String source, IntFunction<JsonObject> event, String resourcePrefix,
+                                      int offset) {
     List<NewEvent> batch = new ArrayList<>();
     OffsetDateTime occurred = OffsetDateTime.of(2026, 11, 20, 10, 0, 0, 0, ZoneOffset.UTC);
     for (int i = 0; i < EVENTS; i++) {
       JsonObject body = event.apply(i);
       String eventId = body.getString("eventId", body.getString("id"));
       String type = body.getString("eventType", body.getString("type"));
-      batch.add(new NewEvent(new NewEvent.Identity(source, eventId, type, resourcePrefix + i, occurred, "1"),
-        NewEvent.Body.of(body, Buffer.buffer(body.encode())),
+      batch.add(new NewEvent(new NewEvent.Identity(source, eventId, type, resourcePrefix + (i + offset), occurred,
+        "1"), NewEvent.Body.of(body, Buffer.buffer(body.encode())),
         new NewEvent.Receipt(Instant.now(), System.nanoTime(), "corr-plan-" + i, "plan-test", null), true, false));
     }
     return batch;

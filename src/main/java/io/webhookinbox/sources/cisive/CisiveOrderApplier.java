@@ -49,10 +49,6 @@ public final class CisiveOrderApplier implements SourceApplier {
 
   /** {@link #UPSERT_ORDER} for the newest event per order of a group commit (see {@link #batchUpsert()}). */
   static final String BATCH_UPSERT = """
-    current AS MATERIALIZED (
-      SELECT f.external_id AS resource_id, o.version FROM (SELECT DISTINCT external_id FROM fresh) f
-        CROSS JOIN LATERAL (SELECT version FROM orders WHERE external_order_id = f.external_id LIMIT 1) o
-    ),
     upserted AS (
     """ + INSERT_ORDER + """
     SELECT external_id, document->'order'->>'status', document->'order'->>'packageCode',
@@ -62,6 +58,11 @@ public final class CisiveOrderApplier implements SourceApplier {
       FROM newest ORDER BY external_id
     """ + ON_CONFLICT_NEWER_WINS + """
     RETURNING external_order_id AS resource_id, version, last_event_id AS event_id
+    ),
+    current AS MATERIALIZED (
+      SELECT f.external_id AS resource_id, o.version
+        FROM (SELECT external_id FROM fresh WHERE apply EXCEPT SELECT resource_id FROM upserted) f
+        CROSS JOIN LATERAL (SELECT version FROM orders WHERE external_order_id = f.external_id LIMIT 1) o
     )""";
 
   static final String CURRENT_VERSION = "SELECT version FROM orders WHERE external_order_id = $1";

@@ -53,10 +53,6 @@ public final class PaymentApplier implements SourceApplier {
 
   /** {@link #UPSERT_PAYMENT} for the newest event per payment of a group commit (see {@link #batchUpsert()}). */
   static final String BATCH_UPSERT = """
-    current AS MATERIALIZED (
-      SELECT f.external_id AS resource_id, p.version FROM (SELECT DISTINCT external_id FROM fresh) f
-        CROSS JOIN LATERAL (SELECT version FROM payments WHERE payment_intent_id = f.external_id LIMIT 1) p
-    ),
     upserted AS (
     """ + INSERT_PAYMENT + """
     SELECT external_id, document->'data'->'object'->>'status', (document->'data'->'object'->>'amount')::bigint,
@@ -67,6 +63,11 @@ public final class PaymentApplier implements SourceApplier {
       FROM newest ORDER BY external_id
     """ + ON_CONFLICT_NEWER_WINS + """
     RETURNING payment_intent_id AS resource_id, version, last_event_id AS event_id
+    ),
+    current AS MATERIALIZED (
+      SELECT f.external_id AS resource_id, p.version
+        FROM (SELECT external_id FROM fresh WHERE apply EXCEPT SELECT resource_id FROM upserted) f
+        CROSS JOIN LATERAL (SELECT version FROM payments WHERE payment_intent_id = f.external_id LIMIT 1) p
     )""";
 
   static final String ATTACH_DISPUTE = """
