@@ -71,11 +71,7 @@ class GroupCommitPlanTest {
     List<NewEvent> batch = batch(CisiveSource.NAME, i -> CisiveEvents.event("evt-plan-" + i, "OrderUpdated",
       "2026-11-20T10:00:00Z", "ORD-PLAN-" + i, "InProgress"), "ORD-PLAN-");
 
-    assertThat(probes(new CisiveSource().applier(), batch, "orders")).isEqualTo(NEWER);
-    assertThat(db.count("SELECT count(*) FROM orders WHERE last_event_id LIKE 'evt-plan-%'"))
-      .isEqualTo(EVENTS - NEWER);
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE source = 'cisive' AND status = 'stale'"
-      + " AND resource_version = 7")).isEqualTo(NEWER);
+    assertOnlyTheStaleProbed(db, new CisiveSource().applier(), batch, "orders");
   }
 
   @Test
@@ -91,11 +87,7 @@ class GroupCommitPlanTest {
     List<NewEvent> batch = batch(StripeSource.NAME, i -> StripeEvents.paymentIntent("evt_plan_" + i,
       "payment_intent.succeeded", "pi_plan_" + i, "succeeded", created), "pi_plan_");
 
-    assertThat(probes(new StripeSource().applier(), batch, "payments")).isEqualTo(NEWER);
-    assertThat(db.count("SELECT count(*) FROM payments WHERE last_event_id LIKE 'evt_plan_%'"))
-      .isEqualTo(EVENTS - NEWER);
-    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE source = 'stripe' AND status = 'stale'"
-      + " AND resource_version = 7")).isEqualTo(NEWER);
+    assertOnlyTheStaleProbed(db, new StripeSource().applier(), batch, "payments");
   }
 
   @Test
@@ -110,6 +102,17 @@ class GroupCommitPlanTest {
     assertThat(probes(new CisiveSource().applier(), second, "webhook_event_keys")).isEqualTo(EVENTS / 2);
     assertThat(db.count("SELECT count(*) FROM webhook_events WHERE event_id LIKE 'evt-keys-%'"))
       .isEqualTo(EVENTS + EVENTS / 2);
+  }
+
+  /**
+   * The batch probed {@code table} once for each of the NEWER resources it left alone (seeded at version 7), changed
+   * every other one (the seeded to 8, the new at 1), and stored the left-alone ones' events stale at version 7.
+   */
+  private void assertOnlyTheStaleProbed(TestDatabase db, SourceApplier applier, List<NewEvent> batch, String table) {
+    assertThat(probes(applier, batch, table)).isEqualTo(NEWER);
+    assertThat(db.count("SELECT count(*) FROM " + table + " WHERE version <> 7")).isEqualTo(EVENTS - NEWER);
+    assertThat(db.count("SELECT count(*) FROM webhook_events WHERE source = ? AND status = 'stale'"
+      + " AND resource_version = 7", batch.get(0).source())).isEqualTo(NEWER);
   }
 
   /** A batch of distinct events, one per resource: the first EXISTING update stored resources, the rest are new. */
