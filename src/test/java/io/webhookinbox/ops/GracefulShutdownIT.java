@@ -101,6 +101,11 @@ class GracefulShutdownIT {
     assertThat(schedulerStops).as("then the scheduler, then the pools and servers").isLessThan(stopped);
     List<String> acknowledged = answers.entrySet().stream().filter(e -> e.getValue() / 100 == 2).map(Map.Entry::getKey).toList();
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
+    // Lines leave the logging thread's buffer in batches: every one whole, none lost up to the exit.
+    List<JsonObject> lines = output.stream().filter(line -> line.startsWith("{")).map(JsonObject::new).toList();
+    assertThat(lines.stream().filter(line -> "access".equals(line.getString("logger_name"))
+        && line.getInteger("status") == 200).map(line -> line.getString("eventId")))
+      .containsAll(acknowledged);
     // After SIGTERM a sender sees 503 (draining) or a refused connection, nothing else.
     assertThat(answers.values()).allSatisfy(status -> assertThat(status).isIn(200, 503, -1));
 
