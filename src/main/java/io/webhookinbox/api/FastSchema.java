@@ -35,7 +35,7 @@ final class FastSchema {
   private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "title", "description", "default",
     "examples", "$comment", "$defs");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-  private static final Pattern EMAIL = Pattern.compile(
+  static final Pattern EMAIL = Pattern.compile(
     "[A-Za-z0-9._%+-]+@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
   private static final Pattern DATE_TIME = Pattern.compile(
     "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})");
@@ -126,8 +126,9 @@ final class FastSchema {
         case "const" -> checks.add(leaf(keyword, value, oneOf(Collections.singletonList(value))));
         case "pattern" -> {
           Pattern pattern = Pattern.compile((String) value);
+          PlainPattern plain = PlainPattern.of((String) value).orElse(null);
           checks.add(leaf(keyword, value, instance -> !(instance instanceof String text) ? Verdict.YES
-            : Verdict.of(pattern.matcher(text).find())));
+            : Verdict.of(plain != null && plain.certainlyMatches(text) || pattern.matcher(text).find())));
         }
         case "minLength" -> checks.add(leaf(keyword, value, length(((Number) value).intValue(), true)));
         case "maxLength" -> checks.add(leaf(keyword, value, length(((Number) value).intValue(), false)));
@@ -335,8 +336,8 @@ final class FastSchema {
     Predicate<String> certain = switch (format) {
       case "date-time" -> FastSchema::dateTime;
       case "date" -> FastSchema::date;
-      case "email" -> text -> EMAIL.matcher(text).matches() && !text.startsWith(".") && !text.contains("..")
-        && !text.contains(".@") && text.indexOf('@') <= 64;
+      case "email" -> text -> (plainAddress(text) || EMAIL.matcher(text).matches()) && !text.startsWith(".")
+        && !text.contains("..") && !text.contains(".@") && text.indexOf('@') <= 64;
       default -> text -> false;
     };
     return instance -> {
@@ -348,6 +349,40 @@ final class FastSchema {
       }
       return certain.test(text) ? Verdict.YES : Verdict.UNSURE;
     };
+  }
+
+  /** True only for an address {@link #EMAIL} matches, checked without the regex engine (which backtracks). */
+  static boolean plainAddress(String text) {
+    int at = text.indexOf('@');
+    if (at <= 0) {
+      return false;
+    }
+    for (int i = 0; i < at; i++) {
+      char c = text.charAt(i);
+      if (!asciiLetterOrDigit(c) && "._%+-".indexOf(c) < 0) {
+        return false;
+      }
+    }
+    int labels = 0;
+    for (int start = at + 1; start <= text.length(); labels++) {
+      int dot = text.indexOf('.', start);
+      int end = dot < 0 ? text.length() : dot;
+      if (end - start < 1 || end - start > 63 || !asciiLetterOrDigit(text.charAt(start))
+        || !asciiLetterOrDigit(text.charAt(end - 1))) {
+        return false;
+      }
+      for (int i = start + 1; i < end - 1; i++) {
+        if (!asciiLetterOrDigit(text.charAt(i)) && text.charAt(i) != '-') {
+          return false;
+        }
+      }
+      start = end + 1;
+    }
+    return labels >= 2;
+  }
+
+  private static boolean asciiLetterOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
   }
 
   private static boolean dateTime(String text) {
