@@ -17,9 +17,6 @@ import io.webhookinbox.telemetry.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -88,7 +85,6 @@ public final class WebhookInbox {
   private static void serve() {
     AppConfig config = loadConfig();
     ProductionSafety.require(config);
-    noteInterpretedValidator();
     EmbeddedDatabase embedded = config.database().embedded() ? EmbeddedDatabase.startFor(config.database()) : null;
     AppConfig effective = embedded == null ? config : config.withDatabase(embedded.connectionFor(config.database()));
     if (effective.database().migrateOnStart()) {
@@ -103,17 +99,6 @@ public final class WebhookInbox {
       }
       Logs.flush();
     }, "shutdown"));
-  }
-
-  /**
-   * vertx-json-schema validates in one method larger than HotSpot compiles by default (8,000 bytes), so without
-   * -XX:-DontCompileHugeMethods every delivery's schema check runs interpreted, several times slower.
-   */
-  private static void noteInterpretedValidator() {
-    HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    if (hotspot != null && Boolean.parseBoolean(hotspot.getVMOption("DontCompileHugeMethods").getValue())) {
-      LOG.info("Schema validation runs interpreted; start the JVM with -XX:-DontCompileHugeMethods for throughput");
-    }
   }
 
   /** Needs the database settings only, and writes nothing but the schema (a Job with a read-only file system). */
