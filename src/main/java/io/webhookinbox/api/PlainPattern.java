@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * two never disagree.
  */
 final class PlainPattern {
-  /** The shapes recognised: a literal prefix of word characters, one character class, a count, the end. */
-  private static final Pattern SHAPE = Pattern.compile("\\^(\\w*)\\[([^\\]\\\\\\[^][^\\]\\\\\\[]*)\\](?:(\\+)|\\{(\\d+)(?:,(\\d+))?\\})\\$");
+  /** The shapes recognised: ^, a literal prefix of word characters, one class of plain characters, + or a count, $. */
+  private static final Pattern SHAPE = Pattern.compile("\\^(\\w*)" + "\\[([^\\]\\\\\\[^][^\\]\\\\\\[]*)\\]"
+    + "(?:(\\+)|\\{(\\d+)(?:,(\\d+))?\\})" + "\\$");
 
   private final String prefix;
   private final boolean[] allowed = new boolean[128];
