@@ -16,23 +16,15 @@ final class PlainPattern {
     + "(?:(\\+)|\\{(\\d+)(?:,(\\d+))?\\})" + "\\$");
 
   private final String prefix;
-  private final boolean[] allowed = new boolean[128];
+  private final boolean[] allowed;
   private final int min;
   private final int max;
 
-  private PlainPattern(String prefix, String characterClass, int min, int max) {
+  private PlainPattern(String prefix, boolean[] allowed, int min, int max) {
     this.prefix = prefix;
+    this.allowed = allowed;
     this.min = min;
     this.max = max;
-    for (int i = 0; i < characterClass.length(); i++) {
-      char first = characterClass.charAt(i);
-      boolean range = i + 2 < characterClass.length() && characterClass.charAt(i + 1) == '-';
-      char last = range ? characterClass.charAt(i + 2) : first;
-      for (char c = first; c <= last; c++) {
-        allowed[c] = true;
-      }
-      i += range ? 2 : 0;
-    }
   }
 
   /** The plain form of {@code pattern}, or empty when it has another shape (or characters outside ASCII). */
@@ -42,16 +34,32 @@ final class PlainPattern {
     if (!shape.matches() || !pattern.chars().allMatch(c -> c > ' ' && c < 127 && c != '&')) {
       return Optional.empty();
     }
+    boolean[] allowed = allowed(shape.group(2));
+    if (allowed == null) {
+      return Optional.empty();
+    }
     int min = shape.group(3) != null ? 1 : Integer.parseInt(shape.group(4));
     int max = shape.group(3) != null ? Integer.MAX_VALUE
       : shape.group(5) != null ? Integer.parseInt(shape.group(5)) : min;
-    String characterClass = shape.group(2);
-    for (int i = 0; i + 2 < characterClass.length(); i++) {
-      if (characterClass.charAt(i + 1) == '-' && characterClass.charAt(i) > characterClass.charAt(i + 2)) {
-        return Optional.empty();
+    return Optional.of(new PlainPattern(shape.group(1), allowed, min, max));
+  }
+
+  /** The ASCII characters a class of single characters and ranges admits; null for a range written backwards. */
+  private static boolean[] allowed(String characterClass) {
+    boolean[] allowed = new boolean[128];
+    for (int i = 0; i < characterClass.length(); i++) {
+      char first = characterClass.charAt(i);
+      boolean range = i + 2 < characterClass.length() && characterClass.charAt(i + 1) == '-';
+      char last = range ? characterClass.charAt(i + 2) : first;
+      if (last < first) {
+        return null;
       }
+      for (char c = first; c <= last; c++) {
+        allowed[c] = true;
+      }
+      i += range ? 2 : 0;
     }
-    return Optional.of(new PlainPattern(shape.group(1), characterClass, min, max));
+    return allowed;
   }
 
   /** True only when the pattern certainly matches {@code text}; false says nothing. */
