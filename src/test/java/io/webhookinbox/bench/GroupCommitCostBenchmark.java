@@ -1,7 +1,6 @@
 package io.webhookinbox.bench;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -14,6 +13,7 @@ import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.source.SourceApplier;
 import io.webhookinbox.sources.cisive.CisiveSource;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.Deliveries;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.TestDatabase;
 
@@ -44,11 +44,13 @@ public final class GroupCommitCostBenchmark {
   private static final List<String> ROLLUP_TRIGGERS = List.of("webhook_events webhook_event_stats_inserted");
   private static final List<String> ERASURE_TRIGGERS = List.of("webhook_events webhook_events_keep_erased",
     "orders orders_inserted_keep_erased", "orders orders_keep_erased");
+  private static final List<String> ALL_TRIGGERS = Stream.concat(ROLLUP_TRIGGERS.stream(), ERASURE_TRIGGERS.stream())
+    .toList();
   private static final List<Mode> MODES = List.of(
     new Mode("as shipped", List.of(), false),
     new Mode("without the rollup trigger", ROLLUP_TRIGGERS, false),
     new Mode("without the erasure triggers", ERASURE_TRIGGERS, false),
-    new Mode("without any trigger", Stream.concat(ROLLUP_TRIGGERS.stream(), ERASURE_TRIGGERS.stream()).toList(), false),
+    new Mode("without any trigger", ALL_TRIGGERS, false),
     new Mode("planned each time", List.of(), true));
   private static final int EXISTING_ORDERS = 100_000;
   private static final long TICKS_PER_SECOND = 100;
@@ -136,7 +138,7 @@ public final class GroupCommitCostBenchmark {
 
   /** Enables every trigger but the mode's (the benchmark's own database: nothing else uses it). */
   private void switchTo(Mode mode) {
-    for (String trigger : Stream.concat(ROLLUP_TRIGGERS.stream(), ERASURE_TRIGGERS.stream()).toList()) {
+    for (String trigger : ALL_TRIGGERS) {
       String[] tableAndName = trigger.split(" ");
       connection.query("ALTER TABLE " + tableAndName[0] + (mode.disabled().contains(trigger) ? " DISABLE" : " ENABLE")
         + " TRIGGER " + tableAndName[1]).execute().await();
@@ -151,13 +153,11 @@ public final class GroupCommitCostBenchmark {
       int n = sequence++;
       boolean update = random.nextInt(100) < 70;
       String order = update ? "ORD-EXISTING-" + random.nextInt(EXISTING_ORDERS) : "ORD-COST-" + n;
-      String eventId = "evt-cost-" + n;
       Instant now = Instant.now();
-      JsonObject body = CisiveEvents.event(eventId, update ? "OrderUpdated" : "OrderCreated", now.toString(), order,
-        update ? "InProgress" : "Created");
-      batch.add(new NewEvent(new NewEvent.Identity(CisiveSource.NAME, eventId, body.getString("eventType"), order,
-        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), "1"), NewEvent.Body.of(body, Buffer.buffer(body.encode())),
-        new NewEvent.Receipt(now, System.nanoTime(), "corr-cost-" + n, "bench", null), true, false));
+      JsonObject body = CisiveEvents.event("evt-cost-" + n, update ? "OrderUpdated" : "OrderCreated", now.toString(),
+        order, update ? "InProgress" : "Created");
+      batch.add(Deliveries.of(CisiveSource.NAME, body, order, OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+        "corr-cost-" + n, "bench"));
     }
     connection.preparedQuery(statement).execute(EventStore.batchParams(CisiveSource.NAME, batch)).await();
   }

@@ -1,7 +1,6 @@
 package io.webhookinbox.sources;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -13,6 +12,7 @@ import io.webhookinbox.source.SourceApplier;
 import io.webhookinbox.sources.cisive.CisiveSource;
 import io.webhookinbox.sources.stripe.StripeSource;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.Deliveries;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.StripeEvents;
 import io.webhookinbox.support.TestDatabase;
@@ -127,11 +127,7 @@ class GroupCommitPlanTest {
     OffsetDateTime occurred = OffsetDateTime.of(2026, 11, 20, 10, 0, 0, 0, ZoneOffset.UTC);
     for (int i = 0; i < EVENTS; i++) {
       JsonObject body = event.apply(i);
-      String eventId = body.getString("eventId", body.getString("id"));
-      String type = body.getString("eventType", body.getString("type"));
-      batch.add(new NewEvent(new NewEvent.Identity(source, eventId, type, resourcePrefix + (i + offset), occurred,
-        "1"), NewEvent.Body.of(body, Buffer.buffer(body.encode())),
-        new NewEvent.Receipt(Instant.now(), System.nanoTime(), "corr-plan-" + i, "plan-test", null), true, false));
+      batch.add(Deliveries.of(source, body, resourcePrefix + (i + offset), occurred, "corr-plan-" + i, "plan-test"));
     }
     return batch;
   }
