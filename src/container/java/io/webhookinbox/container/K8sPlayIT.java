@@ -15,6 +15,8 @@ import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.StatusClient;
 import io.webhookinbox.support.TestDatabase;
 import io.webhookinbox.support.TestService;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,10 +119,16 @@ class K8sPlayIT {
 
       podman.check("kube", "play", servicePod.toString());
       String management = "http://127.0.0.1:" + managementPort;
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-        .failFast("the pod's container exited", () -> !"true".equals(
-          podman.check("inspect", "--format", "{{.State.Running}}", "webhook-inbox-webhook-inbox")))
-        .until(() -> http.get(management + "/health/ready") == 200);
+      try {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+          .failFast("the pod's container exited", () -> !"true".equals(
+            podman.check("inspect", "--format", "{{.State.Running}}", "webhook-inbox-webhook-inbox")))
+          .until(() -> http.get(management + "/health/ready") == 200);
+      } catch (ConditionTimeoutException | TerminalFailureException notReady) {
+        // The pod is removed below: its log goes with the failure, or nobody can tell why it never became ready.
+        throw new AssertionError(notReady.getMessage() + "; the container's log:\n"
+          + podman.run("logs", "webhook-inbox-webhook-inbox").output(), notReady);
+      }
 
       Map<String, String> env = envOf(spec(deployment));
       JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
