@@ -35,9 +35,10 @@ import java.util.stream.Stream;
  * time from /proc. Per batch size, five ways: as shipped; without the statistics rollup trigger, without the erasure
  * guards, without either (ALTER TABLE ... DISABLE TRIGGER in the benchmark's own database); and planned at each
  * execution (what the statement would cost if it were not kept prepared).
- * Modes and sizes take turns in each round, so a slow stretch of the machine touches them alike. Run it with
- * src/bench/group-commit-cost.sh; the database must run on this machine (embedded, or TEST_DATABASE_URL at a local
- * server).
+ * Modes and sizes take turns in each round, so a slow stretch of the machine touches them alike; a fourth argument
+ * picks modes by number (1 as shipped ... 5 planned each time), e.g. one mode alone while a profiler samples the
+ * backend, whose pid goes to stderr. Run it with src/bench/group-commit-cost.sh; the database must run on this
+ * machine (embedded, or TEST_DATABASE_URL at a local server).
  */
 public final class GroupCommitCostBenchmark {
   /** The statement triggers a Cisive group commit fires, by what they keep: the rollups and the erasure guards. */
@@ -70,6 +71,8 @@ public final class GroupCommitCostBenchmark {
       : List.of(8, 16, 32, 64);
     int eventsPerStep = args.length > 1 ? Integer.parseInt(args[1]) : 2_048;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    List<Mode> modes = args.length > 3
+      ? Stream.of(args[3].split(",")).map(number -> MODES.get(Integer.parseInt(number) - 1)).toList() : MODES;
     TestDatabase db = PostgresExtension.createDatabase("group_commit_cost");
     Vertx vertx = Vertx.vertx();
     try {
@@ -81,30 +84,32 @@ public final class GroupCommitCostBenchmark {
       SourceApplier applier = new CisiveSource().applier();
       GroupCommitCostBenchmark bench = new GroupCommitCostBenchmark(pool.getConnection().await(),
         EventStore.batchStatement(applier.batchUpsert(), applier.batchRank()));
-      bench.run(db, sizes, eventsPerStep, rounds);
+      bench.run(db, sizes, eventsPerStep, rounds, modes);
     } finally {
       vertx.close().await();
       PostgresExtension.dropDatabase(db);
     }
   }
 
-  private void run(TestDatabase db, List<Integer> sizes, int eventsPerStep, int rounds) throws IOException {
+  private void run(TestDatabase db, List<Integer> sizes, int eventsPerStep, int rounds, List<Mode> modes)
+    throws IOException {
     int backend = connection.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
     Path stat = Path.of("/proc", Integer.toString(backend), "stat");
     String title = Files.exists(stat) ? Files.readString(Path.of("/proc", Integer.toString(backend), "cmdline")) : "";
     if (!title.contains(db.name())) {
       throw new IllegalStateException("the database's backend is not a process of this machine: run PostgreSQL here");
     }
+    System.err.println("PostgreSQL backend pid " + backend);
     // Warm-up: the statement prepared, its generic plan chosen, caches filled.
     for (int i = 0; i < 300; i++) {
       store(16);
     }
-    long[][] ticks = new long[sizes.size()][MODES.size()];
-    long[][] nanos = new long[sizes.size()][MODES.size()];
+    long[][] ticks = new long[sizes.size()][modes.size()];
+    long[][] nanos = new long[sizes.size()][modes.size()];
     for (int round = 0; round < rounds; round++) {
       for (int s = 0; s < sizes.size(); s++) {
-        for (int mode = 0; mode < MODES.size(); mode++) {
-          switchTo(MODES.get(mode));
+        for (int mode = 0; mode < modes.size(); mode++) {
+          switchTo(modes.get(mode));
           long cpuBefore = cpuTicks(stat);
           long started = System.nanoTime();
           for (int stored = 0; stored < eventsPerStep; stored += sizes.get(s)) {
@@ -119,8 +124,8 @@ public final class GroupCommitCostBenchmark {
     System.out.println("| --- | --- | --- | --- |");
     for (int s = 0; s < sizes.size(); s++) {
       double events = (double) rounds * (Math.ceil((double) eventsPerStep / sizes.get(s)) * sizes.get(s));
-      for (int mode = 0; mode < MODES.size(); mode++) {
-        System.out.printf("| %d | %s | %.3f | %.3f |%n", sizes.get(s), MODES.get(mode).name(),
+      for (int mode = 0; mode < modes.size(); mode++) {
+        System.out.printf("| %d | %s | %.3f | %.3f |%n", sizes.get(s), modes.get(mode).name(),
           ticks[s][mode] * 1000.0 / TICKS_PER_SECOND / events, nanos[s][mode] / 1e6 / events);
       }
     }
