@@ -17,6 +17,8 @@ import io.webhookinbox.telemetry.Logs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -74,8 +76,10 @@ public final class WebhookInbox {
     // No file cache: migrate runs in a container whose root file system is read-only.
     Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
       .setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    Path file = ConfigLoader.configFile();
     try {
-      return ConfigLoader.retriever(vertx, ConfigLoader.configFile(), Sources.registry(Sources.ALL), true, 0)
+      // A file that is there must parse: vertx-config would take one that is not YAML as empty, and start on defaults.
+      return ConfigLoader.retriever(vertx, file, Sources.registry(Sources.ALL), true, Files.exists(file))
         .getConfig().await();
     } finally {
       vertx.close().await();

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Reads {@code conf/config.yaml} (or the file named by {@code CONFIG_FILE}) overlaid with environment variables.
- * The same retriever keeps scanning the file so operators can change retry settings without a restart.
+ * Reads {@code conf/config.yaml} (or the file named by {@code CONFIG_FILE}) overlaid with environment variables;
+ * {@link SettingsWatcher} reads it again when it changes, so operators can change retry settings without a restart.
  */
 public final class ConfigLoader {
   public static final String CONFIG_FILE_ENV = "CONFIG_FILE";
@@ -29,19 +29,21 @@ public final class ConfigLoader {
   /**
    * A retriever over the YAML file and, when {@code withEnv}, the environment.
    *
-   * @param scanPeriodMs how often the file is checked for changes; 0 or less reads it once
+   * @param fileRequired whether the file must be there and parse; when not, an absent or unreadable file adds
+   *                     nothing (vertx-config's optional store, which would also take a file that is not YAML as
+   *                     empty: only for a file that is not there)
    */
   public static ConfigRetriever retriever(Vertx vertx, Path file, Registry registry, boolean withEnv,
-                                          long scanPeriodMs) {
+                                          boolean fileRequired) {
     ConfigRetrieverOptions options = new ConfigRetrieverOptions()
       .setIncludeDefaultStores(false)
-      .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml").setOptional(true)
+      .setScanPeriod(-1)
+      .addStore(new ConfigStoreOptions().setType("file").setFormat("yaml").setOptional(!fileRequired)
         .setConfig(new JsonObject().put("path", file.toString())));
     if (withEnv) {
       options.addStore(new ConfigStoreOptions().setType("env")
         .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(List.copyOf(registry.environment().keySet())))));
     }
-    options.setScanPeriod(scanPeriodMs > 0 ? scanPeriodMs : -1);
     return ConfigRetriever.create(vertx, options).setConfigurationProcessor(registry::applyEnvironment);
   }
 }

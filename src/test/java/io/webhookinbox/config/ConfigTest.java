@@ -6,7 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,7 +28,7 @@ class ConfigTest {
 
   @Test
   void shippedConfigFileLoadsWithItsDocumentedDefaults(Vertx vertx) {
-    JsonObject json = ConfigLoader.retriever(vertx, Path.of(ConfigLoader.DEFAULT_CONFIG_FILE), REGISTRY, false, 0)
+    JsonObject json = ConfigLoader.retriever(vertx, Path.of(ConfigLoader.DEFAULT_CONFIG_FILE), REGISTRY, false, true)
       .getConfig().await();
     AppConfig config = Sources.config(json);
 
@@ -42,6 +45,19 @@ class ConfigTest {
     assertThat(setting(config, "stripe.toleranceSeconds")).isEqualTo(300);
     assertThat(config.jwt().jwks()).isEqualTo(new JwksConfig("", 300, 30, 5000, 262_144));
     assertThat(config.jwt().jwks().enabled()).isFalse();
+  }
+
+  @Test
+  void aConfigFileThatIsThereMustBeYamlWhileAnAbsentOneAddsNothing(Vertx vertx, @TempDir Path dir)
+    throws IOException {
+    Path broken = Files.writeString(dir.resolve("config.yaml"), "retry: [initialDelayMs: 9999\n");
+    // Start-up reads a file that is there as required: a broken one stops it.
+    assertThatThrownBy(() -> ConfigLoader.retriever(vertx, broken, REGISTRY, false, true).getConfig().await())
+      .isInstanceOf(Exception.class);
+    // What the optional store would have done with it, and why start-up does not use it for a file that is there.
+    assertThat(ConfigLoader.retriever(vertx, broken, REGISTRY, false, false).getConfig().await()).isEmpty();
+    assertThat(ConfigLoader.retriever(vertx, dir.resolve("absent.yaml"), REGISTRY, false, false).getConfig().await())
+      .isEmpty();
   }
 
   @Test
