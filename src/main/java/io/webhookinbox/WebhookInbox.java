@@ -81,6 +81,8 @@ public final class WebhookInbox {
       // A file that is there must parse: vertx-config would take one that is not YAML as empty, and start on defaults.
       return ConfigLoader.retriever(vertx, file, Sources.registry(Sources.ALL), true, Files.exists(file))
         .getConfig().await();
+    } catch (RuntimeException e) {
+      throw ConfigLoader.withoutFileText(file, e);
     } finally {
       vertx.close().await();
     }

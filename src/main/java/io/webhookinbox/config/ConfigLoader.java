@@ -7,6 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,5 +49,22 @@ public final class ConfigLoader {
         .setConfig(new JsonObject().put("raw-data", true).put("keys", new JsonArray(List.copyOf(registry.environment().keySet())))));
     }
     return ConfigRetriever.create(vertx, options).setConfigurationProcessor(registry::applyEnvironment);
+  }
+
+  /**
+   * The failure to report for a config file that did not load. A YAML error says only where it is: the parser's own
+   * message quotes the file's lines, and the file can hold secrets. Any other failure (a setting's bad value, which
+   * names its key) is returned as it is.
+   */
+  public static RuntimeException withoutFileText(Path file, Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof YAMLException yaml) {
+        Mark mark = yaml instanceof MarkedYAMLException marked ? marked.getProblemMark() : null;
+        String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+        return new IllegalStateException("config file " + file + " is not valid YAML" + where
+          + " (its text is left out: the file can hold secrets)");
+      }
+    }
+    return failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
   }
 }

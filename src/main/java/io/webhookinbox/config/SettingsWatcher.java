@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Applies edits of the run-time sections ({@code retry}, {@code scheduler}, {@code webhooks}) of the config file
  * while the service runs: the next decision uses the new values. An invalid edit is refused with an ERROR line
- * (naming the key, or saying the file could not be read as YAML) and the settings in force stay; so do they while the file is
+ * (naming the key, or where the file is not YAML) and the settings in force stay; so do they while the file is
  * missing.
  *
  * <p>Every scan reads the file's bytes, and only when they differ from the last scan's does vertx-config read and
@@ -97,8 +97,8 @@ public final class SettingsWatcher {
     reloads.incrementAndGet();
     return retriever.getConfig()
       .onSuccess(config -> apply(config, settings))
-      // The parser's message can quote the file's lines, secrets among them: only the file is named.
-      .onFailure(e -> LOG.error("Config file {} could not be read as YAML; the settings in force stay", file))
+      .onFailure(e -> LOG.error("Config change refused, the settings in force stay: {}",
+        ConfigLoader.withoutFileText(file, e).getMessage()))
       .<Void>mapEmpty()
       .recover(e -> Future.succeededFuture());
   }

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The shipped config file, the environment overrides, and the checks that stop a bad config at start-up. */
 @ExtendWith(VertxExtension.class)
@@ -50,10 +51,16 @@ class ConfigTest {
   @Test
   void aConfigFileThatIsThereMustBeYamlWhileAnAbsentOneAddsNothing(Vertx vertx, @TempDir Path dir)
     throws IOException {
-    Path broken = Files.writeString(dir.resolve("config.yaml"), "retry: [initialDelayMs: 9999\n");
-    // Start-up reads a file that is there as required: a broken one stops it.
-    assertThatThrownBy(() -> ConfigLoader.retriever(vertx, broken, REGISTRY, false, true).getConfig().await())
-      .isInstanceOf(Exception.class);
+    Path broken = Files.writeString(dir.resolve("config.yaml"), "retry: [initialDelayMs: 9999 secret-value\n");
+    // Start-up reads a file that is there as required: a broken one stops it, saying where but quoting nothing.
+    Throwable failure = catchThrowable(() -> ConfigLoader.retriever(vertx, broken, REGISTRY, false, true)
+      .getConfig().await());
+    assertThat(ConfigLoader.withoutFileText(broken, failure))
+      .hasMessageStartingWith("config file " + broken + " is not valid YAML at line 2, column 1")
+      .hasMessageNotContaining("secret-value").hasNoCause();
+    // Any other failure is reported as it is (a setting's bad value names its key).
+    IllegalArgumentException badValue = new IllegalArgumentException("retry.multiplier must be at least 1");
+    assertThat(ConfigLoader.withoutFileText(broken, badValue)).isSameAs(badValue);
     // What the optional store would have done with it, and why start-up does not use it for a file that is there.
     assertThat(ConfigLoader.retriever(vertx, broken, REGISTRY, false, false).getConfig().await()).isEmpty();
     assertThat(ConfigLoader.retriever(vertx, dir.resolve("absent.yaml"), REGISTRY, false, false).getConfig().await())

@@ -46,7 +46,7 @@ class SettingsWatcherTest {
     awaitScans(watcher, 5);
     assertThat(watcher.reloads()).isEqualTo(2);
 
-    // Not YAML: refused once, with the file named and none of its lines quoted; the settings in force stay.
+    // Not YAML: refused once, saying where, none of its text quoted; the settings in force stay.
     long refusalsBefore = refusals(file);
     replace(file, "retry: [initialDelayMs: 9999 secret-value\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> refusals(file) == refusalsBefore + 1);
@@ -54,7 +54,8 @@ class SettingsWatcherTest {
     assertThat(refusals(file)).isEqualTo(refusalsBefore + 1);
     assertThat(watcher.reloads()).isEqualTo(3);
     assertThat(settings.retry().initialDelayMs()).isEqualTo(2500);
-    assertThat(LogCapture.lines()).noneMatch(line -> line.contains("secret-value"));
+    assertThat(LogCapture.lines()).noneMatch(line -> line.contains("secret-value"))
+      .anyMatch(line -> line.contains(file + " is not valid YAML at line 2, column 1"));
 
     // Removed, then back: the settings in force stay while it is gone, and it is read again when it returns.
     Files.delete(file);
