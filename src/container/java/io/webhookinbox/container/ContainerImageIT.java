@@ -12,6 +12,7 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.ConfigFiles;
 import io.webhookinbox.support.ExternalTools;
 import io.webhookinbox.support.PostgresExtension;
 import io.webhookinbox.support.SlowStatements;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -162,10 +162,10 @@ class ContainerImageIT {
 
       // An edit of the mounted file (replaced atomically, as the kubelet swaps a ConfigMap) applies without restart.
       Path configFile = configDir.resolve("config.yaml");
-      replaceAtomically(configFile, Files.readString(configFile).replace(ACTIVE, "status: disabled"));
+      ConfigFiles.replaceAtomically(configFile, Files.readString(configFile).replace(ACTIVE, "status: disabled"));
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
         http.postCisive(base, token, CisiveEvents.created("evt-image-off", "ORD-IMAGE-OFF").encode()) == 503);
-      replaceAtomically(configFile, Files.readString(configFile).replace("status: disabled", ACTIVE));
+      ConfigFiles.replaceAtomically(configFile, Files.readString(configFile).replace("status: disabled", ACTIVE));
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
         http.postCisive(base, token, CisiveEvents.created("evt-image-on", "ORD-IMAGE-ON").encode()) == 200);
       assertThat(db.one("SELECT status FROM webhook_events WHERE event_id = 'evt-image-0'").getString("status"))
@@ -243,12 +243,6 @@ class ContainerImageIT {
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
     }
     return dir;
-  }
-
-  private static void replaceAtomically(Path file, String content) throws IOException {
-    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
-    Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-r--r--"));
-    Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static String pem(String type, byte[] der) {

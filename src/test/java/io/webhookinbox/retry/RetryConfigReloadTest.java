@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.support.CisiveEvents;
+import io.webhookinbox.support.ConfigFiles;
 import io.webhookinbox.support.FaultInjection;
 import io.webhookinbox.support.LogCapture;
 import io.webhookinbox.support.PostgresExtension;
@@ -14,9 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,9 +78,7 @@ class RetryConfigReloadTest {
     boolean edited = String.join(" ", retryLines).contains("initialDelayMs: 300");
     yaml.append("  jitter: 0.0\n  maxAttempts: 5\n  maxDelayMs: 120000\nscheduler:\n  pollIntervalMs: 300\n")
       .append("  batchSize: ").append(edited ? 7 : 50).append('\n');
-    // Replaced in one step, as an editor or a ConfigMap update does: a scan never reads a half-written file.
-    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), yaml);
-    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    ConfigFiles.replaceAtomically(file, yaml.toString());
   }
 
   private static String status(TestDatabase db) {
