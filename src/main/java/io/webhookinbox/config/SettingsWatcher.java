@@ -2,7 +2,7 @@ package io.webhookinbox.config;
 
 import io.vertx.config.ConfigRetriever;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -20,38 +20,43 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Every scan reads the file's bytes, and only when they differ from the last scan's does vertx-config read and
  * parse it again. (vertx-config's own scan parsed the YAML every period; in a closed-loop benchmark's first minute
- * that was about 7 % of the replica's CPU, most of it the JIT compiling the YAML parser.) Scans run on one context,
- * one at a time.
+ * that was about 7 % of the replica's CPU, most of it the JIT compiling the YAML parser.)
  */
-public final class SettingsWatcher {
+public final class SettingsWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SettingsWatcher.class);
 
-  private final Vertx vertx;
   private final Path file;
+  private final long scanIntervalMs;
   private final RuntimeSettings settings;
-  private final ConfigRetriever retriever;
   private final AtomicLong scans = new AtomicLong();
   private final AtomicLong reloads = new AtomicLong();
-  private boolean scanning;
+  private ConfigRetriever retriever;
+  private long timerId = -1;
+  private Future<Void> running = Future.succeededFuture();
   private boolean loaded;
   /** The file's bytes at the last reload; null when it was missing or unreadable. */
   private Buffer lastRead;
 
-  private SettingsWatcher(Vertx vertx, Path file, RuntimeSettings settings) {
-    this.vertx = vertx;
+  public SettingsWatcher(Path file, long scanIntervalMs, RuntimeSettings settings) {
     this.file = file;
+    this.scanIntervalMs = scanIntervalMs;
     this.settings = settings;
-    this.retriever = ConfigLoader.retriever(vertx, file, settings.registry(), true, true);
   }
 
-  public static SettingsWatcher watch(Vertx vertx, Path file, long scanIntervalMs, RuntimeSettings settings) {
-    SettingsWatcher watcher = new SettingsWatcher(vertx, file, settings);
-    vertx.getOrCreateContext().runOnContext(start -> {
-      watcher.scan();
-      vertx.setPeriodic(scanIntervalMs, tick -> watcher.scan());
-    });
+  /** Started once the first scan is done; an edit it refuses is logged and does not fail the start. */
+  @Override
+  public Future<?> start() {
+    retriever = ConfigLoader.retriever(vertx, file, settings.registry(), true, true);
+    timerId = vertx.setPeriodic(scanIntervalMs, tick -> scan());
     LOG.info("Watching {} every {} ms for retry, scheduler and webhook settings", file, scanIntervalMs);
-    return watcher;
+    return scan().otherwiseEmpty();
+  }
+
+  /** The timer goes with the verticle, so no scan starts while Vert.x shuts its file-system threads down. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timerId);
+    return running.otherwiseEmpty();
   }
 
   /** Scans done, for tests. */
@@ -64,20 +69,18 @@ public final class SettingsWatcher {
     return reloads.get();
   }
 
-  private void scan() {
-    if (scanning) {
-      return;
+  /** One scan at a time: a tick while one runs is skipped. */
+  private Future<Void> scan() {
+    if (!running.isComplete()) {
+      return running;
     }
-    scanning = true;
     // The bytes are read before the retriever reads them again: an edit in between differs from them, so the next
     // scan reloads once more rather than missing it.
-    vertx.fileSystem().readFile(file.toString())
+    running = vertx.fileSystem().readFile(file.toString())
       .otherwise((Buffer) null)
       .compose(this::reloadIfChanged)
-      .onComplete(done -> {
-        scans.incrementAndGet();
-        scanning = false;
-      });
+      .onComplete(done -> scans.incrementAndGet());
+    return running;
   }
 
   private Future<Void> reloadIfChanged(Buffer bytes) {
@@ -99,8 +102,7 @@ public final class SettingsWatcher {
       .onSuccess(config -> apply(config, settings))
       .onFailure(e -> LOG.error("Config change refused, the settings in force stay: {}",
         ConfigLoader.withoutFileText(file, e).getMessage()))
-      .<Void>mapEmpty()
-      .recover(e -> Future.succeededFuture());
+      .mapEmpty();
   }
 
   private static void apply(JsonObject config, RuntimeSettings settings) {

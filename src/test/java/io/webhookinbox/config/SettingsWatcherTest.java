@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.webhookinbox.Sources;
+import io.webhookinbox.support.ConfigFiles;
 import io.webhookinbox.support.LogCapture;
 import io.webhookinbox.telemetry.LogContext;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,22 +33,24 @@ class SettingsWatcherTest {
   @Test
   void anUnchangedFileIsNotParsedAgainAndEveryEditIs(Vertx vertx, @TempDir Path dir) throws IOException {
     Path file = dir.resolve("config.yaml");
-    replace(file, "retry:\n  initialDelayMs: 1500\n");
+    ConfigFiles.replaceAtomically(file, "retry:\n  initialDelayMs: 1500\n");
     RuntimeSettings settings = new RuntimeSettings(new JsonObject(), REGISTRY, false);
 
-    SettingsWatcher watcher = SettingsWatcher.watch(vertx, file, SCAN_MS, settings);
-    await().atMost(Duration.ofSeconds(10)).until(() -> settings.retry().initialDelayMs() == 1500);
+    SettingsWatcher watcher = new SettingsWatcher(file, SCAN_MS, settings);
+    vertx.deployVerticle(watcher).await();
+    assertThat(settings.retry().initialDelayMs()).as("applied by the first scan, before the start completes")
+      .isEqualTo(1500);
     awaitScans(watcher, 5);
     assertThat(watcher.reloads()).as("parsed once, at the start").isEqualTo(1);
 
-    replace(file, "retry:\n  initialDelayMs: 2500\n");
+    ConfigFiles.replaceAtomically(file, "retry:\n  initialDelayMs: 2500\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> settings.retry().initialDelayMs() == 2500);
     awaitScans(watcher, 5);
     assertThat(watcher.reloads()).isEqualTo(2);
 
     // Not YAML: refused once, saying where, none of its text quoted; the settings in force stay.
     long refusalsBefore = refusals(file);
-    replace(file, "retry: [initialDelayMs: 9999 secret-value\n");
+    ConfigFiles.replaceAtomically(file, "retry: [initialDelayMs: 9999 secret-value\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> refusals(file) == refusalsBefore + 1);
     awaitScans(watcher, 5);
     assertThat(refusals(file)).isEqualTo(refusalsBefore + 1);
@@ -62,7 +64,7 @@ class SettingsWatcherTest {
     awaitScans(watcher, 5);
     assertThat(settings.retry().initialDelayMs()).isEqualTo(2500);
     assertThat(watcher.reloads()).isEqualTo(3);
-    replace(file, "retry:\n  initialDelayMs: 3500\n");
+    ConfigFiles.replaceAtomically(file, "retry:\n  initialDelayMs: 3500\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> settings.retry().initialDelayMs() == 3500);
     assertThat(watcher.reloads()).isEqualTo(4);
   }
@@ -75,11 +77,5 @@ class SettingsWatcherTest {
   private static long refusals(Path file) {
     return LogCapture.json().stream().filter(line -> "ERROR".equals(line.getString("level"))
       && line.getString("message").contains(file.toString())).count();
-  }
-
-  /** In one step, as an editor or a ConfigMap update replaces a file: a scan never reads half of it. */
-  private static void replace(Path file, String yaml) throws IOException {
-    Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), yaml);
-    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }
