@@ -94,8 +94,9 @@ public final class GroupCommitCostBenchmark {
   private void run(TestDatabase db, List<Integer> sizes, int eventsPerStep, int rounds, List<Mode> modes)
     throws IOException {
     int backend = connection.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
-    Path stat = Path.of("/proc", Integer.toString(backend), "stat");
-    String title = Files.exists(stat) ? Files.readString(Path.of("/proc", Integer.toString(backend), "cmdline")) : "";
+    Path process = Path.of("/proc", Integer.toString(backend));
+    Path stat = process.resolve("stat");
+    String title = Files.exists(stat) ? Files.readString(process.resolve("cmdline")) : "";
     if (!title.contains(db.name())) {
       throw new IllegalStateException("the database's backend is not a process of this machine: run PostgreSQL here");
     }
