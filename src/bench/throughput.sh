@@ -222,6 +222,10 @@ jit_ticks() {
   echo "$total"
 }
 server_children() { ps -o pid= --ppid "$postmaster" | wc -l; }
+# The whole machine's CPU from /proc/stat, in clock ticks: "busy" (user, nice, system, irq, softirq: every process,
+# the load generators included) and "steal" (time the hypervisor gave another guest while this one wanted to run).
+machine_ticks() { awk -v what="$1" '$1 == "cpu" {print (what == "steal" ? $9 : $2 + $3 + $4 + $7 + $8); exit}' /proc/stat; }
+all_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 # Waits (at most 10 s) until the server has no more children than $1: the backends of a finished pgbench have then
 # exited and been reaped, so their CPU is in the postmaster's cutime rather than nowhere.
 await_children() {
@@ -295,20 +299,23 @@ if [[ $warmup_seconds -gt 0 ]]; then
 fi
 
 # pgbench script $1 at $2 clients for the step's length, its -D variables; the transactions per second on stdout,
-# the CPU PostgreSQL spent per transaction in $work/pgbench.cpu.
+# the CPU PostgreSQL spent per transaction in $work/pgbench.cpu, the machine's (pgbench's included: the issue's
+# yardstick for a slower or faster machine) in $work/pgbench.machine.
 pgbench_step() {
-  local children before after count
-  children=$(server_children) before=$(postgres_ticks)
+  local children before after count machine_before machine_after
+  children=$(server_children) before=$(postgres_ticks) machine_before=$(machine_ticks busy)
   run_load pgbench -n -M prepared -c "$2" -j "$(nproc)" -T "$step_seconds" -f "$bench/$1" \
     -D k=0 -D run="$3" -D updates="$updates" -D occurred=2026-11-20T10:00:00Z -D ordered=2026-11-01T09:00:00Z \
     -D sha256="$(printf '%064d' 0)" -D payload="$payload" -D candidate="$candidate" -D document="$order" \
     -D stripe_payload="$stripe_payload" -D stripe_object="$stripe_object" \
     > "$work/pgbench.out"
+  machine_after=$(machine_ticks busy)
   await_children "$children"
   after=$(postgres_ticks)
   cat "$work/pgbench.out" >&2
   count=$(awk '/number of transactions actually processed/ {split($NF, a, "/"); print a[1]}' "$work/pgbench.out")
   ms_per $((after - before)) "$count" > "$work/pgbench.cpu"
+  ms_per $((machine_after - machine_before)) "$count" > "$work/pgbench.machine"
   awk '/^tps = / {printf "%.0f", $3}' "$work/pgbench.out"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -320,15 +327,19 @@ else
   echo "Cisive order events, mix: ${MIX:-updates} ($updates % updates of 100,000 existing orders); reference: one transaction per event on the minimal schema (throughput/reference-*.sql); own: the service's transaction on its own schema (throughput/cisive-event-tx.sql)."
 fi
 echo
-echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | Reference tx/s | ÷ reference | Own tx/s | ÷ own | Service CPU ms/event | of it JIT ms/event | PostgreSQL CPU ms/event | PostgreSQL CPU ms/reference tx | Peak RSS MiB | Rows vs 2xx |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | Reference tx/s | ÷ reference | Own tx/s | ÷ own | Service CPU ms/event | of it JIT ms/event | PostgreSQL CPU ms/event | PostgreSQL CPU ms/reference tx | Machine CPU ms/reference tx | CPU steal % | Peak RSS MiB | Rows vs 2xx |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in $concurrencies; do
   log "closed loop: $step_seconds s at $c connections"
   rows_before=$(source_rows)
   statements_reset
   service_before=$(process_ticks "$service") jit_before=$(jit_ticks "$service") pg_before=$(postgres_ticks)
+  steal_before=$(machine_ticks steal) all_before=$(all_ticks)
   closed_loop "$c" "$step_seconds" "c$c-$run_id"
   service_after=$(process_ticks "$service") jit_after=$(jit_ticks "$service") pg_after=$(postgres_ticks)
+  steal_after=$(machine_ticks steal) all_after=$(all_ticks)
+  steal_pct=$(awk -v s=$((steal_after - steal_before)) -v t=$((all_after - all_before)) \
+    'BEGIN { if (t > 0) printf "%.0f", 100 * s / t; else print "-" }')
   rows_after=$(settled_rows)
   ok=$(wrk_value ok)
   statements_report "the closed loop at $c connections" "$ok"
@@ -342,9 +353,11 @@ for c in $concurrencies; do
   log "pgbench, the fixed reference: $step_seconds s at $c clients"
   if [[ $source == stripe ]]; then
     reference_tps=$(pgbench_step reference-payment-tx.sql "$c" "r$c-$run_id") reference_cpu=$(cat "$work/pgbench.cpu")
+    reference_machine=$(cat "$work/pgbench.machine")
     own_tps="-"
   else
     reference_tps=$(pgbench_step reference-tx.sql "$c" "r$c-$run_id") reference_cpu=$(cat "$work/pgbench.cpu")
+    reference_machine=$(cat "$work/pgbench.machine")
     log "pgbench, the service's own transaction: $step_seconds s at $c clients"
     own_tps=$(pgbench_step cisive-event-tx.sql "$c" "o$c-$run_id")
   fi
@@ -354,7 +367,7 @@ for c in $concurrencies; do
     "| $(ratio "$events_per_s" "$reference_tps") | $own_tps | $(ratio "$events_per_s" "$own_tps")" \
     "| $(ms_per $((service_after - service_before)) "$ok") | $(ms_per $((jit_after - jit_before)) "$ok")" \
     "| $(ms_per $((pg_after - pg_before)) "$ok")" \
-    "| $reference_cpu | $rss_mib | $rows_check |"
+    "| $reference_cpu | $reference_machine | $steal_pct | $rss_mib | $rows_check |"
 done
 
 # Gatling's IngestSimulation at $open_rate events/s for $1 s after a 10 s ramp; prints its line headed $2.
