@@ -2,6 +2,8 @@ package io.webhookinbox.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -79,6 +81,11 @@ public final class JsonBodies {
 
   private static String describe(DecodeException e) {
     Throwable cause = e.getCause();
+    if (cause instanceof StreamConstraintsException) {
+      StreamReadConstraints limits = StreamReadConstraints.defaults();
+      return "nested deeper than " + limits.getMaxNestingDepth() + " levels or a number longer than "
+        + limits.getMaxNumberLength() + " digits";
+    }
     if (cause instanceof JsonProcessingException processing && processing.getLocation() != null) {
       JsonLocation location = processing.getLocation();
       return "invalid JSON at line " + location.getLineNr() + ", column " + location.getColumnNr();

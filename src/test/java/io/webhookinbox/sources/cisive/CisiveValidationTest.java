@@ -36,6 +36,19 @@ class CisiveValidationTest {
     assertNothingStored();
   }
 
+  /** Past the parser's limits (1,000 levels of nesting, 1,000 digits) a body is malformed, and the answer names the limits. */
+  @Test
+  void aBodyPastTheParsersLimitsIs400NamingThem() {
+    String deep = "{\"eventId\": \"evt-deep\", \"order\": " + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+    String longNumber = "{\"eventId\": \"evt-long\", \"order\": " + "9".repeat(1_500) + "}";
+
+    for (String body : List.of(deep, longNumber)) {
+      assertThat(reasons(errorOf(post(Buffer.buffer(body)), 400, 5100)))
+        .containsExactly(" : nested deeper than 1000 levels or a number longer than 1000 digits");
+    }
+    assertNothingStored();
+  }
+
   @Test
   void emptyBodyAndNonObjectBodiesAre400() {
     assertThat(reasons(errorOf(post(Buffer.buffer()), 400, 5100))).containsExactly(" : body is empty");
