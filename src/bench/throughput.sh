@@ -299,8 +299,8 @@ if [[ $warmup_seconds -gt 0 ]]; then
 fi
 
 # pgbench script $1 at $2 clients for the step's length, its -D variables; the transactions per second on stdout,
-# the CPU PostgreSQL spent per transaction in $work/pgbench.cpu, the machine's (pgbench's included: the issue's
-# yardstick for a slower or faster machine) in $work/pgbench.machine.
+# the CPU PostgreSQL spent per transaction in $work/pgbench.cpu, the whole machine's (pgbench's included: how fast
+# the machine is at that moment) in $work/pgbench.machine.
 pgbench_step() {
   local children before after count machine_before machine_after
   children=$(server_children) before=$(postgres_ticks) machine_before=$(machine_ticks busy)
