@@ -82,9 +82,11 @@ public final class JsonBodies {
   private static String describe(DecodeException e) {
     Throwable cause = e.getCause();
     if (cause instanceof StreamConstraintsException) {
+      // Vert.x's parser runs on Jackson's default limits; the exception has no position to give.
       StreamReadConstraints limits = StreamReadConstraints.defaults();
-      return "nested deeper than " + limits.getMaxNestingDepth() + " levels or a number longer than "
-        + limits.getMaxNumberLength() + " digits";
+      return "exceeds the JSON parser's limits: nesting at most " + limits.getMaxNestingDepth()
+        + " levels, numbers at most " + limits.getMaxNumberLength() + " digits, strings at most "
+        + limits.getMaxStringLength() + " characters";
     }
     if (cause instanceof JsonProcessingException processing && processing.getLocation() != null) {
       JsonLocation location = processing.getLocation();

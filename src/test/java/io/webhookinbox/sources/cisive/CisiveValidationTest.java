@@ -44,7 +44,8 @@ class CisiveValidationTest {
 
     for (String body : List.of(deep, longNumber)) {
       assertThat(reasons(errorOf(post(Buffer.buffer(body)), 400, 5100)))
-        .containsExactly(" : nested deeper than 1000 levels or a number longer than 1000 digits");
+        .containsExactly(" : exceeds the JSON parser's limits: nesting at most 1000 levels, numbers at most 1000 digits,"
+          + " strings at most 20000000 characters");
     }
     assertNothingStored();
   }
