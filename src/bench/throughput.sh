@@ -222,10 +222,10 @@ jit_ticks() {
   echo "$total"
 }
 server_children() { ps -o pid= --ppid "$postmaster" | wc -l; }
-# The whole machine's CPU from /proc/stat, in clock ticks: "busy" (user, nice, system, irq, softirq: every process,
-# the load generators included) and "steal" (time the hypervisor gave another guest while this one wanted to run).
-machine_ticks() { awk -v what="$1" '$1 == "cpu" {print (what == "steal" ? $9 : $2 + $3 + $4 + $7 + $8); exit}' /proc/stat; }
-all_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
+# The whole machine's CPU from one read of /proc/stat, in clock ticks: "busy" (user, nice, system, irq, softirq:
+# every process, the load generators included), "steal" (time the hypervisor gave another guest while this one
+# wanted to run) and all of it (idle and iowait too), on one line.
+machine_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8, $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 # Waits (at most 10 s) until the server has no more children than $1: the backends of a finished pgbench have then
 # exited and been reaped, so their CPU is in the postmaster's cutime rather than nowhere.
 await_children() {
@@ -303,13 +303,14 @@ fi
 # the machine is at that moment) in $work/pgbench.machine.
 pgbench_step() {
   local children before after count machine_before machine_after
-  children=$(server_children) before=$(postgres_ticks) machine_before=$(machine_ticks busy)
+  children=$(server_children) before=$(postgres_ticks)
+  read -r machine_before _ _ < <(machine_ticks)
   run_load pgbench -n -M prepared -c "$2" -j "$(nproc)" -T "$step_seconds" -f "$bench/$1" \
     -D k=0 -D run="$3" -D updates="$updates" -D occurred=2026-11-20T10:00:00Z -D ordered=2026-11-01T09:00:00Z \
     -D sha256="$(printf '%064d' 0)" -D payload="$payload" -D candidate="$candidate" -D document="$order" \
     -D stripe_payload="$stripe_payload" -D stripe_object="$stripe_object" \
     > "$work/pgbench.out"
-  machine_after=$(machine_ticks busy)
+  read -r machine_after _ _ < <(machine_ticks)
   await_children "$children"
   after=$(postgres_ticks)
   cat "$work/pgbench.out" >&2
@@ -334,10 +335,10 @@ for c in $concurrencies; do
   rows_before=$(source_rows)
   statements_reset
   service_before=$(process_ticks "$service") jit_before=$(jit_ticks "$service") pg_before=$(postgres_ticks)
-  steal_before=$(machine_ticks steal) all_before=$(all_ticks)
+  read -r _ steal_before all_before < <(machine_ticks)
   closed_loop "$c" "$step_seconds" "c$c-$run_id"
   service_after=$(process_ticks "$service") jit_after=$(jit_ticks "$service") pg_after=$(postgres_ticks)
-  steal_after=$(machine_ticks steal) all_after=$(all_ticks)
+  read -r _ steal_after all_after < <(machine_ticks)
   steal_pct=$(awk -v s=$((steal_after - steal_before)) -v t=$((all_after - all_before)) \
     'BEGIN { if (t > 0) printf "%.0f", 100 * s / t; else print "-" }')
   rows_after=$(settled_rows)
