@@ -113,12 +113,15 @@ public final class EventClaims {
     WITH picked AS (
       SELECT id, received_at FROM webhook_events""" + " " + MATCHING + """
 
-      ORDER BY received_at
+      ORDER BY received_at, id
       LIMIT $6
-      FOR UPDATE SKIP LOCKED)
-    UPDATE webhook_events e SET status = 'failed', next_attempt_at = clock_timestamp()
-    FROM picked WHERE e.id = picked.id AND e.received_at = picked.received_at
-    RETURNING e.event_id""";
+      FOR UPDATE SKIP LOCKED),
+    requeued AS (
+      UPDATE webhook_events e SET status = 'failed', next_attempt_at = clock_timestamp()
+      FROM picked WHERE e.id = picked.id AND e.received_at = picked.received_at
+      RETURNING e.id, e.received_at, e.event_id)
+    -- RETURNING follows the join's order, not the pick's: sort again so the answer lists oldest first.
+    SELECT event_id FROM requeued ORDER BY received_at, id""";
 
   /** How many a bulk replay with the same filters would pick at most ($6 is its limit). */
   static final String COUNT_MATCHING = "SELECT count(*) AS matching, least(count(*), $6) AS picked FROM webhook_events "
