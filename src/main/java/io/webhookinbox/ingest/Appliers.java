@@ -40,7 +40,15 @@ public final class Appliers {
     if (applier == null) {
       return Future.failedFuture(new IllegalStateException("No applier for source " + event.source()));
     }
-    return applier.apply(connection, event)
+    Future<Applied> applying;
+    try {
+      applying = applier.apply(connection, event);
+    } catch (RuntimeException unreadable) {
+      // A stored document the applier cannot read (written by hand, or by an older schema) fails this attempt like
+      // any other fault, so it is retried and dead-lettered with its reason instead of waiting out its lease.
+      applying = Future.failedFuture(unreadable);
+    }
+    return applying
       .compose(applied -> EventStore.finish(connection, rowId, receivedAt, applied.status(), applied.resourceVersion(),
         elapsedMs(startedNanos)).map(applied));
   }
