@@ -173,6 +173,9 @@ class GuideContractTest {
       .bodyAsJsonObject();
     assertShape(guide.json("### 3. Get Webhook Configuration", "**Response:**"), current, "");
     assertDto(guide.dto("WebhookConfiguration"), current.getJsonObject("data"), "data");
+    assertThat(List.copyOf(current.getJsonObject("data").fieldNames())).as("the guide's fields in the guide's order")
+      .startsWith(guide.json("### 3. Get Webhook Configuration", "**Response:**").getJsonObject("data").fieldNames()
+        .toArray(String[]::new));
 
     JsonObject update = guide.json("### 4. Update Webhook Configuration", "**Request Body:**");
     HttpResponse<Buffer> response = inbox.service().send(inbox.service().client().put("/api/webhooks/configuration"),

@@ -9,6 +9,8 @@ import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.ErrorCode;
 import io.webhookinbox.api.FieldError;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,18 +21,18 @@ import java.util.Set;
  * mapped onto the run-time sections ({@code maxRetries} is {@code retry.maxAttempts}).
  */
 public final class ConfigurationDocument {
-  /** API field → "section.key" in the run-time settings. */
-  private static final Map<String, String> TOP_LEVEL = Map.of(
-    "endpointUrl", "webhooks.endpointUrl",
-    "enabledEvents", "webhooks.enabledEvents",
-    "apiVersion", "webhooks.apiVersion",
-    "signatureVerification", "webhooks.signatureVerification",
-    "timeoutSeconds", "webhooks.timeoutSeconds",
-    "maxRetries", "retry.maxAttempts",
-    "status", "webhooks.status");
-  private static final Map<String, List<String>> NESTED = Map.of(
-    "retry", List.of("initialDelayMs", "multiplier", "maxDelayMs", "jitter"),
-    "scheduler", List.of("enabled", "pollIntervalMs", "batchSize", "leaseTimeoutMs"));
+  /** API field → "section.key" in the run-time settings, in the guide's order (GET shows them so). */
+  private static final Map<String, String> TOP_LEVEL = inOrder(List.of(
+    Map.entry("endpointUrl", "webhooks.endpointUrl"),
+    Map.entry("enabledEvents", "webhooks.enabledEvents"),
+    Map.entry("apiVersion", "webhooks.apiVersion"),
+    Map.entry("signatureVerification", "webhooks.signatureVerification"),
+    Map.entry("timeoutSeconds", "webhooks.timeoutSeconds"),
+    Map.entry("maxRetries", "retry.maxAttempts"),
+    Map.entry("status", "webhooks.status")));
+  private static final Map<String, List<String>> NESTED = inOrder(List.of(
+    Map.entry("retry", List.of("initialDelayMs", "multiplier", "maxDelayMs", "jitter")),
+    Map.entry("scheduler", List.of("enabled", "pollIntervalMs", "batchSize", "leaseTimeoutMs"))));
   /** Shown by GET and ignored by PUT, so a GET body can be edited and sent back. */
   private static final Set<String> READ_ONLY = Set.of("sources", "lastChange");
 
@@ -185,5 +187,12 @@ public final class ConfigurationDocument {
 
   private static ApiError invalid(ErrorCode code, String field, String reason) {
     return new ApiError(code, "Configuration rejected", List.of(new FieldError(field, reason)));
+  }
+
+  /** An unmodifiable map that keeps its entries' order ({@code Map.of} changes it from one JVM to the next). */
+  private static <V> Map<String, V> inOrder(List<Map.Entry<String, V>> entries) {
+    Map<String, V> map = new LinkedHashMap<>();
+    entries.forEach(entry -> map.put(entry.getKey(), entry.getValue()));
+    return Collections.unmodifiableMap(map);
   }
 }
