@@ -22,7 +22,7 @@ public final class Overview {
   static final String PER_MINUTE = """
     SELECT date_trunc('minute', received_at) AS minute, source, status, count(*) AS events
       FROM webhook_events WHERE received_at >= $1
-     GROUP BY 1, 2, 3 ORDER BY 1""";
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""";
 
   /** Over the whole inbox: failed and dead are kept (retention keeps unfinished events), so they are few. */
   static final String BACKLOG = """
@@ -36,7 +36,7 @@ public final class Overview {
       FROM webhook_events
      WHERE status = 'dead' AND ($1::timestamptz IS NULL OR received_at >= $1)
        AND ($2::timestamptz IS NULL OR received_at < $2)
-     GROUP BY 1, 2, 3 ORDER BY count(*) DESC, max(received_at) DESC LIMIT 200""";
+     GROUP BY 1, 2, 3 ORDER BY count(*) DESC, max(received_at) DESC, 1, 2, 3 LIMIT 200""";
 
   static final String STATUSES = """
     SELECT status, count(*) AS events FROM webhook_events WHERE event_id = ANY($1) GROUP BY status""";

@@ -65,7 +65,7 @@ public final class Statistics {
     FROM webhook_events e
     WHERE status IN ('failed', 'dead') AND received_at >= $1 AND received_at < $2
       AND ($3::text IS NULL OR event_type = $3)
-    ORDER BY received_at DESC
+    ORDER BY received_at DESC, id DESC
     LIMIT 10""";
 
   static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";

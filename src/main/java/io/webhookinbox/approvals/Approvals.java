@@ -40,7 +40,7 @@ public final class Approvals {
   static final String LIST = """
     SELECT id, action, target, parameters, requested_by, requested_subject, requested_at, expires_at, status,
            decided_by, decided_at, result, status = 'pending' AND expires_at <= now() AS lapsed
-      FROM operator_approvals ORDER BY status <> 'pending', requested_at DESC LIMIT 100""";
+      FROM operator_approvals ORDER BY status <> 'pending', requested_at DESC, id DESC LIMIT 100""";
 
   static final String ONE = """
     SELECT id, action, target, parameters, requested_by, requested_subject, requested_at, expires_at, status,

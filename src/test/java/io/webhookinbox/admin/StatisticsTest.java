@@ -123,7 +123,7 @@ class StatisticsTest {
     }
     List<JsonObject> failures = inbox.db().query("SELECT event_id, attempts - 1 AS retries, last_error,"
       + " to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') AS minute FROM webhook_events WHERE " + window
-      + " AND status IN ('failed', 'dead') ORDER BY received_at DESC LIMIT 10", start, end);
+      + " AND status IN ('failed', 'dead') ORDER BY received_at DESC, id DESC LIMIT 10", start, end);
     JsonArray recent = stats.getJsonArray("recentFailures");
     assertThat(recent).hasSameSizeAs(failures);
     for (int i = 0; i < failures.size(); i++) {
