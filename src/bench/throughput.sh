@@ -146,7 +146,9 @@ if [[ $tracing != off ]]; then
   if [[ $tracing == tenth ]]; then export OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1; fi
   log "tracing on ($tracing), exported to a stand-in collector on 127.0.0.1:$sink_port"
 fi
-log "starting the service on 127.0.0.1:$port with ${PG_HOST:+PostgreSQL at $PG_HOST:${PG_PORT:-5432}}${PG_HOST:-embedded PostgreSQL}"
+database_where="embedded PostgreSQL"
+[[ -z ${PG_HOST:-} ]] || database_where="PostgreSQL at $PG_HOST:${PG_PORT:-5432}"
+log "starting the service on 127.0.0.1:$port with $database_where"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 (cd "$work" && exec java ${JAVA_OPTS:-} -jar "$repo/target/webhook-inbox.jar" > "$work/service.log" 2>&1) &
 service=$!
