@@ -376,11 +376,14 @@ done
 # Gatling's IngestSimulation at $open_rate events/s for $1 s after a 10 s ramp; prints its line headed $2.
 open_model() {
   log "$2: Gatling IngestSimulation, ramp 10 s then $open_rate events/s for $1 s"
-  local log_lines
+  local log_lines service_before pg_before
   log_lines=$(wc -l < "$work/service.log")
+  service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
   run_load mvn -B -Pload test-compile gatling:test -Dgatling.simulationClass=io.webhookinbox.load.IngestSimulation \
     -Dinbox.url="http://127.0.0.1:$port" -Dinbox.jwtSecret="$secret" -Dinbox.rate="$open_rate" \
     -Dinbox.seconds="$1" > "$work/gatling.out" 2>&1 || true
+  local service_cpu pg_cpu
+  service_cpu=$(($(process_ticks "$service") - service_before)) pg_cpu=$(($(postgres_ticks) - pg_before))
   sed -n '/Global Information/,$p' "$work/gatling.out" | uniq > "$work/gatling.summary"
   [[ -s $work/gatling.summary ]] || { tail -30 "$work/gatling.out" >&2; fail "the Gatling run printed no summary"; }
   cat "$work/gatling.summary" >&2
@@ -396,6 +399,16 @@ open_model() {
     "p50 $(gatling_value '50th percentile' 2) ms, p99 $(gatling_value '99th percentile' 2) ms (2xx only: p99" \
     "$(gatling_value '99th percentile' 3) ms); $(gatling_value 'request count' 2) requests," \
     "$(gatling_value 'request count' 4) refused or failed${ko_statuses:+ ($ko_statuses${refusal_codes:+: $refusal_codes})}"
+  # The requests sent at the full rate, after the ramp (IngestSimulation names them apart): Gatling's last
+  # "Requests" block counts them, its assertion on them prints their p99.
+  local at_rate p99_at_rate requests
+  at_rate=$(awk -F'|' '$1 ~ /^> POST \/api\/webhooks\/cisive\/orders +$/ {gsub(/[ ,]/, "", $2); gsub(/[ ,]/, "", $4); line = $2 " " $4} END {print line}' "$work/gatling.out")
+  p99_at_rate=$(grep -o '^POST /api/webhooks/cisive/orders: 99th percentile .*(actual : [0-9.]*' "$work/gatling.out" \
+    | tail -1 | grep -o '[0-9.]*$' | awk '{printf "%.0f", $1}')
+  requests=$(gatling_value 'request count' 2)
+  at_rate=${at_rate:-? ?}
+  echo "  at the full rate only (after the ramp): p99 ${p99_at_rate:-?} ms; ${at_rate% *} requests, ${at_rate#* } refused or failed;" \
+    "CPU per request over the Gatling run: service $(ms_per "$service_cpu" "$requests") ms, PostgreSQL $(ms_per "$pg_cpu" "$requests") ms"
 }
 
 if [[ $open_seconds -gt 0 && $source == stripe ]]; then

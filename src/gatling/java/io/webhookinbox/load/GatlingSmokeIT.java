@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keeps the load suite honest in CI: SteadyIngestSimulation runs for a few seconds against a real service on
  * loopback, its assertions (no KO, p99 bound) pass, it writes its HTML report, and every delivery it counted as OK
- * is a processed event in PostgreSQL. (The build compiles every simulation before this runs.)
+ * is a processed event in PostgreSQL; IngestSimulation, the benchmark's open model, runs its ramp and two seconds
+ * at the rate. (The build compiles every simulation before this runs.)
  */
 @ExtendWith(PostgresExtension.class)
 class GatlingSmokeIT {
@@ -37,23 +41,56 @@ class GatlingSmokeIT {
   @Test
   void steadySimulationPassesItsAssertionsAndEveryOkDeliveryIsStored() throws IOException {
     String runId = "smoke" + Long.toString(System.currentTimeMillis(), 36);
-    Map.of("inbox.url", "http://127.0.0.1:" + inbox.service().port(), "inbox.jwtSecret", TestService.SECRET,
-      "inbox.issuer", TestService.ISSUER, "inbox.audience", TestService.AUDIENCE, "inbox.rate", String.valueOf(RATE),
-      "inbox.seconds", String.valueOf(SECONDS), "inbox.runId", runId,
-      "inbox.p99Ms", String.valueOf(P99_MS)).forEach(System::setProperty);
-    Path results = Path.of("target/gatling-smoke", runId).toAbsolutePath();
+    Path report = run(SteadyIngestSimulation.class, runId, SECONDS);
 
-    int status = Gatling$.MODULE$.fromArgs(new String[] {"--simulation", SteadyIngestSimulation.class.getName(),
-      "--results-folder", results.toString()});
-
-    assertThat(status).as("Gatling's exit status (assertions)").isZero();
-    Path report;
-    try (Stream<Path> files = Files.walk(results)) {
-      report = files.filter(file -> file.getFileName().toString().equals("index.html")).findFirst().orElseThrow();
-    }
     System.out.println("Gatling smoke report: " + report);
     // Exit status 0 means no KO (the simulation asserts it) among the RATE × SECONDS deliveries it injects.
     assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id LIKE ? AND status = 'processed'",
       "evt-" + runId + "-%")).isEqualTo(RATE * SECONDS);
+  }
+
+  /** The throughput benchmark reads the full rate's figures apart from the ramp's: both must be in the report. */
+  @Test
+  void ingestSimulationNamesTheRampAndTheFullRateApartAndStoresEveryEventOnce() throws IOException {
+    String runId = "open" + Long.toString(System.currentTimeMillis(), 36);
+    int seconds = 2;
+    Path report = run(IngestSimulation.class, runId, seconds);
+
+    // The ramp (10 s from 10/s to RATE) injects 150 deliveries, the full rate RATE × seconds more; every tenth
+    // delivery after the twentieth re-sends an earlier event, which must not be stored again.
+    int deliveries = 150 + RATE * seconds;
+    assertThat(requestCounts(report)).containsExactlyInAnyOrderEntriesOf(Map.of("All Requests", deliveries,
+      IngestSimulation.RAMP, 150, IngestSimulation.AT_RATE, RATE * seconds));
+    int resends = (deliveries - 20) / 10;
+    assertThat(inbox.db().count("SELECT count(*) FROM webhook_events WHERE event_id LIKE ? AND status IN"
+      + " ('processed', 'stale')", "evt-" + runId + "-%")).isEqualTo(deliveries - resends);
+  }
+
+  /** The report's statistics table: each request name with its count of requests. */
+  private static Map<String, Integer> requestCounts(Path report) throws IOException {
+    Matcher row = Pattern.compile("class=\"ellipsed-name\">([^<]+)</span>.*?class=\"value total col-2\">(\\d+)<",
+      Pattern.DOTALL).matcher(Files.readString(report));
+    Map<String, Integer> counts = new HashMap<>();
+    while (row.find()) {
+      counts.put(row.group(1), Integer.valueOf(row.group(2)));
+    }
+    return counts;
+  }
+
+  /** Runs a simulation at RATE for {@code seconds}; asserts its assertions passed and returns its HTML report. */
+  private static Path run(Class<?> simulation, String runId, int seconds) throws IOException {
+    Map.of("inbox.url", "http://127.0.0.1:" + inbox.service().port(), "inbox.jwtSecret", TestService.SECRET,
+      "inbox.issuer", TestService.ISSUER, "inbox.audience", TestService.AUDIENCE, "inbox.rate", String.valueOf(RATE),
+      "inbox.seconds", String.valueOf(seconds), "inbox.runId", runId,
+      "inbox.p99Ms", String.valueOf(P99_MS)).forEach(System::setProperty);
+    Path results = Path.of("target/gatling-smoke", runId).toAbsolutePath();
+
+    int status = Gatling$.MODULE$.fromArgs(new String[] {"--simulation", simulation.getName(),
+      "--results-folder", results.toString()});
+
+    assertThat(status).as("Gatling's exit status (assertions)").isZero();
+    try (Stream<Path> files = Files.walk(results)) {
+      return files.filter(file -> file.getFileName().toString().equals("index.html")).findFirst().orElseThrow();
+    }
   }
 }
