@@ -16,9 +16,11 @@ import java.util.List;
  *                          (503, 5121)
  * @param batchLockTimeoutMs how long a group commit waits for a row lock (an order another session holds) before
  *                          its deliveries are stored one by one, so that one locked order delays only its own delivery
+ * @param lingerMs          how long a group commit of fewer than 8 deliveries waits for more while they arrive
+ *                          faster than one per lingerMs (fewer, larger commits at moderate rates); 0: never
  */
 public record IngestConfig(int instances, int maxBatch, int concurrentCommits, int maxQueued,
-                           int batchLockTimeoutMs) {
+                           int batchLockTimeoutMs, int lingerMs) {
   static final Setting<Integer> INSTANCES = Setting.integer("ingest.instances", 0, 0, 256)
     .doc("Ingest verticles (each stores deliveries with its own group commit); 0 = one per two CPU cores,"
       + " at least one");
@@ -32,8 +34,11 @@ public record IngestConfig(int instances, int maxBatch, int concurrentCommits, i
     .doc("Deliveries an ingest verticle holds waiting for a group commit; more get 503 (5121) at once");
   static final Setting<Integer> BATCH_LOCK_TIMEOUT = Setting.integer("ingest.batchLockTimeoutMs", 250, 10, 60_000)
     .unit("ms").doc("A group commit waiting longer on a row lock stores its deliveries one by one");
+  static final Setting<Integer> LINGER = Setting.integer("ingest.lingerMs", 2, 0, 50)
+    .unit("ms").doc("A group commit of fewer than 8 deliveries waits this long for more while they arrive faster than"
+      + " one per this long; 0 = never");
   static final List<Setting<?>> SETTINGS = List.of(INSTANCES, MAX_BATCH, CONCURRENT_COMMITS, MAX_QUEUED,
-    BATCH_LOCK_TIMEOUT);
+    BATCH_LOCK_TIMEOUT, LINGER);
 
   /** The instances to deploy on a machine with {@code cores} CPU cores. */
   public int instancesFor(int cores) {
@@ -46,6 +51,6 @@ public record IngestConfig(int instances, int maxBatch, int concurrentCommits, i
       ? INSTANCES.read(root)
       : Json.integer(section, "ingest.", FORMER_INSTANCES_KEY, 0, 0, 256);
     return new IngestConfig(instances, MAX_BATCH.read(root), CONCURRENT_COMMITS.read(root), MAX_QUEUED.read(root),
-      BATCH_LOCK_TIMEOUT.read(root));
+      BATCH_LOCK_TIMEOUT.read(root), LINGER.read(root));
   }
 }

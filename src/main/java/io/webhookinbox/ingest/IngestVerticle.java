@@ -90,13 +90,24 @@ public final class IngestVerticle extends VerticleBase {
       "ingest-" + instance, () -> settings.webhooks().timeoutSeconds(), shared.config().batchLockTimeoutMs());
     RetryWakeUp wakeUp = new RetryWakeUp(vertx, pool);
     inbox = new Inbox(pool, shared.appliers(), settings, shared.metrics(), wakeUp);
+    GroupCommit.Timers timers = new GroupCommit.Timers() {
+      @Override
+      public long start(long delayMs, Runnable task) {
+        return vertx.setTimer(delayMs, id -> task.run());
+      }
+
+      @Override
+      public void cancel(long timer) {
+        vertx.cancelTimer(timer);
+      }
+    };
     for (SourceApplier applier : shared.appliers().all()) {
       if (applier.batchUpsert() != null) {
         String statement = EventStore.batchStatement(applier.batchUpsert(), applier.batchRank());
         groupCommits.put(applier.source(), new GroupCommit(
           Math.min(shared.budget().perIngestInstance(), shared.config().concurrentCommits()), shared.config().maxBatch(),
           shared.config().maxQueued(), () -> settings.webhooks().timeoutSeconds() * 1_000_000_000L,
-          batch -> traced(applier.source(), batch, () -> inbox.ingestBatch(applier.source(), statement, batch))));
+          shared.config().lingerMs(), timers, System::nanoTime, batch -> traced(applier.source(), batch, () -> inbox.ingestBatch(applier.source(), statement, batch))));
       }
     }
     List<Future<?>> consumers = new ArrayList<>(List.of(

@@ -27,14 +27,14 @@ class GroupCommitQueueTest {
   private final List<List<NewEvent>> batches = new ArrayList<>();
   private final List<Promise<List<IngestOutcome>>> commits = new ArrayList<>();
   private final AtomicLong timeout = new AtomicLong(TIMEOUT_NANOS);
+  /** Lingering's clock and timers, in the test's hands too. */
+  private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+  private final List<Long> timerDelays = new ArrayList<>();
+  private final List<Runnable> timerTasks = new ArrayList<>();
+  private final List<Long> cancelledTimers = new ArrayList<>();
 
   private GroupCommit groupCommit(int maxRunning, int maxBatch, int maxQueued) {
-    return new GroupCommit(maxRunning, maxBatch, maxQueued, timeout::get, batch -> {
-      batches.add(batch);
-      Promise<List<IngestOutcome>> commit = Promise.promise();
-      commits.add(commit);
-      return commit.future();
-    });
+    return new GroupCommit(maxRunning, maxBatch, maxQueued, timeout::get, 0, null, System::nanoTime, this::record);
   }
 
   @Test
@@ -132,6 +132,83 @@ class GroupCommitQueueTest {
     Future<IngestOutcome> after = groupCommit.submit(event("c", 0));
     complete(2);
     assertThat(after.succeeded()).isTrue();
+  }
+
+  @Test
+  void atASteadyRateASmallBatchWaitsItsLingerForMoreThenGoesAsItIs() {
+    GroupCommit groupCommit = lingering(2);
+    arriveEvery(500_000L, groupCommit, "e1", "e2", "e3", "e4");
+    assertThat(batches).as("nothing arrived before it: the first goes at once").hasSize(1);
+
+    complete(0);
+    assertThat(batches).as("three waiting, arriving every 0.5 ms: they wait up to 2 ms for more").hasSize(1);
+    assertThat(timerDelays).containsExactly(2L);
+    arriveEvery(500_000L, groupCommit, "e5");
+    runTimer(0);
+    assertThat(batches).hasSize(2);
+    assertThat(batches.get(1)).extracting(NewEvent::eventId).containsExactly("e2", "e3", "e4", "e5");
+  }
+
+  @Test
+  void aLingeringBatchGoesAtOnceWhenEnoughHaveArrived() {
+    GroupCommit groupCommit = lingering(2);
+    arriveEvery(100_000L, groupCommit, "e1", "e2", "e3");
+    complete(0);
+    assertThat(timerDelays).hasSize(1);
+    arriveEvery(100_000L, groupCommit, "e4", "e5", "e6", "e7", "e8", "e9");
+    assertThat(batches).as("eight waiting: the commit does not wait out its linger").hasSize(2);
+    assertThat(batches.get(1)).hasSize(GroupCommit.ENOUGH);
+    assertThat(cancelledTimers).containsExactly(0L);
+  }
+
+  @Test
+  void atALowRateALoneDeliveryNeverWaits() {
+    GroupCommit groupCommit = lingering(2);
+    arriveEvery(10_000_000L, groupCommit, "e1");
+    complete(0);
+    arriveEvery(10_000_000L, groupCommit, "e2");
+    assertThat(batches).as("one delivery every 10 ms: each commits on arrival").hasSize(2);
+    complete(1);
+    arriveEvery(10_000_000L, groupCommit, "e3", "e4");
+    complete(2);
+    assertThat(batches).extracting(List::size).containsExactly(1, 1, 1, 1);
+    assertThat(timerDelays).isEmpty();
+  }
+
+  private GroupCommit lingering(long lingerMs) {
+    GroupCommit.Timers timers = new GroupCommit.Timers() {
+      @Override
+      public long start(long delayMs, Runnable task) {
+        timerDelays.add(delayMs);
+        timerTasks.add(task);
+        return timerTasks.size() - 1;
+      }
+
+      @Override
+      public void cancel(long timer) {
+        cancelledTimers.add(timer);
+      }
+    };
+    return new GroupCommit(1, 64, 256, timeout::get, lingerMs, timers, clock::get, this::record);
+  }
+
+  private void arriveEvery(long gapNanos, GroupCommit groupCommit, String... eventIds) {
+    for (String eventId : eventIds) {
+      clock.addAndGet(gapNanos);
+      groupCommit.submit(event(eventId, 0));
+    }
+  }
+
+  private void runTimer(int index) {
+    assertThat(cancelledTimers).doesNotContain((long) index);
+    timerTasks.get(index).run();
+  }
+
+  private Future<List<IngestOutcome>> record(List<NewEvent> batch) {
+    batches.add(batch);
+    Promise<List<IngestOutcome>> commit = Promise.promise();
+    commits.add(commit);
+    return commit.future();
   }
 
   /** Completes commit {@code index} with one outcome per delivery, in order. */
