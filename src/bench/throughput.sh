@@ -373,17 +373,29 @@ for c in $concurrencies; do
     "| $reference_cpu | $reference_machine | $steal_pct | $rss_mib | $rows_check |"
 done
 
+# The service's group commits of Cisive deliveries so far, and the deliveries they stored, from its metrics
+# (management listener, port as in the config copy); "0 0" when they cannot be read.
+management_port=$(awk '/^management:/ {m = 1} m && /^  port:/ {print $2; exit}' "$work/config.yaml")
+group_commits() {
+  { curl -s --max-time 5 "http://127.0.0.1:$management_port/metrics" 2> /dev/null || true; } | awk '
+    /^webhook_group_commit_events_count\{.*source="cisive"/ {count = $2}
+    /^webhook_group_commit_events_sum\{.*source="cisive"/ {sum = $2}
+    END {print count + 0, sum + 0}'
+}
+
 # Gatling's IngestSimulation at $open_rate events/s for $1 s after a 10 s ramp; prints its line headed $2.
 open_model() {
   log "$2: Gatling IngestSimulation, ramp 10 s then $open_rate events/s for $1 s"
-  local log_lines service_before pg_before
+  local log_lines service_before pg_before commits_before
   log_lines=$(wc -l < "$work/service.log")
-  service_before=$(process_ticks "$service") pg_before=$(postgres_ticks)
+  service_before=$(process_ticks "$service") pg_before=$(postgres_ticks) commits_before=$(group_commits)
   run_load mvn -B -Pload test-compile gatling:test -Dgatling.simulationClass=io.webhookinbox.load.IngestSimulation \
     -Dinbox.url="http://127.0.0.1:$port" -Dinbox.jwtSecret="$secret" -Dinbox.rate="$open_rate" \
     -Dinbox.seconds="$1" > "$work/gatling.out" 2>&1 || true
-  local service_cpu pg_cpu
+  local service_cpu pg_cpu per_commit
   service_cpu=$(($(process_ticks "$service") - service_before)) pg_cpu=$(($(postgres_ticks) - pg_before))
+  per_commit=$(awk -v before="$commits_before" -v after="$(group_commits)" 'BEGIN {split(before, b); split(after, a);
+    if (a[1] > b[1]) printf "%.1f", (a[2] - b[2]) / (a[1] - b[1]); else print "?"}')
   sed -n '/Global Information/,$p' "$work/gatling.out" | uniq > "$work/gatling.summary"
   [[ -s $work/gatling.summary ]] || { tail -30 "$work/gatling.out" >&2; fail "the Gatling run printed no summary"; }
   cat "$work/gatling.summary" >&2
@@ -408,7 +420,8 @@ open_model() {
   requests=$(gatling_value 'request count' 2)
   at_rate=${at_rate:-? ?}
   echo "  at the full rate only (after the ramp): p99 ${p99_at_rate:-?} ms; ${at_rate% *} requests, ${at_rate#* } refused or failed;" \
-    "CPU per request over the Gatling run: service $(ms_per "$service_cpu" "$requests") ms, PostgreSQL $(ms_per "$pg_cpu" "$requests") ms"
+    "CPU per request over the Gatling run: service $(ms_per "$service_cpu" "$requests") ms, PostgreSQL $(ms_per "$pg_cpu" "$requests") ms;" \
+    "$per_commit deliveries per group commit"
 }
 
 if [[ $open_seconds -gt 0 && $source == stripe ]]; then
