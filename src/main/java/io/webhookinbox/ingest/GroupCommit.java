@@ -58,7 +58,7 @@ final class GroupCommit {
   }
 
   static final long MIN_REMAINING_NANOS = 250_000_000L;
-  /** A batch this large amortises the commit's fixed cost (measured: at 8 it is under a third of the total). */
+  /** A batch this large amortises the commit's fixed cost (measured: at 8 it is about a third of the total). */
   static final int ENOUGH = 8;
   /** The mean gap between arrivals is an average over about the last {@code 1 << GAP_SHIFT} arrivals. */
   private static final int GAP_SHIFT = 3;

@@ -107,7 +107,8 @@ public final class IngestVerticle extends VerticleBase {
         groupCommits.put(applier.source(), new GroupCommit(
           Math.min(shared.budget().perIngestInstance(), shared.config().concurrentCommits()), shared.config().maxBatch(),
           shared.config().maxQueued(), () -> settings.webhooks().timeoutSeconds() * 1_000_000_000L,
-          shared.config().lingerMs(), timers, System::nanoTime, batch -> traced(applier.source(), batch, () -> inbox.ingestBatch(applier.source(), statement, batch))));
+          shared.config().lingerMs(), timers, System::nanoTime,
+          batch -> traced(applier.source(), batch, () -> inbox.ingestBatch(applier.source(), statement, batch))));
       }
     }
     List<Future<?>> consumers = new ArrayList<>(List.of(
