@@ -10,8 +10,9 @@
 #
 # Usage: src/bench/throughput.sh
 #   Environment (all optional): SECONDS_PER_STEP (15), WARMUP_SECONDS (30: the JIT needs it), CONCURRENCIES ("8 32 128"),
-#   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), OPEN_WARMUP_SECONDS (20: a first,
-#   unmeasured open-model run; 0 skips it), JAVA_OPTS (service JVM flags; none by default, as the README starts it),
+#   OPEN_RATE (1000 events/s) and OPEN_SECONDS (20; 0 skips the open model), OPEN_WARMUP_SECONDS (20: the load
+#   generator's warm-up before the measured ramp, not in the figures; 0 skips it), JAVA_OPTS (service JVM flags; none
+#   by default, as the README starts it),
 #   SOURCE (cisive: JWT-authenticated order events, the default; stripe: signed payment events),
 #   MIX (updates: 70 % of the events update one of 100,000 existing orders or payments, the default; new: every
 #   event a new one),
@@ -383,19 +384,32 @@ group_commits() {
     END {print count + 0, sum + 0}'
 }
 
-# Gatling's IngestSimulation at $open_rate events/s for $1 s after a 10 s ramp; prints its line headed $2.
+# Gatling's IngestSimulation: the load generator's warm-up ($open_warmup_seconds s, a ramp to the rate, silent: not in
+# Gatling's report), then the measured part, a 10 s ramp and $open_rate events/s for $open_seconds s; prints its lines.
 open_model() {
-  log "$2: Gatling IngestSimulation, ramp 10 s then $open_rate events/s for $1 s"
+  log "open model: Gatling IngestSimulation, $open_warmup_seconds s of warm-up, then a 10 s ramp and $open_rate events/s for $open_seconds s"
+  setsid mvn -B -Pload test-compile gatling:test -Dgatling.simulationClass=io.webhookinbox.load.IngestSimulation \
+    -Dinbox.url="http://127.0.0.1:$port" -Dinbox.jwtSecret="$secret" -Dinbox.rate="$open_rate" \
+    -Dinbox.seconds="$open_seconds" -Dinbox.warmUpSeconds="$open_warmup_seconds" > "$work/gatling.out" 2>&1 &
+  load_pid=$!
+  # The measured part starts when the warm-up ends: the CPU, the group commits and the service's log count from then.
+  for _ in $(seq 1 900); do
+    grep -q '^Simulation .* started' "$work/gatling.out" && break
+    kill -0 "$load_pid" 2> /dev/null || break
+    sleep 0.2
+  done
+  sleep "$open_warmup_seconds"
   local log_lines service_before pg_before commits_before
   log_lines=$(wc -l < "$work/service.log")
   service_before=$(process_ticks "$service") pg_before=$(postgres_ticks) commits_before=$(group_commits)
-  run_load mvn -B -Pload test-compile gatling:test -Dgatling.simulationClass=io.webhookinbox.load.IngestSimulation \
-    -Dinbox.url="http://127.0.0.1:$port" -Dinbox.jwtSecret="$secret" -Dinbox.rate="$open_rate" \
-    -Dinbox.seconds="$1" > "$work/gatling.out" 2>&1 || true
+  wait "$load_pid" || true
+  load_pid=""
   local service_cpu pg_cpu per_commit
   service_cpu=$(($(process_ticks "$service") - service_before)) pg_cpu=$(($(postgres_ticks) - pg_before))
   per_commit=$(awk -v before="$commits_before" -v after="$(group_commits)" 'BEGIN {split(before, b); split(after, a);
     if (a[1] > b[1]) printf "%.1f", (a[2] - b[2]) / (a[1] - b[1]); else print "?"}')
+  local warm_up
+  warm_up=$(grep -o '^load generator warm-up (not in the report): .*' "$work/gatling.out" | sed 's/ (not in the report)//' || true)
   sed -n '/Global Information/,$p' "$work/gatling.out" | uniq > "$work/gatling.summary"
   [[ -s $work/gatling.summary ]] || { tail -30 "$work/gatling.out" >&2; fail "the Gatling run printed no summary"; }
   cat "$work/gatling.summary" >&2
@@ -407,7 +421,8 @@ open_model() {
   refusal_codes=$(tail -n "+$((log_lines + 1))" "$work/service.log" | { grep '"status":5' || true; } \
     | { grep -o '"errorCode":[0-9]*' || true; } | sort | uniq -c \
     | awk '{sub(/"errorCode":/, "", $2); printf "%s%s × code %s", sep, $1, $2; sep = ", "}')
-  echo "$2 (Gatling IngestSimulation, 10 s ramp then $open_rate events/s for $1 s, 1 in 10 a re-send):" \
+  echo "open model (Gatling IngestSimulation, after $open_warmup_seconds s of load generator warm-up: 10 s ramp then" \
+    "$open_rate events/s for $open_seconds s, 1 in 10 a re-send):" \
     "p50 $(gatling_value '50th percentile' 2) ms, p99 $(gatling_value '99th percentile' 2) ms (2xx only: p99" \
     "$(gatling_value '99th percentile' 3) ms); $(gatling_value 'request count' 2) requests," \
     "$(gatling_value 'request count' 4) refused or failed${ko_statuses:+ ($ko_statuses${refusal_codes:+: $refusal_codes})}"
@@ -420,20 +435,14 @@ open_model() {
   requests=$(gatling_value 'request count' 2)
   at_rate=${at_rate:-? ?}
   echo "  at the full rate only (after the ramp): p99 ${p99_at_rate:-?} ms; ${at_rate% *} requests, ${at_rate#* } refused or failed;" \
-    "CPU per request over the Gatling run: service $(ms_per "$service_cpu" "$requests") ms, PostgreSQL $(ms_per "$pg_cpu" "$requests") ms;" \
-    "$per_commit deliveries per group commit"
+    "CPU per request over the ramp and the full rate: service $(ms_per "$service_cpu" "$requests") ms, PostgreSQL $(ms_per "$pg_cpu" "$requests") ms;" \
+    "$per_commit deliveries per group commit${warm_up:+; before them, the $warm_up}"
 }
 
 if [[ $open_seconds -gt 0 && $source == stripe ]]; then
   log "the open model (Gatling IngestSimulation) sends Cisive events only: skipped with SOURCE=stripe"
 elif [[ $open_seconds -gt 0 ]]; then
   echo
-  # The closed loops post only new OrderCreated events: the open model's updates of existing orders, stale events
-  # and re-sent duplicates take code paths the JIT has not compiled yet (measured: p99 35-47 ms in a first run,
-  # 13-21 ms in the next ones on the same service). A first run at the same rate warms them, as traffic would.
-  if [[ $open_warmup_seconds -gt 0 ]]; then
-    open_model "$open_warmup_seconds" "open model warm-up, not the figure"
-  fi
   # The open model measures the service at a steady rate, not the disk absorbing what the closed loops and pgbench
   # (up to 128 clients) just wrote: vacuum what they left (as pgbench does before a run), flush it (a checkpoint needs
   # superuser or pg_checkpoint; without it the server's own checkpoint may land in the run) and the OS's dirty pages.
@@ -441,7 +450,10 @@ elif [[ $open_seconds -gt 0 ]]; then
   sql 'VACUUM (ANALYZE)' > /dev/null 2>&1 || log "VACUUM failed (not the owner of every table?): autovacuum may run during the open model"
   sql 'CHECKPOINT' > /dev/null 2>&1 || log "CHECKPOINT refused (needs superuser or pg_checkpoint): a checkpoint may run during the open model"
   sync
-  open_model "$open_seconds" "open model"
+  # Gatling starts a cold JVM beside the service on the same cores: at 2,000/s its JIT took up to 1.2 cores in the
+  # first 12 s, when most refusals came. Its warm-up also sends the updates of existing orders, stale events and
+  # re-sends that the closed loops do not, so the service's JIT has compiled them too.
+  open_model
 fi
 if [[ $retries -gt 0 ]]; then
   # Stored events made due for a retry at once, as a healed outage leaves them; the schedulers claim them in polls
