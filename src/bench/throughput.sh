@@ -16,7 +16,10 @@
 #   SOURCE (cisive: JWT-authenticated order events, the default; stripe: signed payment events),
 #   MIX (updates: 70 % of the events update one of 100,000 existing orders or payments, the default; new: every
 #   event a new one),
-#   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server,
+#   PG_HOST (127.0.0.1 or localhost) with PG_PORT, PG_USER, PG_PASSWORD, PG_DATABASE: use that server, in a new
+#   database made for the run from PG_DATABASE and dropped at the end (the role needs CREATEDB), so every run starts
+#   from the same state as the reference's fresh schema; FRESH_DATABASE=0 runs in PG_DATABASE as it is instead (what
+#   its inbox holds is printed: a big one is slower),
 #   TRACING (off: the default; all: every request traced and exported; tenth: parent-based 10 % sampling), exported
 #   over OTLP/HTTP to a stand-in collector on loopback (throughput/OtlpSink.java),
 #   PG_STATEMENTS (0: the default; 1: the statements PostgreSQL spent the most time on in each closed loop and in the
@@ -31,7 +34,8 @@ bench=$repo/src/bench/throughput
 command_line="$0 (SECONDS_PER_STEP=${SECONDS_PER_STEP:-15} WARMUP_SECONDS=${WARMUP_SECONDS:-30}\
  CONCURRENCIES=\"${CONCURRENCIES:-8 32 128}\" OPEN_RATE=${OPEN_RATE:-1000} OPEN_SECONDS=${OPEN_SECONDS:-20}\
  OPEN_WARMUP_SECONDS=${OPEN_WARMUP_SECONDS:-20} RETRIES=${RETRIES:-0} PG_STATEMENTS=${PG_STATEMENTS:-0}\
- JAVA_OPTS=\"${JAVA_OPTS:-}\" SOURCE=${SOURCE:-cisive} MIX=${MIX:-updates} PG_HOST=${PG_HOST:-} TRACING=${TRACING:-off})"
+ JAVA_OPTS=\"${JAVA_OPTS:-}\" SOURCE=${SOURCE:-cisive} MIX=${MIX:-updates} PG_HOST=${PG_HOST:-}\
+ FRESH_DATABASE=${FRESH_DATABASE:-1} TRACING=${TRACING:-off})"
 step_seconds=${SECONDS_PER_STEP:-15}
 warmup_seconds=${WARMUP_SECONDS:-30}
 concurrencies=${CONCURRENCIES:-8 32 128}
@@ -43,6 +47,12 @@ pg_statements=${PG_STATEMENTS:-0}
 
 log() { echo "[throughput] $*" >&2; }
 fail() { log "$*"; exit 1; }
+# One statement in PG_DATABASE itself (the database a run's own one is made from and dropped in), bounded in time.
+admin_sql() {
+  PGPASSWORD=${PG_PASSWORD:-} PGCONNECT_TIMEOUT=5 PGOPTIONS='-c statement_timeout=60000' psql -X -A -t -v ON_ERROR_STOP=1 \
+    -h "$PG_HOST" -p "${PG_PORT:-5432}" -U "${PG_USER:-webhook_inbox}" -d "$admin_database" -c "$1"
+}
+admin_database=${PG_DATABASE:-webhook_inbox}
 
 for tool in wrk pgbench psql java mvn ${PG_HOST:+ss}; do
   command -v "$tool" > /dev/null || fail "$tool is missing: apt-get install -y wrk postgresql-15 iproute2 (see src/site/markdown/development/benchmarks.md)"
@@ -54,6 +64,8 @@ done
 [[ $open_rate =~ ^[0-9]+$ && $open_rate -ge 1 && $open_rate -le 20000 ]] || fail "OPEN_RATE must be 1..20000"
 [[ $retries =~ ^[0-9]+$ && $retries -le 200000 ]] || fail "RETRIES must be 0..200000"
 [[ $pg_statements =~ ^[01]$ ]] || fail "PG_STATEMENTS must be 0 or 1"
+fresh_database=${FRESH_DATABASE:-1}
+[[ $fresh_database =~ ^[01]$ ]] || fail "FRESH_DATABASE must be 0 or 1"
 tracing=${TRACING:-off}
 source=${SOURCE:-cisive}
 [[ $source =~ ^(cisive|stripe)$ ]] || fail "SOURCE must be cisive or stripe"
@@ -75,6 +87,7 @@ service=""
 sink=""
 postmaster=""
 load_pid=""
+made_database=""
 cleanup() {
   trap - EXIT INT TERM
   if [[ -n $load_pid ]] && kill -0 "$load_pid" 2> /dev/null; then kill -TERM -- "-$load_pid" 2> /dev/null || true; fi
@@ -83,6 +96,10 @@ cleanup() {
     kill -TERM "$service" 2> /dev/null || true
     for _ in $(seq 1 60); do kill -0 "$service" 2> /dev/null || break; sleep 0.5; done
     kill -KILL "$service" 2> /dev/null || true
+  fi
+  if [[ -n $made_database ]]; then
+    log "dropping the run's database $made_database"
+    admin_sql "DROP DATABASE IF EXISTS $made_database WITH (FORCE)" > /dev/null || log "could not drop $made_database"
   fi
   # Embedded PostgreSQL normally stops with the service; make sure it did (fast shutdown), then drop its data.
   if [[ -z ${PG_HOST:-} && -n $postmaster ]] && kill -0 "$postmaster" 2> /dev/null; then
@@ -148,7 +165,19 @@ if [[ $tracing != off ]]; then
   log "tracing on ($tracing), exported to a stand-in collector on 127.0.0.1:$sink_port"
 fi
 database_where="embedded PostgreSQL"
-[[ -z ${PG_HOST:-} ]] || database_where="PostgreSQL at $PG_HOST:${PG_PORT:-5432}"
+if [[ -n ${PG_HOST:-} ]]; then
+  database_where="PostgreSQL at $PG_HOST:${PG_PORT:-5432}"
+  if [[ $fresh_database == 1 ]]; then
+    # A database of its own for the run: the service's inbox and orders start as the reference's schema does (100,000
+    # orders, no events), however many runs came before. Made from PG_DATABASE, dropped in cleanup.
+    [[ $(admin_sql "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user") == t ]] \
+      || fail "${PG_USER:-webhook_inbox} cannot create databases: ALTER ROLE ${PG_USER:-webhook_inbox} CREATEDB, or FRESH_DATABASE=0 to run in ${PG_DATABASE:-webhook_inbox} as it is"
+    made_database=throughput_$(date +%s)_$$
+    admin_sql "CREATE DATABASE $made_database" > /dev/null || { made_database=""; fail "could not create a database for the run"; }
+    export PG_DATABASE=$made_database
+    database_where="$database_where, a new database $made_database (dropped at the end)"
+  fi
+fi
 log "starting the service on 127.0.0.1:$port with $database_where"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 (cd "$work" && exec java ${JAVA_OPTS:-} -jar "$repo/target/webhook-inbox.jar" > "$work/service.log" 2>&1) &
@@ -196,6 +225,11 @@ needed=$((max_clients + ${PG_POOL_SIZE:-$pool_size} + 10))
   "pgbench at $max_clients clients beside the service needs $needed (ALTER SYSTEM SET max_connections = 300; restart)"
 
 echo "versions: webhook-inbox ${version:-?} (git $commit), PostgreSQL $(sql 'SHOW server_version') (fsync $(sql 'SHOW fsync'), synchronous_commit $(sql 'SHOW synchronous_commit')), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(pgbench --version)"
+# What the service's tables held before the run: a big inbox makes every group commit slower (its indexes no longer
+# fit in PostgreSQL's buffers), so figures from databases of different sizes do not compare.
+inbox_before=$(sql "SELECT pg_size_pretty(pg_database_size(current_database())) || ', '
+  || coalesce((SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE relname = 'webhook_event_keys'), 0) || ' events (estimate)'")
+echo "database: $database_where; before the run $inbox_before"
 
 token=$(java -jar target/webhook-inbox.jar token --sub throughput-bench --scope webhooks:ingest 2> /dev/null | tail -1)
 [[ $token =~ ^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$ ]] || fail "the token command printed no JWT"
