@@ -132,6 +132,10 @@ echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores ($cpu_model), $mem_gib GiB, $(uname -sr)"
 echo "command: $command_line"
 
+if [[ -n ${PG_HOST:-} && $fresh_database == 1 ]]; then
+  [[ $(admin_sql "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user") == t ]] \
+    || fail "${PG_USER:-webhook_inbox} cannot create databases: ALTER ROLE ${PG_USER:-webhook_inbox} CREATEDB, or FRESH_DATABASE=0 to run in ${PG_DATABASE:-webhook_inbox} as it is"
+fi
 log "building the jar"
 mvn -q -B -DskipTests package >&2
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' pom.xml | head -1)
@@ -170,8 +174,6 @@ if [[ -n ${PG_HOST:-} ]]; then
   if [[ $fresh_database == 1 ]]; then
     # A database of its own for the run: the service's inbox and orders start as the reference's schema does (100,000
     # orders, no events), however many runs came before. Made from PG_DATABASE, dropped in cleanup.
-    [[ $(admin_sql "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user") == t ]] \
-      || fail "${PG_USER:-webhook_inbox} cannot create databases: ALTER ROLE ${PG_USER:-webhook_inbox} CREATEDB, or FRESH_DATABASE=0 to run in ${PG_DATABASE:-webhook_inbox} as it is"
     made_database=throughput_$(date +%s)_$$
     admin_sql "CREATE DATABASE $made_database" > /dev/null || { made_database=""; fail "could not create a database for the run"; }
     export PG_DATABASE=$made_database
@@ -191,7 +193,12 @@ grep -q 'Webhook Inbox listening' "$work/service.log" || { tail -20 "$work/servi
 
 if [[ -n ${PG_HOST:-} ]]; then
   db_port=${PG_PORT:-5432} db_user=${PG_USER:-webhook_inbox} db_name=${PG_DATABASE:-webhook_inbox}
-  postmaster=$(ss -ltnpH "sport = :$db_port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  # A backend forked a moment ago may still hold the listening socket too: the server is the holder whose parent is
+  # not a postgres process.
+  for holder in $(ss -ltnpH "sport = :$db_port" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un); do
+    parent=$(sed 's/.*) //' "/proc/$holder/stat" 2> /dev/null | awk '{print $2}')
+    [[ -n $parent && $(cat "/proc/$parent/comm" 2> /dev/null) != postgres ]] && { postmaster=$holder; break; }
+  done
   [[ -n ${PG_PASSWORD:-} ]] && export PGPASSWORD=$PG_PASSWORD
 else
   db_port=$(grep -o 'embedded PostgreSQL on 127.0.0.1:[0-9]*' "$work/service.log" | grep -o '[0-9]*$')
@@ -207,13 +214,14 @@ if [[ $pg_statements == 1 ]]; then
   sql 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' > /dev/null
 fi
 statements_reset() { [[ $pg_statements == 0 ]] || sql 'SELECT pg_stat_statements_reset()' > /dev/null; }
-# The statements of the step just measured ($1, its $2 events), most time first: time per event, per call, rows, WAL.
+# The statements of the step just measured ($1, its $2 events), most time first: time per event, per call, rows, WAL
+# (bytes, and full-page images: the first change of a page after a checkpoint writes the whole page).
 statements_report() {
   [[ $pg_statements == 1 ]] || return 0
   log "PostgreSQL's statements in $1 (track = $(sql 'SHOW pg_stat_statements.track'); nested ones count in their caller too):"
   psql -X -q -P pager=off -v ON_ERROR_STOP=1 -c "SELECT round((total_exec_time / $2)::numeric, 4) AS exec_ms_per_event,
       round((total_plan_time / $2)::numeric, 4) AS plan_ms_per_event, calls, round(mean_exec_time::numeric, 3) AS ms_per_call,
-      rows, round(wal_bytes / $2) AS wal_bytes_per_event, toplevel,
+      rows, round(wal_bytes / $2) AS wal_bytes_per_event, round(wal_fpi::numeric / $2, 2) AS full_pages_per_event, toplevel,
       left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
     ORDER BY total_exec_time + total_plan_time DESC LIMIT 14" >&2
@@ -273,7 +281,10 @@ await_children() {
   log "pgbench's backends did not all exit within 10 s: the PostgreSQL CPU per pgbench tx is low"
 }
 ms_per() { awk -v ticks="$1" -v n="$2" -v hz="$clk_tck" 'BEGIN { if (n > 0) printf "%.2f", ticks * 1000 / hz / n; else print "-" }'; }
-source_rows() { sql "SELECT count(*) FROM webhook_events WHERE source = '$source'"; }
+# Events of the source received since $rows_since (set before a load step): a count over the whole inbox would read all
+# of it, and with FRESH_DATABASE=0 on a big inbox that scan took seconds and churned the caches between steps.
+rows_since=""
+source_rows() { sql "SELECT count(*) FROM webhook_events WHERE source = '$source' AND received_at >= '$rows_since'"; }
 # The event count once requests cut off by the end of a load step are done: unchanged for 2 s (at most 30 s).
 settled_rows() {
   local previous current unchanged=0
@@ -331,6 +342,7 @@ wrk_value() { awk -v key="$1" '$1 == "bench" && $2 == key {print $3}' "$work/wrk
 
 if [[ $warmup_seconds -gt 0 ]]; then
   log "warm-up: $warmup_seconds s at 32 connections"
+  rows_since=$(sql 'SELECT now()')
   closed_loop 32 "$warmup_seconds" "w$run_id"
   settled_rows > /dev/null
 fi
@@ -369,6 +381,7 @@ echo "| Concurrency | Events/s | p50 ms | p99 ms | Non-2xx | Reference tx/s | ÷
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for c in $concurrencies; do
   log "closed loop: $step_seconds s at $c connections"
+  rows_since=$(sql 'SELECT now()')
   rows_before=$(source_rows)
   statements_reset
   service_before=$(process_ticks "$service") jit_before=$(jit_ticks "$service") pg_before=$(postgres_ticks)
