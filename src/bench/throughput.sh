@@ -47,10 +47,12 @@ pg_statements=${PG_STATEMENTS:-0}
 
 log() { echo "[throughput] $*" >&2; }
 fail() { log "$*"; exit 1; }
-# One statement in PG_DATABASE itself (the database a run's own one is made from and dropped in), bounded in time.
+# One statement, bounded in time, in the database the PG* variables name (exported once the server is known).
+sql() { PGOPTIONS='-c statement_timeout=60000' psql -X -A -t -v ON_ERROR_STOP=1 -c "$1"; }
+# The same in PG_DATABASE itself, the database a run's own one is made from and dropped in.
 admin_sql() {
-  PGPASSWORD=${PG_PASSWORD:-} PGCONNECT_TIMEOUT=5 PGOPTIONS='-c statement_timeout=60000' psql -X -A -t -v ON_ERROR_STOP=1 \
-    -h "$PG_HOST" -p "${PG_PORT:-5432}" -U "${PG_USER:-webhook_inbox}" -d "$admin_database" -c "$1"
+  PGHOST=$PG_HOST PGPORT=${PG_PORT:-5432} PGUSER=${PG_USER:-webhook_inbox} PGPASSWORD=${PG_PASSWORD:-} \
+    PGDATABASE=$admin_database PGCONNECT_TIMEOUT=5 sql "$1"
 }
 admin_database=${PG_DATABASE:-webhook_inbox}
 
@@ -207,7 +209,6 @@ else
 fi
 [[ -n $postmaster && -r /proc/$postmaster/stat ]] || fail "cannot find the PostgreSQL server process on port $db_port"
 export PGHOST=127.0.0.1 PGPORT=$db_port PGUSER=$db_user PGDATABASE=$db_name PGCONNECT_TIMEOUT=5
-sql() { PGOPTIONS='-c statement_timeout=60000' psql -X -A -t -v ON_ERROR_STOP=1 -c "$1"; }
 if [[ $pg_statements == 1 ]]; then
   [[ $(sql 'SHOW shared_preload_libraries') == *pg_stat_statements* ]] \
     || fail "PG_STATEMENTS=1 needs pg_stat_statements: ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'; restart"
