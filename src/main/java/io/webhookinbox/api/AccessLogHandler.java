@@ -10,12 +10,14 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One JSON line per request when it ends: method, path, status, duration, bytes, and what the handlers learned
- * (event type, principal, error code). Correlation and event ids come from the logging context; the trace and
- * span ids are the request's server span's.
+ * (event type, principal, the delivery's outcome, error code). Correlation and event ids come from the logging
+ * context; the trace and span ids are the request's server span's.
  */
 public final class AccessLogHandler implements Handler<RoutingContext> {
   public static final String EVENT_TYPE = "access.eventType";
   public static final String PRINCIPAL = "access.principal";
+  /** What became of a delivery (processed, duplicate, stale, ...): the ingest verticle's own line is debug only. */
+  public static final String OUTCOME = "access.outcome";
   public static final String ERROR_CODE = "access.errorCode";
   private static final Logger LOG = LoggerFactory.getLogger("access");
 
@@ -34,7 +36,7 @@ public final class AccessLogHandler implements Handler<RoutingContext> {
         .addKeyValue("bytesIn", ctx.request().bytesRead())
         .addKeyValue("bytesOut", ctx.response().bytesWritten());
       // The event id is already on the line through the logging context.
-      for (String key : new String[] {EVENT_TYPE, PRINCIPAL, ERROR_CODE}) {
+      for (String key : new String[] {EVENT_TYPE, PRINCIPAL, OUTCOME, ERROR_CODE}) {
         Object value = ctx.get(key);
         if (value != null) {
           line = line.addKeyValue(key.substring("access.".length()), value);

@@ -2,6 +2,7 @@ package io.webhookinbox.source;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.webhookinbox.api.AccessLogHandler;
 import io.webhookinbox.api.ApiError;
 import io.webhookinbox.api.CorrelationIdHandler;
 import io.webhookinbox.api.ErrorCode;
@@ -23,6 +24,7 @@ public final class Answers {
   /** @param topLevel fields a source's contract puts beside {@code success} and {@code data} */
   public static void respond(RoutingContext ctx, IngestOutcome outcome, String idField, String versionField,
                              JsonObject topLevel) {
+    ctx.put(AccessLogHandler.OUTCOME, outcome.status().json());
     if (outcome.status() == IngestStatus.CONFLICT) {
       ctx.fail(ApiError.field(ErrorCode.CONFLICT, "/eventId", "was already received with a different payload"));
       return;

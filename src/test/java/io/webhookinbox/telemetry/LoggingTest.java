@@ -57,6 +57,7 @@ class LoggingTest {
     assertThat(access.getLong("bytesOut")).isPositive();
     assertThat(access.getString("eventType")).isEqualTo("OrderCreated");
     assertThat(access.getString("principal")).isEqualTo("cisive-test");
+    assertThat(access.getString("outcome")).isEqualTo("processed");
   }
 
   @Test
