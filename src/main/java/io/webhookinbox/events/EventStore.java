@@ -127,7 +127,7 @@ public final class EventStore {
        ORDER BY f.event_id
       RETURNING event_id, status, resource_version
     )
-    SELECT event_id, n.status, n.resource_version, x.received_at AS existing_received_at, x.same_hash
+    SELECT event_id, n.status, n.resource_version, x.received_at, x.same_hash -- read by position in ingestBatch
       FROM input i LEFT JOIN inserted n USING (event_id) LEFT JOIN existing x USING (event_id)
     """;
 
@@ -190,15 +190,15 @@ public final class EventStore {
       BatchRow[] ordered = new BatchRow[n];
       List<Future<Void>> copies = new ArrayList<>();
       for (Row row : rows) {
-        int at = position.get(row.getString("event_id"));
-        String inserted = row.getString("status");
-        OffsetDateTime storedAt = row.getOffsetDateTime("existing_received_at");
-        ordered[at] = new BatchRow(inserted == null ? null : EventStatus.fromDb(inserted),
-          row.getInteger("resource_version"), null);
+        // By position, in the order of the statement's last SELECT: a lookup by name searches the columns each time.
+        int at = position.get(row.getString(0));
+        String inserted = row.getString(1);
+        OffsetDateTime storedAt = row.getOffsetDateTime(3);
+        ordered[at] = new BatchRow(inserted == null ? null : EventStatus.fromDb(inserted), row.getInteger(2), null);
         if (inserted == null && storedAt != null) {
           // A copy of a stored event (rare but for redeliveries): what is stored, read from its day's partition.
           // All copies' lookups are sent at once: on one connection the client pipelines them in one round trip.
-          boolean sameHash = Boolean.TRUE.equals(row.getBoolean("same_hash"));
+          boolean sameHash = Boolean.TRUE.equals(row.getBoolean(4));
           copies.add(existingAt(client, deliveries.get(at), storedAt, sameHash).map(existing -> {
             ordered[at] = new BatchRow(null, null, existing);
             return null;

@@ -81,11 +81,6 @@ public record NewEvent(Identity identity, Body body, Receipt receipt, boolean ap
     return identity.externalId();
   }
 
-  /** Copies of one event (same source and event id) have the same key: they never share a group commit. */
-  public String key() {
-    return identity.source() + '\u0000' + identity.eventId();
-  }
-
   /** The event as an applier reads it. */
   public StoredEvent toStored() {
     return new StoredEvent(identity.source(), identity.eventId(), identity.eventType(), identity.externalId(),

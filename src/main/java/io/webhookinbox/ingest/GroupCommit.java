@@ -171,13 +171,16 @@ final class GroupCommit {
     }
   }
 
-  /** The oldest waiting deliveries, skipping (and keeping for the next batch) a second one of the same event. */
+  /**
+   * The oldest waiting deliveries, skipping (and keeping for the next batch) a second one of the same event. A group
+   * commit holds one source's deliveries, so the event id alone tells copies apart.
+   */
   private List<Waiting> takeBatch() {
     List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, queue.size()));
-    Set<String> keys = new HashSet<>();
+    Set<String> eventIds = new HashSet<>();
     for (Iterator<Waiting> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
       Waiting next = it.next();
-      if (keys.add(next.delivery().key())) {
+      if (eventIds.add(next.delivery().eventId())) {
         batch.add(next);
         it.remove();
       }

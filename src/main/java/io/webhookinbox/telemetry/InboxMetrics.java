@@ -31,7 +31,7 @@ public final class InboxMetrics {
   private final AtomicLong jwksLastSuccess = new AtomicLong();
   private final AtomicLong partitionsAheadDays = new AtomicLong();
   private final AtomicLong unfinishedExpired = new AtomicLong();
-  private final ConcurrentHashMap<String, Object> meters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Labels, Object> meters = new ConcurrentHashMap<>();
 
   /**
    * @param sources       the source names (label values; anything else is {@code other})
@@ -78,14 +78,14 @@ public final class InboxMetrics {
   }
 
   private Counter jwksRefreshes(String outcome) {
-    return meter("jwks/" + outcome, () -> Counter.builder("webhook_jwks_refreshes_total")
+    return meter(new Labels("jwks", outcome), () -> Counter.builder("webhook_jwks_refreshes_total")
       .description("JWKS fetches from the identity provider, by outcome")
       .tag("outcome", outcome)
       .register(registry), Counter.class);
   }
 
   private Counter retentionRuns(String outcome) {
-    return meter("retention/" + outcome, () -> Counter.builder("webhook_retention_runs_total")
+    return meter(new Labels("retention", outcome), () -> Counter.builder("webhook_retention_runs_total")
       .description("Maintenance runs of the partitioned inbox, by outcome")
       .tag("outcome", outcome)
       .register(registry), Counter.class);
@@ -99,7 +99,7 @@ public final class InboxMetrics {
   public void received(String source, String eventType, String outcome) {
     String boundedSource = bounded(source, knownSources);
     String boundedType = bounded(eventType, knownTypes);
-    meter(boundedSource + '/' + boundedType + '/' + outcome, () -> Counter.builder("webhook_events_received_total")
+    meter(new Labels("received", boundedSource, boundedType, outcome), () -> Counter.builder("webhook_events_received_total")
       .description("Deliveries answered, by source, event type and outcome")
       .tag("source", boundedSource)
       .tag("type", boundedType)
@@ -110,7 +110,7 @@ public final class InboxMetrics {
   /** A histogram, so p50/p95/p99 aggregate across replicas with {@code histogram_quantile} in Prometheus. */
   public void processed(String source, Duration took) {
     String boundedSource = bounded(source, knownSources);
-    meter("processed/" + boundedSource, () -> Timer.builder("webhook_event_processing_seconds")
+    meter(new Labels("processed", boundedSource), () -> Timer.builder("webhook_event_processing_seconds")
       .description("Time from receipt to commit of an applied event")
       .tag("source", boundedSource)
       .publishPercentileHistogram()
@@ -138,7 +138,7 @@ public final class InboxMetrics {
   /** One group commit stored {@code events} deliveries in one transaction. */
   public void groupCommitted(String source, int events) {
     String boundedSource = bounded(source, knownSources);
-    meter("groupCommit/" + boundedSource, () -> DistributionSummary.builder("webhook_group_commit_events")
+    meter(new Labels("groupCommit", boundedSource), () -> DistributionSummary.builder("webhook_group_commit_events")
       .description("Deliveries stored per group commit (one transaction)")
       .tag("source", boundedSource)
       .register(registry), DistributionSummary.class).record(events);
@@ -154,7 +154,7 @@ public final class InboxMetrics {
   }
 
   private Counter groupCommitFallbacks(String source, String reason) {
-    return meter("groupCommitFallback/" + source + '/' + reason, () -> Counter.builder("webhook_group_commit_fallbacks_total")
+    return meter(new Labels("groupCommitFallback", source, reason), () -> Counter.builder("webhook_group_commit_fallbacks_total")
       .description("Group commits that left deliveries to be stored one at a time, by reason")
       .tag("source", source)
       .tag("reason", reason)
@@ -172,7 +172,7 @@ public final class InboxMetrics {
 
   /** A redelivery of an event whose record retention removed (answered duplicate, saying so). */
   public void redeliveredAfterRetention(String source) {
-    meter("redeliveredAfterRetention/" + bounded(source, knownSources),
+    meter(new Labels("redeliveredAfterRetention", bounded(source, knownSources)),
       () -> Counter.builder("webhook_redeliveries_after_retention_total")
         .description("Redeliveries of finished events whose stored record retention removed (their key remains)")
         .tag("source", bounded(source, knownSources))
@@ -196,7 +196,7 @@ public final class InboxMetrics {
 
   /** The payload index's pending-list pages a flush merged into the index (PayloadIndexVerticle). */
   public void payloadIndexFlushed(long pages) {
-    meter("payloadIndexFlushed", () -> Counter.builder("webhook_payload_index_flushed_pages_total")
+    meter(new Labels("payloadIndexFlushed"), () -> Counter.builder("webhook_payload_index_flushed_pages_total")
       .description("Pending-list pages of the payload search index merged off the delivery path")
       .register(registry), Counter.class).increment(pages);
   }
@@ -205,8 +205,26 @@ public final class InboxMetrics {
     retryBacklog.set(due);
   }
 
-  /** The hot meters, built once per label set (the sets are bounded) instead of looked up by the registry each time. */
-  private <M> M meter(String key, Supplier<M> create, Class<M> type) {
+  /** A meter's name in this cache and up to three label values (source, event type, outcome, ...), in a fixed order. */
+  private record Labels(String meter, String first, String second, String third) {
+    Labels(String meter) {
+      this(meter, null, null, null);
+    }
+
+    Labels(String meter, String first) {
+      this(meter, first, null, null);
+    }
+
+    Labels(String meter, String first, String second) {
+      this(meter, first, second, null);
+    }
+  }
+
+  /**
+   * The hot meters, built once per label set (the sets are bounded) instead of looked up by the registry each time.
+   * Keyed by the label values themselves: a key spelled as one string was built and hashed anew for every event.
+   */
+  private <M> M meter(Labels key, Supplier<M> create, Class<M> type) {
     return type.cast(meters.computeIfAbsent(key, ignored -> create.get()));
   }
 
