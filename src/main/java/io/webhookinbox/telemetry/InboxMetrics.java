@@ -99,12 +99,13 @@ public final class InboxMetrics {
   public void received(String source, String eventType, String outcome) {
     String boundedSource = bounded(source, knownSources);
     String boundedType = bounded(eventType, knownTypes);
-    meter(new Labels("received", boundedSource, boundedType, outcome), () -> Counter.builder("webhook_events_received_total")
-      .description("Deliveries answered, by source, event type and outcome")
-      .tag("source", boundedSource)
-      .tag("type", boundedType)
-      .tag("outcome", outcome)
-      .register(registry), Counter.class).increment();
+    meter(new Labels("received", boundedSource, boundedType, outcome),
+      () -> Counter.builder("webhook_events_received_total")
+        .description("Deliveries answered, by source, event type and outcome")
+        .tag("source", boundedSource)
+        .tag("type", boundedType)
+        .tag("outcome", outcome)
+        .register(registry), Counter.class).increment();
   }
 
   /** A histogram, so p50/p95/p99 aggregate across replicas with {@code histogram_quantile} in Prometheus. */
@@ -154,11 +155,12 @@ public final class InboxMetrics {
   }
 
   private Counter groupCommitFallbacks(String source, String reason) {
-    return meter(new Labels("groupCommitFallback", source, reason), () -> Counter.builder("webhook_group_commit_fallbacks_total")
-      .description("Group commits that left deliveries to be stored one at a time, by reason")
-      .tag("source", source)
-      .tag("reason", reason)
-      .register(registry), Counter.class);
+    return meter(new Labels("groupCommitFallback", source, reason),
+      () -> Counter.builder("webhook_group_commit_fallbacks_total")
+        .description("Group commits that left deliveries to be stored one at a time, by reason")
+        .tag("source", source)
+        .tag("reason", reason)
+        .register(registry), Counter.class);
   }
 
   /** One JWKS fetch finished: outcome updated, unchanged or failed (the cached keys stay). */
