@@ -174,10 +174,11 @@ public final class InboxMetrics {
 
   /** A redelivery of an event whose record retention removed (answered duplicate, saying so). */
   public void redeliveredAfterRetention(String source) {
-    meter(new Labels("redeliveredAfterRetention", bounded(source, knownSources)),
+    String boundedSource = bounded(source, knownSources);
+    meter(new Labels("redeliveredAfterRetention", boundedSource),
       () -> Counter.builder("webhook_redeliveries_after_retention_total")
         .description("Redeliveries of finished events whose stored record retention removed (their key remains)")
-        .tag("source", bounded(source, knownSources))
+        .tag("source", boundedSource)
         .register(registry), Counter.class).increment();
   }
 
