@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import org.slf4j.event.KeyValuePair;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,6 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LogContextAsyncAppender extends LoggingEventAsyncDisruptorAppender {
   private static final AtomicLong DROPPED = new AtomicLong();
+  /** How long the logging thread gathers lines before it writes them, once it has caught up. */
+  static final Duration NAP = Duration.ofMillis(10);
+
+  public LogContextAsyncAppender() {
+    setWaitStrategy(new NappingWaitStrategy(NAP));
+  }
 
   /** Lines dropped (or not written for another reason) since start. */
   public static long dropped() {
