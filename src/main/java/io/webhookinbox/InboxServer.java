@@ -22,6 +22,7 @@ import io.webhookinbox.api.LocalCodec;
 import io.webhookinbox.api.OpenApiRoute;
 import io.webhookinbox.audit.AuditService;
 import io.webhookinbox.config.AppConfig;
+import io.webhookinbox.config.LimitsConfig;
 import io.webhookinbox.config.RuntimeSettings;
 import io.webhookinbox.config.SettingsWatcher;
 import io.webhookinbox.db.ConnectionBudget;
@@ -30,6 +31,7 @@ import io.webhookinbox.events.NewEvent;
 import io.webhookinbox.ingest.Appliers;
 import io.webhookinbox.ingest.IngestClient;
 import io.webhookinbox.ingest.IngestVerticle;
+import io.webhookinbox.ops.InFlightLimit;
 import io.webhookinbox.ops.Lifecycle;
 import io.webhookinbox.ops.OpsVerticle;
 import io.webhookinbox.overrides.Overrides;
@@ -128,7 +130,9 @@ public final class InboxServer implements AutoCloseable {
     // (measured on 2 cores: one instance instead of two, 28 % less PostgreSQL CPU per event, 5-11 % more events/s).
     ConnectionBudget budget = ConnectionBudget.of(config.database().poolSize(),
       config.ingest().instancesFor(Runtime.getRuntime().availableProcessors()));
-    Lifecycle lifecycle = new Lifecycle(config.limits().maxInFlight(), config.limits().maxInFlightBytes(),
+    LimitsConfig limits = config.limits();
+    Lifecycle lifecycle = new Lifecycle(new InFlightLimit(limits.maxInFlight(), limits.maxInFlightBurst(),
+      limits.quickAnswerMs()), limits.maxInFlightBytes(),
       config.http().bodyTimeoutMs());
     SharedPools pools = SharedPools.create(vertx, config.database(), settings);
     Overrides overrides = new Overrides(pools.configuration(), settings);

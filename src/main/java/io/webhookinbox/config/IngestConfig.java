@@ -30,7 +30,7 @@ public record IngestConfig(int instances, int maxBatch, int concurrentCommits, i
     .doc("Deliveries stored together in one group commit (one transaction, one statement)");
   static final Setting<Integer> CONCURRENT_COMMITS = Setting.integer("ingest.concurrentCommits", 1, 1, 64)
     .doc("Group commits an ingest verticle runs at once; deliveries arriving meanwhile join the next");
-  static final Setting<Integer> MAX_QUEUED = Setting.integer("ingest.maxQueued", 256, 1, 100_000)
+  static final Setting<Integer> MAX_QUEUED = Setting.integer("ingest.maxQueued", 512, 1, 100_000)
     .doc("Deliveries an ingest verticle holds waiting for a group commit; more get 503 (5121) at once");
   static final Setting<Integer> BATCH_LOCK_TIMEOUT = Setting.integer("ingest.batchLockTimeoutMs", 250, 10, 60_000)
     .unit("ms").doc("A group commit waiting longer on a row lock stores its deliveries one by one");

@@ -18,6 +18,11 @@ import java.util.List;
  *                          nearest proxy appended)
  * @param maxInFlight       API requests a replica works on at once; more are refused at once with 503 (5121)
  *                          rather than queued until they time out, which keeps an overloaded replica at full speed
+ * @param maxInFlightBurst  the same while the replica answers quickly (at least maxInFlight): a short stall of the
+ *                          database is waited out instead of refused, a standing queue is not (see
+ *                          {@code ops.InFlightLimit})
+ * @param quickAnswerMs     the replica answers quickly while its quickest successful answer of the last 100 ms took
+ *                          at most this long
  * @param maxInFlightMemoryMiB heap the requests worked on may take together (estimated from their bodies); 0:
  *                          two fifths of the maximum heap
  * @param drainTimeoutMs    on SIGTERM, the longest wait for in-flight requests before the service stops anyway
@@ -27,7 +32,8 @@ import java.util.List;
  * @param receivingPerClientMiB the same for one client (token subject, or client IP where there is no token)
  */
 public record LimitsConfig(RateLimit admin, RateLimit failedSignatures, int maxTrackedCallers, int maxInFlight,
-                           int maxInFlightMemoryMiB, int receivingMemoryMiB, int receivingPerClientMiB,
+                           int maxInFlightBurst, int quickAnswerMs, int maxInFlightMemoryMiB,
+                           int receivingMemoryMiB, int receivingPerClientMiB,
                            long drainTimeoutMs, String clientIpHeader) {
   static final RateLimit.Declared ADMIN = RateLimit.declare("limits.rate.admin", 50, 100, "operator endpoints");
   static final RateLimit.Declared FAILED_SIGNATURES = RateLimit.declare("limits.rate.failedSignatures", 2, 20,
@@ -38,7 +44,12 @@ public record LimitsConfig(RateLimit admin, RateLimit failedSignatures, int maxT
     .env("LIMITS_CLIENT_IP_HEADER")
     .doc("The trusted proxy's client IP header (its last entry), e.g. X-Forwarded-For; empty = the peer address");
   static final Setting<Integer> MAX_IN_FLIGHT = Setting.integer("limits.maxInFlight", 128, 1, 100_000)
-    .doc("API requests a replica works on at once; more get 503 with Retry-After (5121) at once");
+    .doc("API requests a replica works on at once (maxInFlightBurst while it answers quickly); more get 503 with"
+      + " Retry-After (5121) at once");
+  static final Setting<Integer> MAX_IN_FLIGHT_BURST = Setting.integer("limits.maxInFlightBurst", 512, 1, 100_000)
+    .doc("The same while the replica answers quickly, so a short database stall is waited out (at least maxInFlight)");
+  static final Setting<Integer> QUICK_ANSWER = Setting.integer("limits.quickAnswerMs", 5, 1, 60_000).unit("ms")
+    .doc("The replica answers quickly while its quickest successful answer of the last 100 ms took at most this long");
   static final Setting<Integer> MAX_IN_FLIGHT_MEMORY = Setting.integer("limits.maxInFlightMemoryMiB", 0, 0,
     1024 * 1024).unit("MiB").doc("Heap the requests worked on may take together; 0 = two fifths of the heap");
   static final Setting<Integer> RECEIVING_MEMORY = Setting.integer("limits.receivingMemoryMiB", 0, 0, 1024 * 1024)
@@ -52,8 +63,8 @@ public record LimitsConfig(RateLimit admin, RateLimit failedSignatures, int maxT
   private static List<Setting<?>> settings() {
     List<Setting<?>> all = new ArrayList<>(ADMIN.settings());
     all.addAll(FAILED_SIGNATURES.settings());
-    all.addAll(List.of(MAX_TRACKED_CALLERS, CLIENT_IP_HEADER, MAX_IN_FLIGHT, MAX_IN_FLIGHT_MEMORY, RECEIVING_MEMORY,
-      RECEIVING_PER_CLIENT, DRAIN_TIMEOUT));
+    all.addAll(List.of(MAX_TRACKED_CALLERS, CLIENT_IP_HEADER, MAX_IN_FLIGHT, MAX_IN_FLIGHT_BURST, QUICK_ANSWER,
+      MAX_IN_FLIGHT_MEMORY, RECEIVING_MEMORY, RECEIVING_PER_CLIENT, DRAIN_TIMEOUT));
     return List.copyOf(all);
   }
 
@@ -116,7 +127,8 @@ public record LimitsConfig(RateLimit admin, RateLimit failedSignatures, int maxT
 
   static LimitsConfig from(JsonObject root) {
     return new LimitsConfig(ADMIN.read(root), FAILED_SIGNATURES.read(root), MAX_TRACKED_CALLERS.read(root),
-      MAX_IN_FLIGHT.read(root), MAX_IN_FLIGHT_MEMORY.read(root), RECEIVING_MEMORY.read(root),
+      MAX_IN_FLIGHT.read(root), MAX_IN_FLIGHT_BURST.read(root), QUICK_ANSWER.read(root),
+      MAX_IN_FLIGHT_MEMORY.read(root), RECEIVING_MEMORY.read(root),
       RECEIVING_PER_CLIENT.read(root), DRAIN_TIMEOUT.read(root), CLIENT_IP_HEADER.read(root).trim());
   }
 }

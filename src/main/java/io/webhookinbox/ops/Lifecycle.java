@@ -21,17 +21,17 @@ public final class Lifecycle {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
   private final AtomicLong workingBytes = new AtomicLong();
-  private final int maxInFlight;
+  private final InFlightLimit inFlightLimit;
   private final long maxInFlightBytes;
   private final long bodyTimeoutMs;
 
   /**
-   * @param maxInFlight      API requests worked on at once; past it requests are refused at once (503, 5121)
+   * @param inFlightLimit    API requests worked on at once; past it requests are refused at once (503, 5121)
    * @param maxInFlightBytes heap the requests worked on may take together, estimated from their bodies
    * @param bodyTimeoutMs    longest time from the request's headers to the end of its body (then 408, closed)
    */
-  public Lifecycle(int maxInFlight, long maxInFlightBytes, long bodyTimeoutMs) {
-    this.maxInFlight = maxInFlight;
+  public Lifecycle(InFlightLimit inFlightLimit, long maxInFlightBytes, long bodyTimeoutMs) {
+    this.inFlightLimit = inFlightLimit;
     this.maxInFlightBytes = maxInFlightBytes;
     this.bodyTimeoutMs = bodyTimeoutMs;
   }
@@ -64,26 +64,31 @@ public final class Lifecycle {
   }
 
   /**
-   * Taken once a request is authenticated and its body is in: the replica works on at most {@code maxInFlight}
-   * requests, and on requests whose estimated heap ({@link #HEAP_PER_BODY_BYTE} per body byte) fits in
-   * {@code maxInFlightBytes}, and refuses the next at once (503, 5121); a request alone is always taken, so a large
-   * body is never refused forever. A fast refusal costs nothing, while a queued request that times out costs the
-   * work done for it. Senders still sending, or not yet authenticated, hold no capacity, so slow or hostile
-   * senders cannot starve the authenticated ones.
+   * Taken once a request is authenticated and its body is in: the replica works on at most as many requests as its
+   * {@link InFlightLimit} allows now, and on requests whose estimated heap ({@link #HEAP_PER_BODY_BYTE} per body
+   * byte) fits in {@code maxInFlightBytes}, and refuses the next at once (503, 5121); a request alone is always
+   * taken, so a large body is never refused forever. A fast refusal costs nothing, while a queued request that times
+   * out costs the work done for it. Senders still sending, or not yet authenticated, hold no capacity, so slow or
+   * hostile senders cannot starve the authenticated ones. Successful answers tell the limit how quickly the replica
+   * answers.
    */
   public Handler<RoutingContext> capacity() {
     return ctx -> {
       long cost = heapCost(ctx);
       int requests = working.incrementAndGet();
       long bytes = workingBytes.addAndGet(cost);
-      if (requests > maxInFlight || bytes > maxInFlightBytes && requests > 1) {
+      if (requests > inFlightLimit.now() || bytes > maxInFlightBytes && requests > 1) {
         working.decrementAndGet();
         workingBytes.addAndGet(-cost);
         throw ApiError.unavailable(ErrorCode.SERVER_BUSY, 1);
       }
+      long taken = System.nanoTime();
       ctx.addEndHandler(ended -> {
         working.decrementAndGet();
         workingBytes.addAndGet(-cost);
+        if (ctx.response().getStatusCode() < 300) {
+          inFlightLimit.answered(taken, System.nanoTime());
+        }
       });
       ctx.next();
     };
@@ -100,6 +105,16 @@ public final class Lifecycle {
   private static long heapCost(RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     return Math.max(MIN_HEAP_COST, body == null ? 0 : (long) body.length() * HEAP_PER_BODY_BYTE);
+  }
+
+  /** API requests taken and being worked on now (not those still sending or not yet authenticated). */
+  public int working() {
+    return working.get();
+  }
+
+  /** The requests this replica may work on at once now (its {@link InFlightLimit}). */
+  public int inFlightLimit() {
+    return inFlightLimit.now();
   }
 
   /** Heap estimated for the requests worked on now. */

@@ -153,7 +153,7 @@ class OperationsTest {
   void pastItsInFlightLimitAReplicaRefusesAtOnceInsteadOfQueueing(Vertx vertx, TestDatabase database)
     throws Exception {
     try (TestService busy = TestService.start(vertx, TestService.config(database, new JsonObject()
-      .put("limits", new JsonObject().put("maxInFlight", 1))))) {
+      .put("limits", new JsonObject().put("maxInFlight", 1).put("maxInFlightBurst", 1))))) {
       busy.postCisive(CisiveEvents.event("evt-busy-0", "OrderCreated", "2026-11-20T09:00:00Z", "ORD-BUSY", "Created"));
       await().atMost(Duration.ofSeconds(5)).until(() -> busy.server().lifecycle().inFlight() == 0);
       io.vertx.core.Future<HttpResponse<Buffer>> held;
@@ -174,6 +174,43 @@ class OperationsTest {
       // The gate counts a request out when its response is written, which can be just after the client read it.
       await().atMost(Duration.ofSeconds(5)).until(() -> busy.server().lifecycle().inFlight() == 0);
       assertThat(busy.postCisive(CisiveEvents.created("evt-busy-2", "ORD-BUSY-2")).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aReplicaThatAnswersQuicklyWaitsOutAStallPastItsSteadyLimit(Vertx vertx, TestDatabase database)
+    throws Exception {
+    // Every answer counts as quick here, so the test shows the limit at work through HTTP; InFlightLimitTest shows
+    // the verdict on slow answers.
+    try (TestService quick = TestService.start(vertx, TestService.config(database, new JsonObject()
+      .put("limits", new JsonObject().put("maxInFlight", 1).put("maxInFlightBurst", 3)
+        .put("quickAnswerMs", 60_000))))) {
+      Lifecycle lifecycle = quick.server().lifecycle();
+      assertThat(lifecycle.inFlightLimit()).as("no answer yet: the steady limit").isEqualTo(1);
+      int[] sent = {0};
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        assertThat(quick.postCisive(CisiveEvents.created("evt-quick-" + sent[0], "ORD-QUICK-" + sent[0]++)).statusCode())
+          .isEqualTo(200);
+        return lifecycle.inFlightLimit() == 3;
+      });
+
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> held;
+      try (SlowStatements slow = SlowStatements.onOrders(database)) {
+        held = quick.sendCisiveAtOnce(List.of(CisiveEvents.created("evt-stalled-1", "ORD-STALLED-1"),
+          CisiveEvents.created("evt-stalled-2", "ORD-STALLED-2"),
+          CisiveEvents.created("evt-stalled-3", "ORD-STALLED-3")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> lifecycle.working() == 3);
+
+        HttpResponse<Buffer> refused = quick.postCisive(CisiveEvents.created("evt-stalled-4", "ORD-STALLED-4"));
+        assertThat(refused.statusCode()).as("past the burst").isEqualTo(503);
+        assertThat(refused.bodyAsJsonObject().getJsonObject("error").getInteger("code")).isEqualTo(5121);
+        slow.release();
+      }
+      for (io.vertx.core.Future<HttpResponse<Buffer>> answer : held) {
+        assertThat(answer.await().statusCode()).isEqualTo(200);
+      }
+      assertThat(database.count("SELECT count(*) FROM webhook_events WHERE event_id LIKE 'evt-stalled-%'"))
+        .isEqualTo(3);
     }
   }
 
