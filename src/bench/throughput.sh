@@ -431,6 +431,11 @@ group_commits() {
     /^webhook_group_commit_events_sum\{.*source="cisive"/ {sum = $2}
     END {print count + 0, sum + 0}'
 }
+# Requests the service took past limits.maxInFlight while it answered quickly (a stall waited out), so far.
+burst_requests() {
+  { curl -s --max-time 5 "http://127.0.0.1:$management_port/metrics" 2> /dev/null || true; } \
+    | awk '/^webhook_in_flight_burst_requests_total / {n = $2} END {printf "%d", n}'
+}
 
 # Gatling's IngestSimulation: the load generator's warm-up ($open_warmup_seconds s, a ramp to the rate, silent: not in
 # Gatling's report), then the measured part, a 10 s ramp and $open_rate events/s for $open_seconds s; prints its lines.
@@ -447,9 +452,10 @@ open_model() {
     sleep 0.2
   done
   sleep "$open_warmup_seconds"
-  local log_lines service_before pg_before commits_before
+  local log_lines service_before pg_before commits_before burst_before
   log_lines=$(wc -l < "$work/service.log")
   service_before=$(process_ticks "$service") pg_before=$(postgres_ticks) commits_before=$(group_commits)
+  burst_before=$(burst_requests)
   wait "$load_pid" || true
   load_pid=""
   local service_cpu pg_cpu per_commit
@@ -484,7 +490,8 @@ open_model() {
   at_rate=${at_rate:-? ?}
   echo "  at the full rate only (after the ramp): p99 ${p99_at_rate:-?} ms; ${at_rate% *} requests, ${at_rate#* } refused or failed;" \
     "CPU per request over the ramp and the full rate: service $(ms_per "$service_cpu" "$requests") ms, PostgreSQL $(ms_per "$pg_cpu" "$requests") ms;" \
-    "$per_commit deliveries per group commit${warm_up:+; before them, the $warm_up}"
+    "$per_commit deliveries per group commit; $(($(burst_requests) - burst_before)) taken past the steady in-flight limit" \
+    "(a stall waited out)${warm_up:+; before them, the $warm_up}"
 }
 
 if [[ $open_seconds -gt 0 && $source == stripe ]]; then

@@ -132,8 +132,8 @@ public final class InboxServer implements AutoCloseable {
       config.ingest().instancesFor(Runtime.getRuntime().availableProcessors()));
     LimitsConfig limits = config.limits();
     Lifecycle lifecycle = new Lifecycle(new InFlightLimit(limits.maxInFlight(), limits.maxInFlightBurst(),
-      limits.quickAnswerMs()), limits.maxInFlightBytes(),
-      config.http().bodyTimeoutMs());
+      limits.quickAnswerMs()), limits.maxInFlightBytes(), config.http().bodyTimeoutMs());
+    metrics.inFlightLimit(lifecycle::inFlightLimit, lifecycle::takenPastSteadyLimit);
     SharedPools pools = SharedPools.create(vertx, config.database(), settings);
     Overrides overrides = new Overrides(pools.configuration(), settings);
     JwksKeys jwks = config.jwt().jwks().enabled()

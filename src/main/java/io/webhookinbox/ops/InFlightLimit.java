@@ -38,6 +38,11 @@ public final class InFlightLimit {
     this.quickAnswerNanos = TimeUnit.MILLISECONDS.toNanos(quickAnswerMs);
   }
 
+  /** The requests the replica works on at once while its answers are slow. */
+  public int steady() {
+    return steady;
+  }
+
   /** The requests the replica may work on at once now. */
   public int now() {
     return answeringQuickly ? burst : steady;

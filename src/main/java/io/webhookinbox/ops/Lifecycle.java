@@ -10,6 +10,7 @@ import io.webhookinbox.api.ErrorCode;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where a replica is in its life: deployed (ready to serve), draining (SIGTERM received: readiness down, new API
@@ -21,6 +22,7 @@ public final class Lifecycle {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger working = new AtomicInteger();
   private final AtomicLong workingBytes = new AtomicLong();
+  private final LongAdder takenPastSteady = new LongAdder();
   private final InFlightLimit inFlightLimit;
   private final long maxInFlightBytes;
   private final long bodyTimeoutMs;
@@ -82,6 +84,9 @@ public final class Lifecycle {
         workingBytes.addAndGet(-cost);
         throw ApiError.unavailable(ErrorCode.SERVER_BUSY, 1);
       }
+      if (requests > inFlightLimit.steady()) {
+        takenPastSteady.increment();
+      }
       long taken = System.nanoTime();
       ctx.addEndHandler(ended -> {
         working.decrementAndGet();
@@ -115,6 +120,11 @@ public final class Lifecycle {
   /** The requests this replica may work on at once now (its {@link InFlightLimit}). */
   public int inFlightLimit() {
     return inFlightLimit.now();
+  }
+
+  /** Requests taken so far past the steady in-flight limit, while the replica answered quickly. */
+  public long takenPastSteadyLimit() {
+    return takenPastSteady.sum();
   }
 
   /** Heap estimated for the requests worked on now. */

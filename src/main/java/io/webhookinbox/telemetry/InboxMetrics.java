@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -75,6 +77,20 @@ public final class InboxMetrics {
         groupCommitFallbacks(source, reason);
       }
     }
+  }
+
+  /**
+   * The replica's in-flight limit now, and the requests it took past its steady value while it answered quickly (a
+   * stall of the database waited out instead of refused).
+   */
+  public void inFlightLimit(IntSupplier limitNow, LongSupplier takenPastSteady) {
+    Gauge.builder("webhook_in_flight_limit", limitNow, IntSupplier::getAsInt)
+      .description("API requests this replica may work on at once now (limits.maxInFlight, or limits.maxInFlightBurst"
+        + " while it answers quickly)")
+      .register(registry);
+    FunctionCounter.builder("webhook_in_flight_burst_requests", takenPastSteady, LongSupplier::getAsLong)
+      .description("API requests taken past limits.maxInFlight while the replica answered quickly")
+      .register(registry);
   }
 
   private Counter jwksRefreshes(String outcome) {

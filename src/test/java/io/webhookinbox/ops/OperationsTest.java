@@ -200,6 +200,7 @@ class OperationsTest {
           CisiveEvents.created("evt-stalled-2", "ORD-STALLED-2"),
           CisiveEvents.created("evt-stalled-3", "ORD-STALLED-3")));
         await().atMost(Duration.ofSeconds(5)).until(() -> lifecycle.working() == 3);
+        assertThat(lifecycle.takenPastSteadyLimit()).isEqualTo(2);
 
         HttpResponse<Buffer> refused = quick.postCisive(CisiveEvents.created("evt-stalled-4", "ORD-STALLED-4"));
         assertThat(refused.statusCode()).as("past the burst").isEqualTo(503);
@@ -211,6 +212,8 @@ class OperationsTest {
       }
       assertThat(database.count("SELECT count(*) FROM webhook_events WHERE event_id LIKE 'evt-stalled-%'"))
         .isEqualTo(3);
+      assertThat(get(quick, "/metrics", 200).bodyAsString()).contains("webhook_in_flight_limit ")
+        .contains("webhook_in_flight_burst_requests_total 2.0");
     }
   }
 
