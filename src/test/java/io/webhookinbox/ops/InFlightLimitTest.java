@@ -13,6 +13,11 @@ class InFlightLimitTest {
   private final InFlightLimit limit = new InFlightLimit(128, 512, 5);
 
   @Test
+  void theWindowIsHalfASecond() {
+    assertThat(InFlightLimit.WINDOW_MS).as("the times below assume it").isEqualTo(500);
+  }
+
+  @Test
   void aReplicaStartsAtTheSteadyLimitAndOneAnswerIsNoVerdict() {
     assertThat(limit.now()).isEqualTo(128);
     limit.answered(START, START + MS);
@@ -21,37 +26,50 @@ class InFlightLimitTest {
 
   @Test
   void quickAnswersInAWindowAllowTheBurstAndAWindowOfSlowOnesTakesItBack() {
-    answer(START, 1);
-    answer(START + 50 * MS, 2);
-    answer(START + 101 * MS, 40);
+    answer(0, 1);
+    answer(250, 2);
+    answer(501, 40);
     assertThat(limit.now()).as("the window's quickest answer took 1 ms").isEqualTo(512);
 
-    answer(START + 150 * MS, 6);
-    answer(START + 190 * MS, 30);
-    answer(START + 202 * MS, 8);
+    answer(750, 6);
+    answer(950, 30);
+    answer(1002, 8);
     assertThat(limit.now()).as("the window's quickest answer took 6 ms: a standing queue").isEqualTo(128);
 
-    answer(START + 250 * MS, 5);
-    answer(START + 303 * MS, 9);
+    answer(1250, 5);
+    answer(1503, 9);
     assertThat(limit.now()).as("the quickest took exactly the 5 ms allowed").isEqualTo(512);
   }
 
   @Test
+  void aSlowSpellShorterThanAWindowKeepsTheBurst() {
+    answer(0, 1);
+    answer(501, 1);
+    for (long at = 600; at <= 1100; at += 100) {
+      answer(at, 150);
+      assertThat(limit.now()).as("slow answers at %d ms", at).isEqualTo(512);
+    }
+    answer(1150, 2);
+    answer(1600, 3);
+    assertThat(limit.now()).isEqualTo(512);
+  }
+
+  @Test
   void aStallInWhichNothingIsAnsweredIsWaitedOutAndAStandingBacklogIsNot() {
-    answer(START, 1);
-    answer(START + 101 * MS, 1);
+    answer(0, 1);
+    answer(501, 1);
     assertThat(limit.now()).isEqualTo(512);
 
-    // Nothing answered for 400 ms; the stall's first answer opens a window, it does not close the quick one as slow.
-    answer(START + 501 * MS, 300);
+    // Nothing answered for 1.5 s; the stall's first answer opens a window, it does not close the quick one as slow.
+    answer(2001, 1500);
     assertThat(limit.now()).isEqualTo(512);
     // The backlog drains and answers come quickly again within the window.
-    answer(START + 540 * MS, 3);
-    answer(START + 602 * MS, 250);
+    answer(2040, 3);
+    answer(2502, 250);
     assertThat(limit.now()).isEqualTo(512);
     // A whole window of the backlog's slow answers: the queue stands.
-    answer(START + 650 * MS, 200);
-    answer(START + 703 * MS, 150);
+    answer(2750, 200);
+    answer(3003, 150);
     assertThat(limit.now()).isEqualTo(128);
   }
 
@@ -59,12 +77,12 @@ class InFlightLimitTest {
   void theBurstIsNeverBelowTheSteadyLimit() {
     InFlightLimit small = new InFlightLimit(64, 8, 5);
     small.answered(START, START + MS);
-    small.answered(START + 101 * MS, START + 102 * MS);
+    small.answered(START + 501 * MS, START + 502 * MS);
     assertThat(small.now()).isEqualTo(64);
   }
 
-  /** An answer at {@code at} to a request that took {@code tookMs}. */
-  private void answer(long at, long tookMs) {
-    limit.answered(at - tookMs * MS, at);
+  /** An answer {@code atMs} after the start to a request that took {@code tookMs}. */
+  private void answer(long atMs, long tookMs) {
+    limit.answered(START + (atMs - tookMs) * MS, START + atMs * MS);
   }
 }
