@@ -34,6 +34,8 @@ public final class InboxMetrics {
   private final AtomicLong partitionsAheadDays = new AtomicLong();
   private final AtomicLong unfinishedExpired = new AtomicLong();
   private final ConcurrentHashMap<Labels, Object> meters = new ConcurrentHashMap<>();
+  private IntSupplier inFlightLimitNow;
+  private LongSupplier inFlightBurstRequests;
 
   /**
    * @param sources       the source names (label values; anything else is {@code other})
@@ -84,6 +86,10 @@ public final class InboxMetrics {
    * stall of the database waited out instead of refused).
    */
   public void inFlightLimit(IntSupplier limitNow, LongSupplier takenPastSteady) {
+    // A meter holds its state weakly: kept here, the suppliers (method references, nothing else holds them) live as
+    // long as these metrics, instead of being collected and leaving the meters at their last value.
+    this.inFlightLimitNow = limitNow;
+    this.inFlightBurstRequests = takenPastSteady;
     Gauge.builder("webhook_in_flight_limit", limitNow, IntSupplier::getAsInt)
       .description("API requests this replica may work on at once now (limits.maxInFlight, or limits.maxInFlightBurst"
         + " while it answers quickly)")
