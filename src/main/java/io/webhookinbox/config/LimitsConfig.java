@@ -21,8 +21,8 @@ import java.util.List;
  * @param maxInFlightBurst  the same while the replica answers quickly (at least maxInFlight): a short stall of the
  *                          database is waited out instead of refused, a standing queue is not (see
  *                          {@code ops.InFlightLimit})
- * @param quickAnswerMs     the replica answers quickly while its quickest successful answer of the last half second
- *                          took at most this long
+ * @param quickAnswerMs     the replica answers quickly while at least half its successful answers of the last
+ *                          second took at most this long
  * @param maxInFlightMemoryMiB heap the requests worked on may take together (estimated from their bodies); 0:
  *                          two fifths of the maximum heap
  * @param drainTimeoutMs    on SIGTERM, the longest wait for in-flight requests before the service stops anyway
@@ -49,7 +49,7 @@ public record LimitsConfig(RateLimit admin, RateLimit failedSignatures, int maxT
   static final Setting<Integer> MAX_IN_FLIGHT_BURST = Setting.integer("limits.maxInFlightBurst", 512, 1, 100_000)
     .doc("The same while the replica answers quickly, so a short database stall is waited out (at least maxInFlight)");
   static final Setting<Integer> QUICK_ANSWER = Setting.integer("limits.quickAnswerMs", 5, 1, 60_000).unit("ms")
-    .doc("The replica answers quickly while its quickest successful answer of the last half second took at most"
+    .doc("The replica answers quickly while at least half its successful answers of the last second took at most"
       + " this long");
   static final Setting<Integer> MAX_IN_FLIGHT_MEMORY = Setting.integer("limits.maxInFlightMemoryMiB", 0, 0,
     1024 * 1024).unit("MiB").doc("Heap the requests worked on may take together; 0 = two fifths of the heap");
