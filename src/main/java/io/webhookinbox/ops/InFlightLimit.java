@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Why half of the answers, over a second: the quickest answer alone (CoDel's sign) says little here, because a
  * group commit takes every delivery waiting, so even an overloaded replica answers some in a few milliseconds
- * (measured at 12,000 deliveries a second: a fifth of those taken went past the steady limit). A window of 100 ms
+ * (measured at 12,000 deliveries a second: a quarter of those taken went past the steady limit). A window of 100 ms
  * judged a disk that slows rather than stops a standing queue within a tenth of a second. A slow spell shorter than
  * half a window leaves most of each window's answers quick, so it is waited out; an overload is recognised within
  * one or two windows, while the queue is bounded by the burst.
