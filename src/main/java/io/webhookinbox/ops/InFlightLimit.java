@@ -61,11 +61,11 @@ public final class InFlightLimit {
     long ends = windowEnds.get();
     boolean first = ends == NO_WINDOW;
     if ((first || answeredNanos - ends >= 0) && windowEnds.compareAndSet(ends, answeredNanos + WINDOW_NANOS)) {
-      // This answer opens the next window. The one it closes gives the verdict, unless it is the very first (one
-      // answer is no verdict) or nothing was answered in it.
+      // This answer opens the next window. The one it closes gives the verdict, unless nothing was answered in it
+      // (there is none before the first).
       long quick = quickInWindow.getAndSet(0);
       long all = answersInWindow.getAndSet(0);
-      if (!first && all > 0) {
+      if (all > 0) {
         answeringQuickly = quick * 2 >= all;
       }
     }
