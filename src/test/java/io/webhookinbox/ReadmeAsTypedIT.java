@@ -42,8 +42,9 @@ class ReadmeAsTypedIT {
     String runCommand = commandLines(typed(typed, Docs.README, "## Two commands")).get(0);
     assertThat(runCommand).isEqualTo("mvn -q -DskipTests package && java -jar target/webhook-inbox.jar");
     String tryIt = typed(typed, Docs.README, "## Try it");
-    String port = String.valueOf(TestService.freePort());
-    String management = String.valueOf(TestService.freePort());
+    int[] ports = TestService.freePorts(2);
+    String port = String.valueOf(ports[0]);
+    String management = String.valueOf(ports[1]);
     String script = tryIt.replace("localhost:8080", "localhost:" + port);
     assertThat(script).contains("TOKEN=$(java -jar target/webhook-inbox.jar token)").contains("curl ");
 

@@ -30,8 +30,9 @@ class ReadmeFlowIT {
   @Test
   void embeddedServiceAnswersTheReadmeCurlAndKeepsDataAcrossRestarts(@TempDir Path dir) throws Exception {
     Path workDir = ServiceProcess.workingDirectory(dir);
-    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
-      "MANAGEMENT_PORT", String.valueOf(TestService.freePort()));
+    int[] ports = TestService.freePorts(2);
+    Map<String, String> env = Map.of("HTTP_PORT", String.valueOf(ports[0]),
+      "MANAGEMENT_PORT", String.valueOf(ports[1]));
     String port = env.get("HTTP_PORT");
     String body = CisiveEvents.created("evt-readme-1", "ORD-README-1").encode();
 

@@ -161,11 +161,12 @@ class GracefulShutdownIT {
   }
 
   private static Map<String, String> environment(TestDatabase db) {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
+    int[] ports = TestService.freePorts(2);
+    Map<String, String> env = new java.util.HashMap<>(Map.of("HTTP_PORT", String.valueOf(ports[0]),
       "PG_HOST", db.host(), "PG_PORT", String.valueOf(db.port()), "PG_DATABASE", db.name(), "PG_USER", db.user(),
       "PG_PASSWORD", db.password(), "DB_MIGRATE_ON_START", "false", "JWT_HMAC_SECRET", TestService.SECRET,
       "JWT_ISSUER", TestService.ISSUER, "JWT_AUDIENCE", TestService.AUDIENCE));
-    env.put("MANAGEMENT_PORT", String.valueOf(TestService.freePort()));
+    env.put("MANAGEMENT_PORT", String.valueOf(ports[1]));
     return env;
   }
 

@@ -30,8 +30,9 @@ public final class ProcessClient implements AutoCloseable {
   // HTTP/1.1 as senders use it: the JDK client would otherwise upgrade to HTTP/2 and multiplex on one connection.
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
     .connectTimeout(Duration.ofSeconds(2)).build();
-  private final int port = TestService.freePort();
-  private final int managementPort = TestService.freePort();
+  private final int[] ports = TestService.freePorts(2);
+  private final int port = ports[0];
+  private final int managementPort = ports[1];
 
   /** The service's environment: this client's port, {@code db} reached at {@code host:dbPort}, plus {@code extra}. */
   public Map<String, String> environment(TestDatabase db, String host, int dbPort, Map<String, String> extra) {

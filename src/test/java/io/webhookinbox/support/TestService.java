@@ -102,14 +102,42 @@ public final class TestService implements AutoCloseable {
 
   /** A complete service config for {@code database} on a free loopback port; {@code overrides} merge in deeply. */
   public static JsonObject config(TestDatabase database, JsonObject overrides) {
+    int[] ports = freePorts(2);
     JsonObject base = new JsonObject()
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()).put("instances", 2))
-      .put("management", new JsonObject().put("port", freePort()))
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", ports[0]).put("instances", 2))
+      .put("management", new JsonObject().put("port", ports[1]))
       .put("database", database.configJson())
       .put("jwt", new JsonObject().put("issuer", ISSUER).put("audience", AUDIENCE).put("hmacSecret", SECRET)
         .put("leewaySeconds", 5))
       .put("ingest", new JsonObject().put("instances", 2));
     return base.mergeIn(overrides, true);
+  }
+
+  /**
+   * {@code count} distinct free ports: the sockets stay open until all are chosen, since two calls of
+   * {@link #freePort()} in a row can get the same port back (seen in CI: management.port equal to http.port).
+   */
+  public static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new java.util.ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing a listening socket we opened; nothing to recover
+        }
+      }
+    }
   }
 
   public static int freePort() {
