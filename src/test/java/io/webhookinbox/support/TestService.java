@@ -141,11 +141,7 @@ public final class TestService implements AutoCloseable {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return freePorts(1)[0];
   }
 
   public InboxServer server() {
