@@ -521,12 +521,16 @@ if [[ $retries -gt 0 ]]; then
   statements_reset
   service_before=$(process_ticks "$service") pg_before=$(postgres_ticks) started=$(date +%s%N)
   sql "SELECT pg_notify('webhook_inbox_retry', '')" > /dev/null
+  # Counted from the two partial indexes the schedulers read: a count over every partition cost PostgreSQL about
+  # 0.14 s a poll, a fifth of the CPU measured per retry.
+  unfinished="SELECT (SELECT count(*) FROM webhook_events WHERE status = 'failed')
+    + (SELECT count(*) FROM webhook_events WHERE status = 'processing')"
   for _ in $(seq 1 1200); do
-    [[ $(sql "SELECT count(*) FROM webhook_events WHERE status IN ('failed', 'processing')") == 0 ]] && break
+    [[ $(sql "$unfinished") == 0 ]] && break
     sleep 0.5
   done
   drained_ms=$((($(date +%s%N) - started) / 1000000))
-  left=$(sql "SELECT count(*) FROM webhook_events WHERE status IN ('failed', 'processing')")
+  left=$(sql "$unfinished")
   service_after=$(process_ticks "$service") pg_after=$(postgres_ticks)
   statements_report "the retries" "$made_due"
   echo
