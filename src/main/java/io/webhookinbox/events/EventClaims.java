@@ -11,7 +11,9 @@ import io.webhookinbox.db.Pools;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -127,19 +129,35 @@ public final class EventClaims {
   static final String COUNT_MATCHING = "SELECT count(*) AS matching, least(count(*), $6) AS picked FROM webhook_events "
     + MATCHING;
 
-  /** A claimed event, locked for the attempt; no row when the lease moved on to another replica. */
-  static final String LOAD_CLAIMED = Pools.plannedPerUse("SELECT source, event_id, event_type, external_id,"
-    + " occurred_at, payload, principal, correlation_id, attempts FROM webhook_events"
-    + " WHERE id = $1 AND received_at = $3 AND lease_token = $2 AND status = 'processing' FOR UPDATE");
+  /**
+   * The claims of one transaction, locked for their attempts; no row for a claim whose lease moved on to another
+   * replica. Planned per use with the receipt times as constants, so only their days' partitions are planned and
+   * locked.
+   */
+  static final String LOAD_CLAIMED = Pools.plannedPerUse("SELECT e.id, e.source, e.event_id, e.event_type,"
+    + " e.external_id, e.occurred_at, e.payload, e.principal, e.correlation_id, e.attempts FROM webhook_events e"
+    + " JOIN unnest($1::bigint[], $2::timestamptz[], $3::uuid[]) AS c(id, received_at, lease_token)"
+    + " ON e.id = c.id AND e.received_at = c.received_at AND e.lease_token = c.lease_token"
+    + " WHERE e.received_at = ANY($2) AND e.status = 'processing' FOR UPDATE OF e");
+
+  /** The attempts of one transaction, ended together: one statement, so the rollup triggers fire once for them. */
+  static final String FINISH_CLAIMED = Pools.plannedPerUse("UPDATE webhook_events e SET status = f.status,"
+    + " resource_version = f.version, processed_at = clock_timestamp(), processing_ms = f.ms, lease_token = NULL,"
+    + " lease_until = NULL, next_attempt_at = NULL"
+    + " FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::int[], $5::int[])"
+    + " AS f(id, received_at, status, version, ms)"
+    + " WHERE e.id = f.id AND e.received_at = f.received_at AND e.received_at = ANY($2)");
 
   static final String FAIL_CLAIMED = Pools.plannedPerUse("UPDATE webhook_events SET status = $3, last_error = $5,"
     + " lease_token = NULL, lease_until = NULL, next_attempt_at = CASE WHEN $3 = 'failed'"
     + " THEN clock_timestamp() + $4::bigint * interval '1 millisecond' END"
     + " WHERE id = $1 AND received_at = $6 AND lease_token = $2");
 
-  static final String RECORD_ATTEMPT = "INSERT INTO webhook_event_attempts (event_row_id, event_received_at, attempt,"
-    + " started_at, finished_at, outcome, error) VALUES ($1, $6, $2, $3, clock_timestamp(), $4, $5)"
-    + " ON CONFLICT DO NOTHING";
+  /** Lines of the attempts log; a repeat of an attempt already logged changes nothing. */
+  static final String RECORD_ATTEMPTS = "INSERT INTO webhook_event_attempts (event_row_id, event_received_at, attempt,"
+    + " started_at, finished_at, outcome, error) SELECT id, received_at, attempt, started_at, clock_timestamp(),"
+    + " outcome, error FROM unnest($1::bigint[], $2::timestamptz[], $3::int[], $4::timestamptz[], $5::text[],"
+    + " $6::text[]) AS a(id, received_at, attempt, started_at, outcome, error) ON CONFLICT DO NOTHING";
 
   /**
    * An event claimed under a lease, handed from the scheduler (or a replay) to the ingest verticle that attempts it:
@@ -160,6 +178,15 @@ public final class EventClaims {
 
   /** A claimed event loaded for its attempt. */
   public record Claimed(StoredEvent event, int attempts) {
+  }
+
+  /**
+   * How a claimed event's attempt ended, to be written with the others of its transaction.
+   *
+   * @param processingMs null for an event that was not applied (ignored): it has no processing time
+   */
+  public record Finished(Claim claim, int attempt, OffsetDateTime startedAt, EventStatus status,
+                         Integer resourceVersion, Integer processingMs) {
   }
 
   /** An event dead-lettered because its last allowed attempt never finished. */
@@ -250,21 +277,63 @@ public final class EventClaims {
     return client.query(NOTIFY_RETRY).execute().mapEmpty();
   }
 
-  /** The claimed event, locked for its attempt; null when the lease moved on to another replica. */
-  public static Future<Claimed> load(SqlClient client, Claim claim) {
-    return client.preparedQuery(LOAD_CLAIMED).execute(Tuple.of(claim.rowId(), claim.leaseToken(), claim.receivedAt()))
-      .map(rows -> {
-        if (rows.size() == 0) {
-          return null;
-        }
-        Row row = rows.iterator().next();
+  /** The claimed events by row id, locked for their attempts; a claim whose lease moved on is left out. */
+  public static Future<Map<Long, Claimed>> load(SqlClient client, List<Claim> claims) {
+    int n = claims.size();
+    Long[] ids = new Long[n];
+    OffsetDateTime[] receivedAt = new OffsetDateTime[n];
+    UUID[] leases = new UUID[n];
+    for (int i = 0; i < n; i++) {
+      Claim claim = claims.get(i);
+      ids[i] = claim.rowId();
+      receivedAt[i] = claim.receivedAt();
+      leases[i] = claim.leaseToken();
+    }
+    Tuple params = Tuple.tuple().addArrayOfLong(ids).addArrayOfOffsetDateTime(receivedAt).addArrayOfUUID(leases);
+    return client.preparedQuery(LOAD_CLAIMED).execute(params).map(rows -> {
+      Map<Long, Claimed> loaded = new HashMap<>(n * 2);
+      for (Row row : rows) {
         Object payload = row.getValue("payload");
         StoredEvent event = new StoredEvent(row.getString("source"), row.getString("event_id"),
           row.getString("event_type"), row.getString("external_id"), row.getOffsetDateTime("occurred_at"),
           payload instanceof JsonObject object ? object : new JsonObject(), row.getString("principal"),
           row.getString("correlation_id"));
-        return new Claimed(event, row.getInteger("attempts"));
-      });
+        loaded.put(row.getLong("id"), new Claimed(event, row.getInteger("attempts")));
+      }
+      return loaded;
+    });
+  }
+
+  /** Ends the attempts (none failed) and logs them, in two statements for them all. */
+  public static Future<Void> finish(SqlClient client, List<Finished> attempts) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = attempts.size();
+    Long[] ids = new Long[n];
+    OffsetDateTime[] receivedAt = new OffsetDateTime[n];
+    String[] statuses = new String[n];
+    Integer[] versions = new Integer[n];
+    Integer[] processingMs = new Integer[n];
+    Integer[] numbers = new Integer[n];
+    OffsetDateTime[] startedAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Finished attempt = attempts.get(i);
+      ids[i] = attempt.claim().rowId();
+      receivedAt[i] = attempt.claim().receivedAt();
+      statuses[i] = attempt.status().db();
+      versions[i] = attempt.resourceVersion();
+      processingMs[i] = attempt.processingMs();
+      numbers[i] = attempt.attempt();
+      startedAt[i] = attempt.startedAt();
+    }
+    Tuple finished = Tuple.tuple().addArrayOfLong(ids).addArrayOfOffsetDateTime(receivedAt)
+      .addArrayOfString(statuses).addArrayOfInteger(versions).addArrayOfInteger(processingMs);
+    return client.preparedQuery(FINISH_CLAIMED).execute(finished)
+      .compose(done -> client.preparedQuery(RECORD_ATTEMPTS).execute(Tuple.tuple().addArrayOfLong(ids)
+        .addArrayOfOffsetDateTime(receivedAt).addArrayOfInteger(numbers).addArrayOfOffsetDateTime(startedAt)
+        .addArrayOfString(statuses).addArrayOfString(new String[n])))
+      .mapEmpty();
   }
 
   /** Ends a claimed attempt as failed (due again after {@code delayMs}) or dead; false when the lease was lost. */
@@ -277,8 +346,11 @@ public final class EventClaims {
   /** One line of the attempts log (a repeat of an attempt already logged changes nothing). */
   public static Future<Void> recordAttempt(SqlClient client, long rowId, OffsetDateTime receivedAt, int attempt,
                                            OffsetDateTime startedAt, String outcome, String error) {
-    return client.preparedQuery(RECORD_ATTEMPT)
-      .execute(Tuple.of(rowId, attempt, startedAt, outcome, error, receivedAt)).mapEmpty();
+    return client.preparedQuery(RECORD_ATTEMPTS).execute(Tuple.tuple().addArrayOfLong(new Long[] {rowId})
+        .addArrayOfOffsetDateTime(new OffsetDateTime[] {receivedAt}).addArrayOfInteger(new Integer[] {attempt})
+        .addArrayOfOffsetDateTime(new OffsetDateTime[] {startedAt}).addArrayOfString(new String[] {outcome})
+        .addArrayOfString(new String[] {error}))
+      .mapEmpty();
   }
 
   private static List<Claim> claims(RowSet<Row> rows) {

@@ -30,25 +30,28 @@ public final class Appliers {
     return bySource.values();
   }
 
+  /** Applies the stored event in the caller's transaction. */
+  Future<Applied> apply(SqlConnection connection, StoredEvent event) {
+    SourceApplier applier = bySource.get(event.source());
+    if (applier == null) {
+      return Future.failedFuture(new IllegalStateException("No applier for source " + event.source()));
+    }
+    try {
+      return applier.apply(connection, event);
+    } catch (RuntimeException unreadable) {
+      // A stored document the applier cannot read (written by hand, or by an older schema) fails this attempt like
+      // any other fault, so it is retried and dead-lettered with its reason instead of waiting out its lease.
+      return Future.failedFuture(unreadable);
+    }
+  }
+
   /**
    * Applies the stored event (row {@code rowId}) in the caller's transaction and marks it finished with the resource
    * version and the processing time since {@code startedNanos}.
    */
   Future<Applied> applyAndFinish(SqlConnection connection, long rowId, OffsetDateTime receivedAt, StoredEvent event,
                                  long startedNanos) {
-    SourceApplier applier = bySource.get(event.source());
-    if (applier == null) {
-      return Future.failedFuture(new IllegalStateException("No applier for source " + event.source()));
-    }
-    Future<Applied> applying;
-    try {
-      applying = applier.apply(connection, event);
-    } catch (RuntimeException unreadable) {
-      // A stored document the applier cannot read (written by hand, or by an older schema) fails this attempt like
-      // any other fault, so it is retried and dead-lettered with its reason instead of waiting out its lease.
-      applying = Future.failedFuture(unreadable);
-    }
-    return applying
+    return apply(connection, event)
       .compose(applied -> EventStore.finish(connection, rowId, receivedAt, applied.status(), applied.resourceVersion(),
         elapsedMs(startedNanos)).map(applied));
   }

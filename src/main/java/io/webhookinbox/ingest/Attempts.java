@@ -9,7 +9,6 @@ import io.webhookinbox.events.Backoff;
 import io.webhookinbox.events.EventClaims;
 import io.webhookinbox.events.EventClaims.Claim;
 import io.webhookinbox.events.EventStatus;
-import io.webhookinbox.events.EventStore;
 import io.webhookinbox.source.SourceApplier;
 import io.webhookinbox.telemetry.InboxMetrics;
 import io.webhookinbox.telemetry.LogContext;
@@ -59,19 +58,8 @@ final class Attempts {
     if (claims.size() == 1) {
       return alone(claims, perClaim);
     }
-    List<Attempted> attempted = new ArrayList<>(claims.size());
-    return pool.withTransaction(connection -> {
-        Future<EventStatus> chain = Future.succeededFuture();
-        for (Claim claim : claims) {
-          chain = chain.compose(previous -> perClaim.around(claim, () -> attemptOn(connection, claim)
-            .map(done -> {
-              attempted.add(done);
-              return done.status();
-            })));
-        }
-        return chain;
-      })
-      .map(committed -> {
+    return pool.withTransaction(connection -> attemptOn(connection, claims, perClaim))
+      .map(attempted -> {
         attempted.forEach(this::ended);
         return attempted.stream().map(Attempted::status).toList();
       })
@@ -91,40 +79,57 @@ final class Attempts {
 
   private Future<EventStatus> attempt(Claim claim) {
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    return pool.withTransaction(connection -> attemptOn(connection, claim))
+    return pool.withTransaction(connection -> attemptOn(connection, List.of(claim), (alone, work) -> work.get()))
       .map(attempted -> {
-        ended(attempted);
-        return attempted.status();
+        ended(attempted.get(0));
+        return attempted.get(0).status();
       })
       .recover(failure -> failure instanceof AttemptFailed failed
         ? recordFailure(claim, failed.claimed, failed.getCause(), startedAt)
         : Future.failedFuture(failure));
   }
 
-  /** One claim's attempt in the caller's transaction; fails with {@link AttemptFailed} when applying fails. */
-  private Future<Attempted> attemptOn(SqlConnection connection, Claim claim) {
+  /**
+   * The claims' attempts in the caller's transaction: loaded and locked together, applied one by one, then ended and
+   * logged together, so PostgreSQL plans, fires its statement triggers and logs once for them all rather than once
+   * per event. Fails with {@link AttemptFailed} when applying one fails.
+   */
+  private Future<List<Attempted>> attemptOn(SqlConnection connection, List<Claim> claims, PerClaim perClaim) {
+    return EventClaims.load(connection, claims).compose(loaded -> {
+      List<Attempted> attempted = new ArrayList<>(claims.size());
+      Future<EventStatus> chain = Future.succeededFuture();
+      for (Claim claim : claims) {
+        chain = chain.compose(previous -> perClaim.around(claim, () -> apply(connection, claim,
+          loaded.get(claim.rowId())).map(done -> {
+            attempted.add(done);
+            return done.status();
+          })));
+      }
+      return chain.compose(last -> EventClaims.finish(connection, attempted.stream()
+          .filter(done -> done.claimed() != null).map(Attempted::finished).toList()))
+        .map(attempted);
+    });
+  }
+
+  /** One claim's attempt, not yet ended; {@code claimed} is null when its lease was lost. */
+  private Future<Attempted> apply(SqlConnection connection, Claim claim, EventClaims.Claimed claimed) {
+    if (claimed == null) {
+      return Future.succeededFuture(new Attempted(claim, null, null));
+    }
     long startedNanos = System.nanoTime();
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    return EventClaims.load(connection, claim).compose(claimed -> {
-      if (claimed == null) {
-        return Future.succeededFuture(new Attempted(claim, null, null));
-      }
-      LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
-      SourceApplier applier = appliers.of(claimed.event().source());
-      if (!settings.webhooks().enabled(claimed.event().eventType())
-        || applier != null && !applier.applicable(claimed.event())) {
-        // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
-        return EventStore.finish(connection, claim.rowId(), claim.receivedAt(), EventStatus.IGNORED, null, null)
-          .compose(done -> EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(),
-            claimed.attempts(), startedAt, EventStatus.IGNORED.db(), null))
-          .map(new Attempted(claim, claimed, EventStatus.IGNORED));
-      }
-      return appliers.applyAndFinish(connection, claim.rowId(), claim.receivedAt(), claimed.event(), startedNanos)
-        .compose(applied -> EventClaims.recordAttempt(connection, claim.rowId(), claim.receivedAt(),
-            claimed.attempts(), startedAt, applied.status().db(), null)
-          .map(new Attempted(claim, claimed, applied.status())))
-        .recover(failure -> Future.failedFuture(new AttemptFailed(failure, claimed)));
-    });
+    LogContext.bind(claimed.event().correlationId(), claimed.event().eventId());
+    SourceApplier applier = appliers.of(claimed.event().source());
+    if (!settings.webhooks().enabled(claimed.event().eventType())
+      || applier != null && !applier.applicable(claimed.event())) {
+      // A replayed ignored event whose type is still not enabled (or that can never apply) stays ignored.
+      return Future.succeededFuture(new Attempted(claim, claimed, new EventClaims.Finished(claim, claimed.attempts(),
+        startedAt, EventStatus.IGNORED, null, null)));
+    }
+    return appliers.apply(connection, claimed.event())
+      .map(applied -> new Attempted(claim, claimed, new EventClaims.Finished(claim, claimed.attempts(), startedAt,
+        applied.status(), applied.resourceVersion(), Appliers.elapsedMs(startedNanos))))
+      .recover(failure -> Future.failedFuture(new AttemptFailed(failure, claimed)));
   }
 
   /** After the commit, on the claim's own log context. */
@@ -178,8 +183,11 @@ final class Attempts {
       });
   }
 
-  /** How one claim's attempt ended: {@code claimed} and {@code status} are null when its lease was lost. */
-  private record Attempted(Claim claim, EventClaims.Claimed claimed, EventStatus status) {
+  /** How one claim's attempt ended: {@code claimed} and {@code finished} are null when its lease was lost. */
+  private record Attempted(Claim claim, EventClaims.Claimed claimed, EventClaims.Finished finished) {
+    EventStatus status() {
+      return finished == null ? null : finished.status();
+    }
   }
 
   /** The attempt failed after the claimed event was locked in the same transaction. */

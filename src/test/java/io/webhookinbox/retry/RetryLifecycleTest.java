@@ -2,6 +2,7 @@ package io.webhookinbox.retry;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -310,6 +311,46 @@ class RetryLifecycleTest {
     assertThat(reply).isEqualTo("lease-lost");
     assertThat(faults.applications("evt-l1")).isEqualTo(1);
     assertThat(status("evt-l1")).isEqualTo("processed");
+  }
+
+  @Test
+  void aClaimWhoseLeaseMovedOnChangesNothingWhileTheOthersOfItsTransactionEnd() {
+    inbox.service().server().settings().applyOverrides(new JsonObject().put("scheduler", new JsonObject().put("enabled", false)));
+    List<EventClaims.Claim> claims = new ArrayList<>();
+    try {
+      for (String id : List.of("evt-c1", "evt-c2")) {
+        faults.failOrder("ORD-" + id);
+        assertThat(inbox.service().postCisive(CisiveEvents.created(id, "ORD-" + id)).statusCode()).isEqualTo(202);
+        awaitStatus(id, "failed");
+        // Claimed as a scheduler claims, with a lease that outlives the test.
+        JsonObject claimed = inbox.db().one("UPDATE webhook_events SET status = 'processing', attempts = attempts + 1,"
+          + " lease_token = gen_random_uuid(), lease_until = clock_timestamp() + interval '1 minute'"
+          + " WHERE event_id = ? RETURNING id, lease_token::text AS lease_token,"
+          + " to_json(received_at) #>> '{}' AS received_at", id);
+        claims.add(new EventClaims.Claim(claimed.getLong("id"), OffsetDateTime.parse(claimed.getString("received_at")),
+          "cisive", UUID.fromString(claimed.getString("lease_token")), null, 2, null));
+        faults.heal("ORD-" + id);
+      }
+      // The first one's lease ran out meanwhile and another replica holds it now.
+      inbox.db().execute("UPDATE webhook_events SET lease_token = gen_random_uuid() WHERE event_id = 'evt-c1'");
+
+      JsonArray ended = IngestClient.attempt(inbox.service().server().vertx().eventBus(), claims, 10_000).await();
+
+      assertThat(ended).containsExactly("lease-lost", "processed");
+      assertThat(transactionsThatEnded(List.of("evt-c2"))).isEqualTo(1);
+      assertThat(faults.applications("evt-c1")).isZero();
+      assertThat(status("evt-c1")).isEqualTo("processing");
+      assertThat(attempts("evt-c1")).hasSize(1);
+      assertThat(faults.applications("evt-c2")).isEqualTo(1);
+      assertThat(status("evt-c2")).isEqualTo("processed");
+      assertThat(attempts("evt-c2")).extracting(a -> a.getString("outcome")).containsExactly("failed", "processed");
+    } finally {
+      // The other replica's lease on evt-c1 runs out at once, and this replica's scheduler recovers it.
+      inbox.db().execute("UPDATE webhook_events SET lease_until = clock_timestamp() WHERE event_id = 'evt-c1'");
+      inbox.service().server().settings().applyOverrides(new JsonObject());
+    }
+    awaitStatus("evt-c1", "processed");
+    assertThat(faults.applications("evt-c1")).isEqualTo(1);
   }
 
   @Test
