@@ -140,14 +140,6 @@ public final class EventClaims {
     + " ON e.id = c.id AND e.received_at = c.received_at AND e.lease_token = c.lease_token"
     + " WHERE e.received_at = ANY($2) AND e.status = 'processing' FOR UPDATE OF e");
 
-  /** The attempts of one transaction, ended together: one statement, so the rollup triggers fire once for them. */
-  static final String FINISH_CLAIMED = Pools.plannedPerUse("UPDATE webhook_events e SET status = f.status,"
-    + " resource_version = f.version, processed_at = clock_timestamp(), processing_ms = f.ms, lease_token = NULL,"
-    + " lease_until = NULL, next_attempt_at = NULL"
-    + " FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::int[], $5::int[])"
-    + " AS f(id, received_at, status, version, ms)"
-    + " WHERE e.id = f.id AND e.received_at = f.received_at AND e.received_at = ANY($2)");
-
   static final String FAIL_CLAIMED = Pools.plannedPerUse("UPDATE webhook_events SET status = $3, last_error = $5,"
     + " lease_token = NULL, lease_until = NULL, next_attempt_at = CASE WHEN $3 = 'failed'"
     + " THEN clock_timestamp() + $4::bigint * interval '1 millisecond' END"
@@ -327,9 +319,7 @@ public final class EventClaims {
       numbers[i] = attempt.attempt();
       startedAt[i] = attempt.startedAt();
     }
-    Tuple finished = Tuple.tuple().addArrayOfLong(ids).addArrayOfOffsetDateTime(receivedAt)
-      .addArrayOfString(statuses).addArrayOfInteger(versions).addArrayOfInteger(processingMs);
-    return client.preparedQuery(FINISH_CLAIMED).execute(finished)
+    return EventStore.finish(client, ids, receivedAt, statuses, versions, processingMs)
       .compose(done -> client.preparedQuery(RECORD_ATTEMPTS).execute(Tuple.tuple().addArrayOfLong(ids)
         .addArrayOfOffsetDateTime(receivedAt).addArrayOfInteger(numbers).addArrayOfOffsetDateTime(startedAt)
         .addArrayOfString(statuses).addArrayOfString(new String[n])))

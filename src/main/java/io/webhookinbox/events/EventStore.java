@@ -39,12 +39,20 @@ public final class EventStore {
   static final String INSERT_FAILED = CLAIM_KEY + ", status, attempts, next_attempt_at, last_error)" + SELECT_VALUES
     + ", $13, 1, clock_timestamp() + $14::bigint * interval '1 millisecond', $15 FROM keyed RETURNING id";
 
-  // Every statement on one event names its receipt time and is planned per use: PostgreSQL then plans and locks
-  // that day's partition only, not every partition of the retention period (a plan over ~100 partitions costs more
-  // than the event's work).
-  static final String FINISH = Pools.plannedPerUse("UPDATE webhook_events SET status = $2, resource_version = $3,"
-    + " processed_at = clock_timestamp(), processing_ms = $4, lease_token = NULL, lease_until = NULL,"
-    + " next_attempt_at = NULL WHERE id = $1 AND received_at = $5");
+  // Every statement on stored events names their receipt times and is planned per use: PostgreSQL then plans and
+  // locks those days' partitions only, not every partition of the retention period (a plan over ~100 partitions
+  // costs more than the event's work).
+
+  /**
+   * Ends the attempts of one transaction (a delivery applied alone, a chunk of claims): one statement, so the rollup
+   * triggers fire once for them all.
+   */
+  static final String FINISH = Pools.plannedPerUse("UPDATE webhook_events e SET status = f.status,"
+    + " resource_version = f.version, processed_at = clock_timestamp(), processing_ms = f.ms, lease_token = NULL,"
+    + " lease_until = NULL, next_attempt_at = NULL"
+    + " FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::int[], $5::int[])"
+    + " AS f(id, received_at, status, version, ms)"
+    + " WHERE e.id = f.id AND e.received_at = f.received_at AND e.received_at = ANY($2)");
 
   static final String SET_RESOURCE_VERSION = Pools.plannedPerUse("UPDATE webhook_events SET resource_version = $3"
     + " WHERE event_id = $1 AND source = $2 AND received_at = $4");
@@ -253,8 +261,15 @@ public final class EventStore {
   /** @param processingMs null for an event that was not applied (ignored): it has no processing time */
   public static Future<Void> finish(SqlClient client, long id, OffsetDateTime receivedAt, EventStatus status,
                              Integer resourceVersion, Integer processingMs) {
-    return client.preparedQuery(FINISH)
-      .execute(Tuple.of(id, status.db(), resourceVersion, processingMs, receivedAt)).mapEmpty();
+    return finish(client, new Long[] {id}, new OffsetDateTime[] {receivedAt}, new String[] {status.db()},
+      new Integer[] {resourceVersion}, new Integer[] {processingMs});
+  }
+
+  /** {@link #finish(SqlClient, long, OffsetDateTime, EventStatus, Integer, Integer)} for many events, by position. */
+  static Future<Void> finish(SqlClient client, Long[] ids, OffsetDateTime[] receivedAt, String[] statuses,
+                             Integer[] resourceVersions, Integer[] processingMs) {
+    return client.preparedQuery(FINISH).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfOffsetDateTime(receivedAt)
+      .addArrayOfString(statuses).addArrayOfInteger(resourceVersions).addArrayOfInteger(processingMs)).mapEmpty();
   }
 
   public static Future<Void> setResourceVersion(SqlClient client, NewEvent event, Integer version) {

@@ -37,8 +37,8 @@ import java.util.function.Supplier;
 /**
  * Stores what the HTTP verticles accept and attempts what the scheduler claims: new deliveries go through a group
  * commit per source, claimed events (retries, replays) are attempted a chunk per transaction ({@link Attempts}) on a
- * pool of their own, in the one instance given one, so a bulk replay can never take the connections new deliveries need. It
- * runs only non-blocking SQL, on an event loop.
+ * pool of their own, in the one instance given one, so a bulk replay can never take the connections new deliveries
+ * need. It runs only non-blocking SQL, on an event loop.
  */
 public final class IngestVerticle extends VerticleBase {
   /**
