@@ -158,6 +158,32 @@ class RetryLifecycleTest {
   }
 
   @Test
+  void aRetriedEventOlderThanItsOrderEndsStaleWithTheOrdersVersionAndChangesNothing() {
+    faults.failOrder("ORD-RS");
+    inbox.service().postCisive(CisiveEvents.event("evt-rs-old", "OrderUpdated", "2026-11-20T09:00:00Z", "ORD-RS",
+      "Submitted"));
+    awaitStatus("evt-rs-old", "dead");
+    faults.heal("ORD-RS");
+    for (String[] newer : List.of(new String[] {"evt-rs-1", "2026-11-20T10:00:00Z"},
+        new String[] {"evt-rs-2", "2026-11-20T11:00:00Z"})) {
+      assertThat(inbox.service().postCisive(CisiveEvents.event(newer[0], "OrderUpdated", newer[1], "ORD-RS",
+        "InProgress")).statusCode()).isEqualTo(200);
+    }
+
+    int attemptsBefore = inbox.db().one("SELECT attempts FROM webhook_events WHERE event_id = 'evt-rs-old'")
+      .getInteger("attempts");
+
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/evt-rs-old").statusCode()).isEqualTo(200);
+
+    awaitStatus("evt-rs-old", "stale");
+    assertThat(inbox.db().one("SELECT resource_version, attempts FROM webhook_events WHERE event_id = 'evt-rs-old'"))
+      .isEqualTo(new JsonObject().put("resource_version", 2).put("attempts", attemptsBefore + 1));
+    assertThat(inbox.db().one("SELECT version, last_event_id FROM orders WHERE external_order_id = 'ORD-RS'"))
+      .isEqualTo(new JsonObject().put("version", 2).put("last_event_id", "evt-rs-2"));
+    assertThat(faults.applications("evt-rs-old")).isZero();
+  }
+
+  @Test
   void bulkReplayRequeuesMatchingDeadEventsWithinTheLimit() {
     String from = OffsetDateTime.now().minusSeconds(1).toString();
     List<String> created = List.of("evt-b1", "evt-b2", "evt-b3");

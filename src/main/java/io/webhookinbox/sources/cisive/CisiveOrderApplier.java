@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.api.Rfc3339;
 import io.webhookinbox.events.Applied;
 import io.webhookinbox.source.SourceApplier;
+import io.webhookinbox.source.Upserts;
 import io.webhookinbox.events.StoredEvent;
 
 /**
@@ -43,9 +44,9 @@ public final class CisiveOrderApplier implements SourceApplier {
         < (EXCLUDED.last_event_occurred_at, EXCLUDED.last_event_id COLLATE "C")
     """;
 
-  static final String UPSERT_ORDER = INSERT_ORDER
+  static final String UPSERT_ORDER = Upserts.orCurrentVersion(INSERT_ORDER
     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)\n"
-    + ON_CONFLICT_NEWER_WINS + "RETURNING version";
+    + ON_CONFLICT_NEWER_WINS + "RETURNING version", "orders", "external_order_id");
 
   /** {@link #UPSERT_ORDER} for the newest event per order of a group commit (see {@link #batchUpsert()}). */
   static final String BATCH_UPSERT = """
@@ -93,11 +94,7 @@ public final class CisiveOrderApplier implements SourceApplier {
         order.getJsonObject("candidate"), order, event.eventId(), event.occurredAt())
       .addValue(event.principal())
       .addValue(event.correlationId());
-    return connection.preparedQuery(UPSERT_ORDER).execute(params).compose(rows -> {
-      if (rows.size() > 0) {
-        return Future.succeededFuture(new Applied(false, rows.iterator().next().getInteger("version")));
-      }
-      return currentVersion(connection, event.externalId()).map(version -> new Applied(true, version));
-    });
+    return connection.preparedQuery(UPSERT_ORDER).execute(params)
+      .compose(rows -> Upserts.applied(rows, () -> currentVersion(connection, event.externalId())));
   }
 }

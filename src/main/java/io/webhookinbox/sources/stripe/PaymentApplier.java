@@ -6,6 +6,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.webhookinbox.events.Applied;
 import io.webhookinbox.source.SourceApplier;
+import io.webhookinbox.source.Upserts;
 import io.webhookinbox.events.StoredEvent;
 
 import java.util.Map;
@@ -43,9 +44,9 @@ public final class PaymentApplier implements SourceApplier {
         < (EXCLUDED.last_event_created, EXCLUDED.last_event_rank, EXCLUDED.last_event_id COLLATE "C")
     """;
 
-  static final String UPSERT_PAYMENT = INSERT_PAYMENT
+  static final String UPSERT_PAYMENT = Upserts.orCurrentVersion(INSERT_PAYMENT
     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)\n" + ON_CONFLICT_NEWER_WINS
-    + "RETURNING version";
+    + "RETURNING version", "payments", "payment_intent_id");
 
   /** The rank of an event type in SQL, as {@link #RANK} gives it in Java: the batch orders by it too. */
   static final String RANK_SQL = "CASE event_type WHEN 'payment_intent.payment_failed' THEN 1"
@@ -119,9 +120,7 @@ public final class PaymentApplier implements SourceApplier {
       .addValue(RANK.getOrDefault(event.eventType(), 0))
       .addValue(event.correlationId());
     return connection.preparedQuery(UPSERT_PAYMENT).execute(params)
-      .compose(rows -> rows.size() > 0
-        ? Future.succeededFuture(new Applied(false, rows.iterator().next().getInteger("version")))
-        : currentVersion(connection, event.externalId()).map(version -> new Applied(true, version)));
+      .compose(rows -> Upserts.applied(rows, () -> currentVersion(connection, event.externalId())));
   }
 
   private Future<Applied> attachDispute(SqlConnection connection, StoredEvent event, JsonObject dispute) {

@@ -152,6 +152,31 @@ class StripeWebhookTest {
   }
 
   @Test
+  void aReplayedEventOlderThanItsPaymentEndsStaleWithThePaymentsVersion() throws Exception {
+    long t = now();
+    inbox.service().server().settings().applyOverrides(new JsonObject().put("webhooks", new JsonObject()
+      .put("enabledEvents", new JsonArray().add("payment_intent.succeeded"))));
+    try {
+      HttpResponse<Buffer> off = send(StripeEvents.paymentIntent("evt_rp_old", "payment_intent.payment_failed",
+        "pi_rp", "requires_payment_method", t - 60));
+      assertThat(off.bodyAsJsonObject().getJsonObject("data").getString("status")).isEqualTo("ignored");
+    } finally {
+      inbox.service().server().settings().applyOverrides(new JsonObject());
+    }
+    send(StripeEvents.paymentIntent("evt_rp_1", "payment_intent.succeeded", "pi_rp", "succeeded", t));
+    send(StripeEvents.paymentIntent("evt_rp_2", "payment_intent.canceled", "pi_rp", "canceled", t + 5));
+
+    assertThat(inbox.service().postAsAdmin("/api/webhooks/retry/evt_rp_old").statusCode()).isEqualTo(200);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> "stale".equals(inbox.db().one(
+      "SELECT status FROM webhook_events WHERE event_id = 'evt_rp_old'").getString("status")));
+    assertThat(inbox.db().one("SELECT resource_version FROM webhook_events WHERE event_id = 'evt_rp_old'")
+      .getInteger("resource_version")).isEqualTo(2);
+    assertThat(inbox.db().one("SELECT status, version, last_event_id FROM payments WHERE payment_intent_id = 'pi_rp'"))
+      .isEqualTo(new JsonObject().put("status", "canceled").put("version", 2).put("last_event_id", "evt_rp_2"));
+  }
+
+  @Test
   void otherEventTypesAreStoredAsIgnoredAnd200() throws Exception {
     JsonObject customer = new JsonObject().put("id", "evt_cus_1").put("object", "event").put("type", "customer.created")
       .put("created", now()).put("livemode", false)
