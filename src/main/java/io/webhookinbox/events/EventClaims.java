@@ -320,10 +320,7 @@ public final class EventClaims {
       startedAt[i] = attempt.startedAt();
     }
     return EventStore.finish(client, ids, receivedAt, statuses, versions, processingMs)
-      .compose(done -> client.preparedQuery(RECORD_ATTEMPTS).execute(Tuple.tuple().addArrayOfLong(ids)
-        .addArrayOfOffsetDateTime(receivedAt).addArrayOfInteger(numbers).addArrayOfOffsetDateTime(startedAt)
-        .addArrayOfString(statuses).addArrayOfString(new String[n])))
-      .mapEmpty();
+      .compose(done -> recordAttempts(client, ids, receivedAt, numbers, startedAt, statuses, new String[n]));
   }
 
   /** Ends a claimed attempt as failed (due again after {@code delayMs}) or dead; false when the lease was lost. */
@@ -336,10 +333,17 @@ public final class EventClaims {
   /** One line of the attempts log (a repeat of an attempt already logged changes nothing). */
   public static Future<Void> recordAttempt(SqlClient client, long rowId, OffsetDateTime receivedAt, int attempt,
                                            OffsetDateTime startedAt, String outcome, String error) {
-    return client.preparedQuery(RECORD_ATTEMPTS).execute(Tuple.tuple().addArrayOfLong(new Long[] {rowId})
-        .addArrayOfOffsetDateTime(new OffsetDateTime[] {receivedAt}).addArrayOfInteger(new Integer[] {attempt})
-        .addArrayOfOffsetDateTime(new OffsetDateTime[] {startedAt}).addArrayOfString(new String[] {outcome})
-        .addArrayOfString(new String[] {error}))
+    return recordAttempts(client, new Long[] {rowId}, new OffsetDateTime[] {receivedAt}, new Integer[] {attempt},
+      new OffsetDateTime[] {startedAt}, new String[] {outcome}, new String[] {error});
+  }
+
+  /** Lines of the attempts log, by position. */
+  private static Future<Void> recordAttempts(SqlClient client, Long[] rowIds, OffsetDateTime[] receivedAt,
+                                             Integer[] attempts, OffsetDateTime[] startedAt, String[] outcomes,
+                                             String[] errors) {
+    return client.preparedQuery(RECORD_ATTEMPTS).execute(Tuple.tuple().addArrayOfLong(rowIds)
+        .addArrayOfOffsetDateTime(receivedAt).addArrayOfInteger(attempts).addArrayOfOffsetDateTime(startedAt)
+        .addArrayOfString(outcomes).addArrayOfString(errors))
       .mapEmpty();
   }
 
